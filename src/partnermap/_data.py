@@ -1,0 +1,148 @@
+"""The containers every loader returns: :class:`PartnerData` and :class:`LoadReport`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+Severity = Literal["error", "warning", "info"]
+
+__all__ = ["Problem", "LoadReport", "PartnerData"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth knowing) about the input.
+
+    ``row`` is the 1-based line number in a CSV file (the header is line 1, so the
+    first data row is line 2) or the spreadsheet row number in a workbook; ``None``
+    for file-level problems. ``ref`` names the record (its ``org_id``, or
+    ``source → target``) so it can be found by id as well as by line.
+    """
+
+    severity: Severity
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    fix: str = ""
+    ref: str = ""
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.row, self.column) if p not in (None, ""))
+        ref = f" [{self.ref}]" if self.ref else ""
+        fix = f" {self.fix}" if self.fix else ""
+        return f"{where}: {self.severity}: {self.message}{ref}{fix}"
+
+
+@dataclass
+class LoadReport:
+    """Every problem found while loading, and every row set aside.
+
+    Attributes
+    ----------
+    problems
+        Errors, warnings and notes, in the order found.
+    rejected
+        One row per input row that is not in the result: file, row, ref, reason.
+    counts
+        Rows read and rows kept per table, e.g. ``{"organizations": (320, 318)}``.
+    sources
+        The files read, by table name.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def add(
+        self,
+        severity: Severity,
+        file: str,
+        row: int | None,
+        column: str | None,
+        message: str,
+        fix: str = "",
+        ref: str = "",
+    ) -> None:
+        """Record one problem."""
+        self.problems.append(Problem(severity, file, row, column, message, fix, ref))
+
+    def reject(self, file: str, row: int | None, ref: str, reason: str) -> None:
+        """Record an input row that is left out of the result, and why."""
+        self.rejected.append({"file": file, "row": row, "ref": ref, "reason": reason})
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop a run."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that let the data load."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors."""
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a table (severity, file, row, column, ref, message, fix)."""
+        cols = ["severity", "file", "row", "column", "ref", "message", "fix"]
+        rows = [{c: getattr(p, c) for c in cols} for p in self.problems]
+        return pd.DataFrame(rows, columns=cols).astype({"row": "Int64"})
+
+    def rejected_frame(self) -> pd.DataFrame:
+        """The rows set aside (file, row, ref, reason)."""
+        return pd.DataFrame(self.rejected, columns=["file", "row", "ref", "reason"]).astype(
+            {"row": "Int64"}
+        )
+
+    def summary(self) -> str:
+        """One line: counts of rows kept, errors and warnings."""
+        parts = [f"{name}: {kept} of {read} rows loaded" for name, (read, kept) in self.counts.items()]
+        parts.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        return "; ".join(parts)
+
+
+@dataclass
+class PartnerData:
+    """Organisations, their ties and (optionally) areas, plus the load report.
+
+    Attributes
+    ----------
+    organizations
+        GeoDataFrame in EPSG:4326 indexed by ``org_id`` (text); point geometry where
+        coordinates are known, ``None`` elsewhere. Multi-valued columns hold lists.
+    relationships
+        DataFrame, one row per tie, with ``source``/``target`` org ids, ``kind``,
+        ``status``, ``directed``, ``weight`` and the optional columns; ``tie_id`` is
+        its index.
+    areas
+        GeoDataFrame indexed by ``area_id`` in EPSG:4326, or ``None``.
+    report
+        :class:`LoadReport` with every problem and rejected row.
+    source
+        Where the data came from (a folder, workbook or package path).
+    """
+
+    organizations: gpd.GeoDataFrame
+    relationships: pd.DataFrame
+    areas: gpd.GeoDataFrame | None = None
+    report: LoadReport = field(default_factory=LoadReport)
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        areas = 0 if self.areas is None else len(self.areas)
+        return (
+            f"PartnerData({len(self.organizations)} organisations, "
+            f"{len(self.relationships)} ties, {areas} areas, source={self.source!r})"
+        )

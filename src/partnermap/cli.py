@@ -1,0 +1,156 @@
+"""The ``partnermap`` command.
+
+Exit status: 0 success, 1 a run failed, 2 bad input or usage. Errors go to stderr in
+plain words; no traceback reaches the user (``--debug`` shows one for developers).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from ._data import LoadReport, PartnerData
+from ._errors import DataValidationError, PartnermapError
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _print_report(report: LoadReport, *, quiet: bool = False) -> None:
+    for p in report.problems:
+        if p.severity == "error":
+            click.echo(str(p), err=True)
+        elif not quiet and (p.severity == "warning" or p.severity == "info"):
+            click.echo(str(p))
+    if report.rejected and not quiet:
+        click.echo(f"{len(report.rejected)} row(s) set aside:")
+        for r in report.rejected:
+            row = f":{r['row']}" if r["row"] is not None else ""
+            ref = f" [{r['ref']}]" if r["ref"] else ""
+            click.echo(f"  {r['file']}{row}{ref}: {r['reason']}")
+
+
+def _load(path: str) -> PartnerData:
+    """Load for a command: report problems; exit 2 on errors."""
+    from .load import load
+
+    try:
+        data = load(path)
+    except DataValidationError as exc:
+        report = getattr(exc, "report", None)
+        if report is not None:
+            _print_report(report, quiet=True)
+            click.echo(f"{path}: {len(report.errors)} error(s); nothing was computed. "
+                       f"Run `partnermap validate {path}` for the full report.", err=True)
+        else:
+            click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    n_warn = len(data.report.warnings)
+    if n_warn:
+        click.echo(f"{path}: loaded with {n_warn} warning(s); `partnermap validate {path}` lists them.",
+                   err=True)
+    return data
+
+
+def _write_table(df, out: Path) -> None:
+    """Write a table by suffix: CSV as UTF-8 with BOM (Excel shows Arabic) or XLSX."""
+    from .export import write_table
+
+    write_table(df, out)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="partnermap")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step (counts, timings).")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks (for developers).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool, debug: bool) -> None:
+    """partnermap: who is in your local ecosystem, who holds it together, where the
+    gaps are, and who to partner with next.
+
+    DATA is a folder with organizations.csv (and optional relationships.csv,
+    areas.geojson), an .xlsx workbook with those sheets, or an Open Referral HSDS
+    package. Start with `partnermap demo -o mydata` to see the format.
+    """
+    ctx.obj = {"debug": debug}
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+
+@cli.command()
+@click.argument("data", type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Also write the problems (and set-aside rows) to this CSV/XLSX file.")
+def validate(data: str, output: str | None) -> None:
+    """Check DATA and list every problem as file:row:column: message.
+
+    Exit status 0 when the data can be used (warnings allowed), 2 when it has errors.
+    """
+    from .load import validate as validate_data
+
+    report = validate_data(data)
+    _print_report(report)
+    if output:
+        import pandas as pd
+
+        table = report.to_frame()
+        rejected = report.rejected_frame().assign(severity="set aside", message=lambda d: d["reason"])
+        _write_table(pd.concat([table, rejected.drop(columns="reason")], ignore_index=True), Path(output))
+        click.echo(f"wrote {output}")
+    click.echo(report.summary())
+    if not report.ok:
+        click.echo(f"{data}: {len(report.errors)} error(s); fix them and run `partnermap validate` again.",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo("OK: the data can be used.")
+
+
+@cli.command()
+@click.option("-o", "--output", default="partnermap-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the demo data into.")
+def demo(output: str) -> None:
+    """Write the built-in (fictional) demo data folder: a template for your own data."""
+    from .datasets import write_demo
+
+    path = write_demo(output)
+    click.echo(f"wrote the demo data to {path}/ (fictional organisations of the Eastern Province, Saudi Arabia)")
+    click.echo(f"next: partnermap validate {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; turn every failure into a plain message and an exit status."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="partnermap", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted.", err=True)
+        sys.exit(EXIT_FAILED)
+    except click.exceptions.ClickException as exc:  # usage errors
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except (PartnermapError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo("interrupted.", err=True)
+        sys.exit(EXIT_FAILED)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        if debug:
+            raise
+        click.echo(f"error: the run failed: {type(exc).__name__}: {exc}. "
+                   "Run again with --debug for details, and report it if it persists.", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

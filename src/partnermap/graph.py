@@ -1,0 +1,224 @@
+"""PartnerData → networkx graph, filtered by date, status and kind; and back.
+
+The graph is a :class:`networkx.MultiGraph`: one node per organisation (isolates
+included, keyed by ``org_id``), one edge per tie (keyed by ``tie_id``) so parallel ties
+of different kinds are kept. Each edge remembers its direction in ``source`` /
+``target`` and ``directed`` (funding and referral default to directed). Metrics use
+the views :func:`simple_graph` (undirected, parallel ties merged, weights summed) and
+:func:`directed_ties` (directed ties only, as a DiGraph).
+
+``G.graph`` records provenance: ``source``, ``as_of``, ``status``, ``kinds``, ``crs``.
+
+Inverse pair: :func:`build_graph` (alias :func:`graph_from_data`) and
+:func:`graph_to_frames`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from ._data import PartnerData
+from ._errors import PartnermapError
+from .schema import RELATIONSHIP_KINDS, TIE_STATUSES
+
+__all__ = ["build_graph", "graph_from_data", "graph_to_frames", "simple_graph", "directed_ties"]
+
+log = logging.getLogger("partnermap")
+
+
+def _as_date(value: Any) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise PartnermapError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
+    return None if pd.isna(ts) else ts.normalize()
+
+
+def _status_at(rel: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Series:
+    """Each tie's status on ``as_of`` (its recorded status when ``as_of`` is None).
+
+    A proposed tie stays proposed. Otherwise a tie that starts after ``as_of`` has
+    not started; one whose ``end_date`` is before ``as_of`` had ended; one with dates
+    around ``as_of`` was active then, even if it has ended since. A tie recorded as
+    ended with no ``end_date`` stays ended.
+    """
+    status = rel["status"].astype(object).copy()
+    if as_of is None:
+        return status
+    nat = pd.Series(pd.NaT, index=rel.index)
+    start = pd.to_datetime(rel["start_date"], errors="coerce") if "start_date" in rel else nat
+    end = pd.to_datetime(rel["end_date"], errors="coerce") if "end_date" in rel else nat
+    dated = status != "proposed"
+    ended_before = end.notna() & (end < as_of)
+    status[dated & end.notna() & ~ended_before] = "active"
+    status[dated & ended_before] = "ended"
+    status[dated & start.notna() & (start > as_of)] = "not_started"
+    return status
+
+
+def build_graph(
+    data: PartnerData,
+    *,
+    as_of: str | dt.date | None = None,
+    status: Iterable[str] | None = ("active",),
+    kinds: Iterable[str] | None = None,
+) -> nx.MultiGraph:
+    """Build the partnership graph from loaded data.
+
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    as_of
+        Keep the ties as they stood on this date: a tie counts as active from its
+        ``start_date`` to its ``end_date``; ``None`` uses each tie's recorded ``status``.
+    status
+        Tie statuses to keep (``active``, ``proposed``, ``ended``); ``None`` keeps all.
+    kinds
+        Tie kinds to keep (see :data:`partnermap.schema.RELATIONSHIP_KINDS`); ``None``
+        keeps all.
+
+    Returns
+    -------
+    networkx.MultiGraph
+        Nodes keyed by ``org_id`` carrying every organisation column but geometry;
+        edges keyed by ``tie_id`` carrying every tie column.
+
+    See Also
+    --------
+    graph_to_frames : the inverse.
+    simple_graph : the undirected, merged view metrics use.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> G = pm.build_graph(pm.load(pm.datasets.demo_path()))
+    >>> G.graph["status"]
+    ('active',)
+    """
+    as_of_ts = _as_date(as_of)
+    status_t = None if status is None else tuple(status)
+    kinds_t = None if kinds is None else tuple(kinds)
+    for name, given, vocab in (("status", status_t, TIE_STATUSES), ("kinds", kinds_t, RELATIONSHIP_KINDS)):
+        unknown = sorted(set(given or ()) - set(vocab))
+        if unknown:
+            raise PartnermapError(
+                f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(vocab)}."
+            )
+
+    orgs = data.organizations
+    G = nx.MultiGraph(
+        source=data.source,
+        as_of=None if as_of_ts is None else as_of_ts.date().isoformat(),
+        status=status_t,
+        kinds=kinds_t,
+        crs=str(orgs.crs) if getattr(orgs, "crs", None) is not None else None,
+    )
+    node_cols = [c for c in orgs.columns if c != orgs.geometry.name] if hasattr(orgs, "geometry") else list(orgs.columns)
+    for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records")):
+        G.add_node(org_id, **{k: v for k, v in row.items() if not _missing(v)})
+
+    rel = data.relationships
+    if len(rel):
+        keep = pd.Series(True, index=rel.index)
+        eff = _status_at(rel, as_of_ts)
+        if status_t is not None:
+            keep &= eff.isin(status_t)
+        if kinds_t is not None:
+            keep &= rel["kind"].isin(kinds_t)
+        sub = rel[keep]
+        for tie_id, row in zip(sub.index, sub.to_dict("records")):
+            attrs = {k: v for k, v in row.items() if not _missing(v)}
+            attrs["status"] = eff[tie_id]
+            G.add_edge(row["source"], row["target"], key=tie_id, **attrs)
+    log.info(
+        "graph: %d organisations, %d ties (status=%s, kinds=%s, as_of=%s)",
+        G.number_of_nodes(), G.number_of_edges(), status_t, kinds_t, G.graph["as_of"],
+    )
+    return G
+
+
+graph_from_data = build_graph
+
+
+def _missing(v: Any) -> bool:
+    if isinstance(v, (list, tuple, set, dict)):
+        return False
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def simple_graph(G: nx.MultiGraph) -> nx.Graph:
+    """Undirected simple view: parallel ties merged, ``weight`` summed, ``ties`` counted.
+
+    Node attributes and ``G.graph`` are copied; ``kinds`` lists the merged tie kinds.
+    Self-ties are left out (they carry no information about who connects whom).
+    """
+    H = nx.Graph()
+    H.graph.update(G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    for u, v, d in G.edges(data=True):
+        if u == v:
+            continue
+        w = float(d.get("weight", 1.0))
+        if H.has_edge(u, v):
+            e = H[u][v]
+            e["weight"] += w
+            e["ties"] += 1
+            if d.get("kind") not in e["kinds"]:
+                e["kinds"].append(d.get("kind"))
+        else:
+            H.add_edge(u, v, weight=w, ties=1, kinds=[d.get("kind")])
+    return H
+
+
+def directed_ties(G: nx.MultiGraph) -> nx.DiGraph:
+    """The directed ties only (funding, referral, …) as a DiGraph from giver to receiver.
+
+    Every organisation is a node, so in/out degrees are defined for all of them.
+    """
+    D = nx.DiGraph()
+    D.graph.update(G.graph)
+    D.add_nodes_from(G.nodes)
+    for _, _, d in G.edges(data=True):
+        if d.get("directed") and d["source"] != d["target"]:
+            s, t, w = d["source"], d["target"], float(d.get("weight", 1.0))
+            if D.has_edge(s, t):
+                D[s][t]["weight"] += w
+            else:
+                D.add_edge(s, t, weight=w)
+    return D
+
+
+def graph_to_frames(G: nx.MultiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inverse of :func:`build_graph`: (nodes indexed by ``org_id``, ties indexed by ``tie_id``).
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> data = pm.load(pm.datasets.demo_path())
+    >>> nodes, ties = pm.graph_to_frames(pm.build_graph(data, status=None))
+    >>> len(nodes) == len(data.organizations), len(ties) == len(data.relationships)
+    (True, True)
+    """
+    nodes = pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index")
+    nodes.index.name = "org_id"
+    if isinstance(G, nx.MultiGraph):
+        rows = {k: d for _, _, k, d in G.edges(keys=True, data=True)}
+    else:
+        rows = {i: {"source": u, "target": v, **d} for i, (u, v, d) in enumerate(G.edges(data=True))}
+    ties = pd.DataFrame.from_dict(rows, orient="index")
+    ties.index.name = "tie_id"
+    if len(ties):
+        ties = ties[["source", "target", *[c for c in ties.columns if c not in ("source", "target")]]]
+    return nodes, ties

@@ -1,0 +1,997 @@
+"""Files, workbooks and HSDS packages → :class:`PartnerData`, with every problem reported.
+
+A *data folder* holds ``organizations.*``, optional ``relationships.*`` and optional
+``areas.*`` (CSV, Excel, GeoJSON, GeoPackage or Shapefile). A single ``.xlsx`` workbook
+with sheets ``organizations``, ``relationships`` and ``areas`` works the same way.
+
+Validation reads everything first and then reports every problem at once, each with
+file, row and column (see :class:`partnermap.LoadReport`). Errors stop the run
+(:func:`load` raises :class:`partnermap.DataValidationError`); warnings let the data
+load. Every input row is either in the result or in ``report.rejected`` with its reason.
+
+Examples
+--------
+>>> import partnermap as pm
+>>> data = pm.load(pm.datasets.demo_path())
+>>> data.report.ok
+True
+>>> data.organizations.index.name
+'org_id'
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from ._data import LoadReport, PartnerData, Problem
+from ._errors import DataValidationError
+
+__all__ = ["load", "validate", "read_table", "PartnerData", "LoadReport", "Problem"]
+
+log = logging.getLogger("partnermap")
+
+TABLES = ("organizations", "relationships", "areas")
+_TABLE_ALIASES = {
+    "organizations": ("organizations", "organisations", "orgs"),
+    "relationships": ("relationships", "ties", "partnerships", "edges"),
+    "areas": ("areas", "districts", "wards"),
+}
+TABULAR = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+SPATIAL = (".geojson", ".json", ".gpkg", ".shp")
+SUPPORTED = TABULAR + SPATIAL
+_TRUE = {"true", "t", "yes", "y", "1", "formal", "نعم", "رسمي", "صح"}
+_FALSE = {"false", "f", "no", "n", "0", "informal", "لا", "غير رسمي", "خطا"}
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+_SPLIT = re.compile(r"[;؛،,|]")
+_MAX_ROWS_PER_MESSAGE = 5
+
+
+# ---------------------------------------------------------------------------- API
+
+
+def load(path: str | Path, *, strict: bool = True) -> PartnerData:
+    """Load a data folder, an ``.xlsx`` workbook or an HSDS package.
+
+    Parameters
+    ----------
+    path
+        A folder with ``organizations.*`` (and optional ``relationships.*``,
+        ``areas.*``), a workbook, or an Open Referral HSDS package.
+    strict
+        If True (the default) raise when the data has errors. If False return the
+        data anyway, with the errors in ``data.report`` (for data-quality review).
+
+    Returns
+    -------
+    PartnerData
+
+    Raises
+    ------
+    DataValidationError
+        When ``strict`` and there are errors; ``.problems`` lists every problem and
+        ``.report`` is the whole :class:`LoadReport`.
+
+    See Also
+    --------
+    validate : the report alone, never raising.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> data = pm.load(pm.datasets.demo_path())
+    >>> len(data.organizations) >= 300
+    True
+    """
+    data = _read(Path(path))
+    r = data.report
+    log.info("load: %s", r.summary())
+    if strict and not r.ok:
+        err = DataValidationError(
+            f"{path}: {len(r.errors)} error(s) in the data; fix them and run again:\n"
+            + "\n".join(str(p) for p in r.errors),
+            r.problems,
+        )
+        err.report = r  # type: ignore[attr-defined]
+        raise err
+    return data
+
+
+def validate(path: str | Path) -> LoadReport:
+    """Read everything at ``path`` and return the :class:`LoadReport`; never raises on bad data."""
+    return _read(Path(path)).report
+
+
+# ------------------------------------------------------------------------ reading
+
+
+def _read(path: Path) -> PartnerData:
+    report = LoadReport()
+    if not path.exists():
+        report.add("error", str(path), None, None, "no such file or folder.",
+                   "Check the path; run `partnermap demo -o DIR` for an example data folder.")
+        return _empty(report, str(path))
+    try:
+        from . import hsds  # optional module; absent in early versions
+    except ImportError:  # pragma: no cover
+        hsds = None  # type: ignore[assignment]
+    if hsds is not None and hsds.is_hsds(path):
+        return hsds.read_hsds(path)
+
+    if path.is_file():
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frames = _read_workbook(path, report)
+        else:
+            report.add("error", path.name, None, None,
+                       f"'{path.suffix}' is not a data folder or workbook.",
+                       "Pass the folder that holds organizations.csv (and relationships.csv), "
+                       "or an .xlsx workbook with an 'organizations' sheet.")
+            return _empty(report, str(path))
+    else:
+        frames = _read_folder(path, report)
+
+    orgs = _clean_organizations(frames.get("organizations"), report)
+    rels = _clean_relationships(frames.get("relationships"), orgs, report)
+    areas = _clean_areas(frames.get("areas"), report)
+    _sort_problems(report)
+    return PartnerData(orgs, rels, areas, report, str(path))
+
+
+def _sort_problems(report: LoadReport) -> None:
+    """File by file (in the order read), then by row; file-level lines first."""
+    order = {p.file: i for i, p in reversed(list(enumerate(report.problems)))}
+    report.problems.sort(key=lambda p: (order[p.file], p.row is not None, p.row or 0))
+
+
+def _empty(report: LoadReport, source: str) -> PartnerData:
+    return PartnerData(_clean_organizations(None, report), _clean_relationships(None, None, report),
+                       None, report, source)
+
+
+class _Table:
+    """A raw table: text cells, the file label for messages, row numbers, geometry."""
+
+    def __init__(self, df: pd.DataFrame, label: str, first_row: int = 2, geometry: Any = None,
+                 crs: Any = None, row_word: str = "row") -> None:
+        self.df = df.reset_index(drop=True)
+        self.label = label
+        self.rows = np.arange(first_row, first_row + len(df))
+        self.geometry = geometry
+        self.crs = crs
+
+
+def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
+    files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    frames: dict[str, _Table] = {}
+    for table in TABLES:
+        found = [files[n] for n in sorted(files)
+                 if Path(n).stem in _TABLE_ALIASES[table] and not n.endswith((".cpg", ".dbf", ".shx", ".prj"))]
+        if not found:
+            if table == "organizations":
+                others = ", ".join(sorted(p.name for p in files.values())) or "nothing"
+                report.add("error", str(folder / "organizations.csv"), None, None,
+                           f"missing file: no organizations.* in {folder} (found: {others}).",
+                           "Add organizations.csv (or .xlsx/.geojson/.gpkg/.shp); "
+                           "`partnermap demo -o DIR` writes a template.")
+            continue
+        supported = [p for p in found if p.suffix.lower() in SUPPORTED]
+        for p in found:
+            if p.suffix.lower() not in SUPPORTED:
+                report.add("error", p.name, None, None,
+                           f"unsupported format '{p.suffix}'.",
+                           "Save it as CSV (UTF-8) or .xlsx; spatial data as GeoJSON, GeoPackage or Shapefile.")
+        if len(supported) > 1:
+            report.add("error", supported[0].name, None, None,
+                       f"more than one {table} file: {', '.join(p.name for p in supported)}.",
+                       "Keep one and move the others out of the folder.")
+            continue
+        if supported:
+            t = _read_file(supported[0], table, report)
+            if t is not None:
+                frames[table] = t
+                report.sources[table] = str(supported[0])
+    return frames
+
+
+def read_table(path: str | Path, report: LoadReport | None = None, *, table: str = "") -> pd.DataFrame | None:
+    """Read one CSV/Excel/spatial file as text cells (encodings detected).
+
+    Returns ``None`` (with the problem in ``report``) when the file cannot be read.
+    """
+    report = report if report is not None else LoadReport()
+    t = _read_file(Path(path), table, report)
+    return None if t is None else t.df
+
+
+def _read_file(path: Path, table: str, report: LoadReport) -> _Table | None:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            return _read_csv(path, report)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_sheet(path, None, table, report)
+        return _read_spatial(path, report)
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a report line
+        report.add("error", path.name, None, None, f"unreadable file: {_plain(exc)}",
+                   "Open it in a spreadsheet or GIS program and save it again.")
+        return None
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]
+
+
+def _decode(raw: bytes, name: str, report: LoadReport) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1256")
+    except UnicodeDecodeError:
+        report.add("error", name, None, None,
+                   "the file is neither UTF-8 nor Windows-1256 (Arabic) text.",
+                   "Save it as 'CSV UTF-8' from your spreadsheet program.")
+        return None
+    report.add("info", name, None, None, "read as Windows-1256 (Arabic) text.",
+               "Saving it as 'CSV UTF-8' avoids any doubt.")
+    return text
+
+
+def _read_csv(path: Path, report: LoadReport) -> _Table | None:
+    raw = path.read_bytes()
+    text = _decode(raw, path.name, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.add("error", path.name, None, None, "the file is empty.",
+                   "Add a header line (e.g. org_id,name,sector) and one row per record.")
+        return None
+    header = text.lstrip().splitlines()[0]
+    sep = max([",", ";", "\t"], key=header.count)
+    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                     skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
+    # Line number of each data row (blank lines skipped by pandas are not counted).
+    lines = [i for i, ln in enumerate(text.lstrip("\ufeff").splitlines(), start=1) if ln.strip()]
+    t = _Table(df, path.name)
+    if len(lines) == len(df) + 1:
+        t.rows = np.asarray(lines[1:])
+    return t
+
+
+def _read_sheet(path: Path, sheet: str | None, table: str, report: LoadReport) -> _Table | None:
+    book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    if sheet is None:
+        names = {n.strip().lower(): n for n in book}
+        sheet = next((names[a] for a in _TABLE_ALIASES.get(table, ()) if a in names), next(iter(book)))
+    return _Table(_excel_text(book[sheet]), f"{path.name}[{sheet}]")
+
+
+def _excel_text(df: pd.DataFrame) -> pd.DataFrame:
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat() if v == v.normalize() else v.isoformat()
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        return str(v)
+
+    df = df.dropna(how="all")
+    df.columns = [str(c) for c in df.columns]
+    return df.map(cell) if len(df) else df.astype(str)
+
+
+def _read_workbook(path: Path, report: LoadReport) -> dict[str, _Table]:
+    try:
+        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001
+        report.add("error", path.name, None, None, f"unreadable workbook: {_plain(exc)}",
+                   "Open it in Excel or LibreOffice and save it again as .xlsx.")
+        return {}
+    names = {n.strip().lower(): n for n in book}
+    frames: dict[str, _Table] = {}
+    for table in TABLES:
+        sheet = next((names[a] for a in _TABLE_ALIASES[table] if a in names), None)
+        if sheet is None:
+            if table == "organizations":
+                report.add("error", path.name, None, None,
+                           f"the workbook has no 'organizations' sheet (sheets found: {', '.join(book)}).",
+                           "Rename the sheet that lists the organisations to 'organizations'.")
+            elif table == "relationships":
+                report.add("warning", path.name, None, None,
+                           f"the workbook has no 'relationships' sheet (sheets found: {', '.join(book)}); "
+                           "the network will have no ties.",
+                           "Add a 'relationships' sheet with source and target columns.")
+            continue
+        df = _excel_text(book[sheet])
+        label = f"{path.name}[{sheet}]"
+        geometry = None
+        if table == "areas":
+            geometry = _wkt_geometry(df, label, report)
+        frames[table] = _Table(df, label, geometry=geometry, crs="EPSG:4326" if geometry is not None else None)
+        report.sources[table] = f"{path}[{sheet}]"
+    return frames
+
+
+def _wkt_geometry(df: pd.DataFrame, label: str, report: LoadReport) -> Any:
+    import shapely
+
+    col = next((c for c in df.columns if c.strip().lower() in ("geometry", "wkt", "geom")), None)
+    if col is None:
+        return None
+    out = []
+    for row, value in zip(range(2, 2 + len(df)), df[col]):
+        try:
+            out.append(shapely.from_wkt(value) if value else None)
+        except Exception:  # noqa: BLE001
+            report.add("warning", label, row, col, f"'{value[:40]}' is not WKT geometry; left empty.")
+            out.append(None)
+    df.drop(columns=[col], inplace=True)
+    return np.asarray(out, dtype=object)
+
+
+def _read_spatial(path: Path, report: LoadReport) -> _Table | None:
+    import geopandas as gpd
+
+    if path.stat().st_size == 0:
+        report.add("error", path.name, None, None, "the file is empty.",
+                   "Export the layer again from your GIS program.")
+        return None
+    gdf = gpd.read_file(path)
+    if gdf.geometry.name is None or "geometry" not in gdf:
+        props = pd.DataFrame(gdf)
+        geometry = None
+    else:
+        props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        geometry = np.asarray(gdf.geometry.values, dtype=object)
+    text = props.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                     else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+    return _Table(text, path.name, first_row=1, geometry=geometry, crs=gdf.crs)
+
+
+# ------------------------------------------------------------------------ columns
+
+
+def _columns(t: _Table, table: str, required: tuple[str, ...], contract: tuple[str, ...],
+             report: LoadReport) -> bool:
+    """Map heading variants onto the contract; report missing required columns."""
+    norm_contract = {schema.normalize_text(c): c for c in contract}
+    rename: dict[str, str] = {}
+    present = set()
+    for col in t.df.columns:
+        n = schema.normalize_text(col)
+        target = norm_contract.get(n)
+        if target is None and n in schema.COLUMN_SYNONYMS and schema.COLUMN_SYNONYMS[n] not in required:
+            target = schema.COLUMN_SYNONYMS[n]
+        if target and target not in present and target != col and target not in t.df.columns:
+            rename[col] = target
+            report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
+                       f"column '{col}' read as '{target}'.")
+        present.add(target or col)
+    if rename:
+        t.df = t.df.rename(columns=rename)
+    ok = True
+    found = [str(c) for c in t.df.columns]
+    for col in required:
+        if col in t.df.columns:
+            continue
+        if table == "organizations" and col == "sector" and "org_type" in t.df.columns:
+            continue
+        ok = False
+        hints = [c for c in found if schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)) == col]
+        hints += [c for c in difflib.get_close_matches(col, found, n=2, cutoff=0.6) if c not in hints]
+        hint = f" Did you mean '{hints[0]}'? Rename it to '{col}'." if hints else f" Add a '{col}' column."
+        report.add("error", t.label, None, col,
+                   f"missing required column '{col}' (columns found: {', '.join(found) or 'none'}).",
+                   hint.strip())
+    return ok
+
+
+def _cells(df: pd.DataFrame, col: str) -> pd.Series:
+    if col not in df.columns:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    return df[col].astype(object).fillna("").map(lambda v: str(v).strip())
+
+
+class _Collector:
+    """Aggregates one kind of row-level problem so a message is not repeated 5,000 times."""
+
+    def __init__(self, report: LoadReport) -> None:
+        self.report = report
+        self.groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+
+    def add(self, severity: str, label: str, column: str, message: str, row: int, ref: str,
+            fix: str = "") -> None:
+        self.groups[(severity, label, column, message, fix)].append((int(row), ref))
+
+    def flush(self) -> None:
+        for (severity, label, column, message, fix), hits in self.groups.items():
+            for row, ref in hits[:_MAX_ROWS_PER_MESSAGE]:
+                self.report.add(severity, label, row, column, message, fix, ref)  # type: ignore[arg-type]
+            if len(hits) > _MAX_ROWS_PER_MESSAGE:
+                more = ", ".join(str(r) for r, _ in hits[_MAX_ROWS_PER_MESSAGE:_MAX_ROWS_PER_MESSAGE + 20])
+                self.report.add(severity, label, None, column,  # type: ignore[arg-type]
+                                f"{message} — also in {len(hits) - _MAX_ROWS_PER_MESSAGE} more row(s): "
+                                f"{more}{' …' if len(hits) > _MAX_ROWS_PER_MESSAGE + 20 else ''}", fix)
+        self.groups.clear()
+
+
+def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
+           synonyms: dict[str, str], report: LoadReport, what: str) -> pd.Series:
+    """Normalise a single-valued vocabulary column; report mappings and unknown terms."""
+    out = []
+    mapped: dict[tuple[str, str], int] = defaultdict(int)
+    unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for v, row, ref in zip(values, rows, refs):
+        if not v:
+            out.append(None)
+            continue
+        key = synonyms.get(schema.normalize_text(v))
+        if key is None:
+            unknown[v].append((row, ref))
+            out.append(v)
+        else:
+            if key != v:
+                mapped[(v, key)] += 1
+            out.append(key)
+    for (v, key), n in mapped.items():
+        report.add("info", label, None, column, f"'{v}' read as '{key}' ({n} row(s)).")
+    choices = ", ".join(sorted(set(synonyms.values())))
+    for v, hits in unknown.items():
+        row, ref = hits[0]
+        more = f" (and {len(hits) - 1} more row(s))" if len(hits) > 1 else ""
+        report.add("warning", label, int(row), column,
+                   f"unknown {what} '{v}' kept as written{more}.", f"Use one of: {choices}.", ref)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
+           synonyms: dict[str, str], report: LoadReport) -> pd.Series:
+    """Split ``;``-separated cells into lists of normalised terms; free terms kept, reported."""
+    out = []
+    unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for v, row, ref in zip(values, rows, refs):
+        terms: list[str] = []
+        for part in _SPLIT.split(v):
+            part = part.strip()
+            if not part:
+                continue
+            key = synonyms.get(schema.normalize_text(part))
+            if key is None:
+                key = schema.normalize_text(part).replace(" ", "_")
+                unknown[key].append((row, ref))
+            if key not in terms:
+                terms.append(key)
+        out.append(terms)
+    choices = ", ".join(sorted(set(synonyms.values())))
+    for term, hits in unknown.items():
+        row, ref = hits[0]
+        more = f" (and {len(hits) - 1} more row(s))" if len(hits) > 1 else ""
+        report.add("warning", label, int(row), column,
+                   f"'{term}' is not in the vocabulary; kept as a free term{more}.",
+                   f"Known terms: {choices}.", ref)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _number(v: str) -> float | None:
+    """Parse a number written with Latin or Arabic-Indic digits; None if not a number."""
+    s = v.translate(_DIGITS).replace("\u066c", "").strip()
+    if s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")
+    try:
+        x = float(s)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+# ------------------------------------------------------------------ organisations
+
+
+def _clean_organizations(t: _Table | None, report: LoadReport):  # -> gpd.GeoDataFrame
+    import geopandas as gpd
+
+    empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in schema.ORG_COLUMNS},
+                             geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    empty.index.name = "org_id"
+    empty = empty.drop(columns="org_id")
+    if t is None:
+        return empty
+    label = t.label
+    if len(t.df) == 0:
+        report.add("error", label, None, None, "the file has a header but no organisations.",
+                   "Add one row per organisation.")
+        report.counts["organizations"] = (0, 0)
+        return empty
+    if not _columns(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report):
+        report.counts["organizations"] = (len(t.df), 0)
+        for row in t.rows:
+            report.reject(label, int(row), "", "file is missing a required column")
+        return empty
+
+    df = t.df.copy()
+    rows = t.rows
+    ids = _cells(df, "org_id").map(_fix_id)
+    refs = ids.copy()
+    col = _Collector(report)
+    keep = np.ones(len(df), dtype=bool)
+
+    # -- ids: blank and duplicate rows are rejected (the first of a duplicate stays)
+    first_row: dict[str, int] = {}
+    for i, (oid, row) in enumerate(zip(ids, rows)):
+        if not oid:
+            keep[i] = False
+            name = _cells(df, "name").iloc[i]
+            report.add("error", label, int(row), "org_id", "blank org_id.",
+                       "Give every organisation a unique id.", name)
+            report.reject(label, int(row), name, "blank org_id")
+        elif oid in first_row:
+            keep[i] = False
+            report.add("error", label, int(row), "org_id",
+                       f"duplicate org_id '{oid}' (first used on row {first_row[oid]}).",
+                       "Give each organisation its own id, or merge the two rows.", oid)
+            report.reject(label, int(row), oid, f"duplicate org_id (first on row {first_row[oid]})")
+        else:
+            first_row[oid] = int(row)
+
+    # -- names
+    names = _cells(df, "name")
+    for oid, row, nm, k in zip(ids, rows, names, keep):
+        if k and not nm:
+            col.add("error", label, "name", "blank name.", row, oid, "Every organisation needs a name.")
+
+    # -- vocabularies
+    org_type = _vocab(_cells(df, "org_type"), rows, refs, label, "org_type",
+                      schema.ORG_TYPE_SYNONYMS, report, "org_type")
+    sector = _clean_sector(_cells(df, "sector"), org_type, rows, refs, keep, label, report, col)
+    out = pd.DataFrame(index=df.index)
+    out["name"] = names
+    out["sector"] = sector
+    out["org_type"] = org_type
+    for c, syn, what in (("size", schema.SIZE_SYNONYMS, "size"),
+                         ("capacity", schema.CAPACITY_SYNONYMS, "capacity"),
+                         ("engagement_stage", schema.STAGE_SYNONYMS, "engagement stage")):
+        if c in df.columns:
+            out[c] = _vocab(_cells(df, c), rows, refs, label, c, syn, report, what)
+    for c, syn in schema.MULTI_VALUED.items():
+        if c in df.columns and c != "resources":
+            out[c] = _multi(_cells(df, c), rows, refs, label, c, syn, report)
+    if "service_radius_km" in df.columns:
+        radius = []
+        for v, row, ref in zip(_cells(df, "service_radius_km"), rows, refs):
+            x = _number(v) if v else None
+            if v and (x is None or x < 0):
+                col.add("warning", label, "service_radius_km",
+                        f"service_radius_km '{v}' is not a distance in km; left empty.", row, ref,
+                        "Write a number of kilometres, e.g. 5.")
+                x = None
+            radius.append(x)
+        out["service_radius_km"] = pd.array(radius, dtype="Float64").astype(float)
+
+    # -- coordinates
+    lat, lon, extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col)
+    out["lat"], out["lon"] = lat, lon
+    for c in schema.ORG_COLUMNS:
+        if c not in out.columns and c != "org_id" and c in df.columns:
+            out[c] = _cells(df, c).replace("", None)
+    for c in df.columns:  # unknown columns are kept as text
+        if c not in out.columns and c != "org_id":
+            out[c] = df[c].replace("", None)
+    if extra_geom is not None:
+        out["area_geometry"] = extra_geom
+    col.flush()
+
+    out.index = pd.Index(ids, name="org_id")
+    out = out[keep]
+    ordered = [c for c in schema.ORG_COLUMNS if c in out.columns and c != "org_id"]
+    out = out[ordered + [c for c in out.columns if c not in ordered]]
+    points = gpd.points_from_xy(out["lon"], out["lat"], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(out, geometry=points, crs="EPSG:4326")
+    gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
+    report.counts["organizations"] = (len(df), len(gdf))
+    return gdf
+
+
+def _fix_id(v: str) -> str:
+    return v[:-2] if re.fullmatch(r"-?\d+\.0", v) else v
+
+
+def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs: pd.Series,
+                  keep: np.ndarray, label: str, report: LoadReport, col: _Collector) -> pd.Series:
+    out = []
+    mapped: dict[tuple[str, str], int] = defaultdict(int)
+    derived = 0
+    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep):
+        key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
+        if key is not None:
+            if key != v:
+                mapped[(v, key)] += 1
+            out.append(key)
+            continue
+        implied = schema.ORG_TYPES[ot].sector if ot in schema.ORG_TYPES else ""
+        if implied:
+            if v:
+                col.add("warning", label, "sector",
+                        f"unknown sector '{v}'; used '{implied}' from org_type '{ot}'.", row, ref,
+                        "Use for_profit, non_profit or public.")
+            else:
+                derived += 1
+            out.append(implied)
+            continue
+        out.append(None)
+        if k:
+            what = f"unknown sector '{v}'" if v else "blank sector"
+            col.add("error", label, "sector",
+                    f"{what}, and it cannot be derived from org_type '{ot}'." if ot
+                    else f"{what}, and there is no org_type to derive it from.",
+                    row, ref, "Write for_profit, non_profit or public (or a known org_type).")
+    for (v, key), n in mapped.items():
+        report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
+    if derived:
+        report.add("info", label, None, "sector", f"sector derived from org_type for {derived} row(s).")
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _coordinates(t: _Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, keep: np.ndarray,
+                 label: str, report: LoadReport, col: _Collector):
+    """lat/lon from columns or point geometry; range, placeholder, swap and outlier checks."""
+    n = len(df)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    extra_geom = None
+    has_cols = "lat" in df.columns and "lon" in df.columns
+    if t.geometry is not None and not has_cols:
+        geoms = t.geometry
+        if t.crs is not None and str(t.crs).upper() not in ("EPSG:4326", "OGC:CRS84"):
+            import geopandas as gpd
+            geoms = np.asarray(gpd.GeoSeries(geoms, crs=t.crs).to_crs("EPSG:4326").values, dtype=object)
+            report.add("info", label, None, None, f"coordinates reprojected from {t.crs} to EPSG:4326.")
+        polys = [None] * n
+        for i, g in enumerate(geoms):
+            if g is None or g.is_empty:
+                continue
+            if g.geom_type != "Point":
+                polys[i] = g
+                g = g.representative_point()
+            lon[i], lat[i] = g.x, g.y
+        if any(p is not None for p in polys):
+            extra_geom = pd.Series(polys, index=df.index, dtype=object)
+            report.add("info", label, None, None,
+                       "non-point geometries: located at a point inside each shape; the shape is kept "
+                       "in 'area_geometry' as the organisation's declared service area.")
+    elif "lat" in df.columns or "lon" in df.columns:
+        if not has_cols:
+            missing = "lon" if "lat" in df.columns else "lat"
+            report.add("error", label, None, missing,
+                       f"there is a '{'lat' if missing == 'lon' else 'lon'}' column but no '{missing}' column.",
+                       "Add both lat and lon (WGS84 degrees).")
+        else:
+            for i, (a, b, row, ref) in enumerate(zip(_cells(df, "lat"), _cells(df, "lon"), rows, refs)):
+                if not a and not b:
+                    continue
+                x, y = (_number(a) if a else None), (_number(b) if b else None)
+                bad = [(c, v) for c, v, num in (("lat", a, x), ("lon", b, y)) if v and num is None]
+                for c, v in bad:
+                    col.add("error", label, c, f"{c} '{v}' is not a number.", row, ref,
+                            "Write decimal degrees, e.g. 26.43 and 50.10.")
+                if bad:
+                    continue
+                if x is None or y is None:
+                    col.add("warning", label, "lat" if x is None else "lon",
+                            "only one of lat/lon is given; the location is left empty.", row, ref)
+                    continue
+                if abs(x) > 90 or abs(y) > 180:
+                    c, v = ("lat", x) if abs(x) > 90 else ("lon", y)
+                    fix = ("lat and lon look swapped: swap them." if abs(x) > 90 and abs(x) <= 180 and abs(y) <= 90
+                           else "lat must be within ±90 and lon within ±180 degrees.")
+                    col.add("error", label, c, f"{c} {v:g} is outside the valid range.", row, ref, fix)
+                    continue
+                lat[i], lon[i] = x, y
+    _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col)
+    missing = int(np.sum(np.isnan(lat) & keep))
+    if missing and (has_cols or t.geometry is not None):
+        report.add("warning", label, None, "lat",
+                   f"{missing} organisation(s) have no coordinates; they are kept but left off maps "
+                   "and coverage.", "Add lat/lon to place them.")
+    elif not has_cols and t.geometry is None:
+        report.add("info", label, None, None, "no coordinates (lat/lon); maps and coverage need them.")
+    return lat, lon, extra_geom
+
+
+def _haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col: _Collector) -> None:
+    for i in range(len(lat)):
+        if not np.isnan(lat[i]) and (lat[i], lon[i]) in ((0.0, 0.0), (-1.0, -1.0), (1.0, 1.0)):
+            col.add("warning", label, "lat",
+                    f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; location left empty.",
+                    rows[i], refs.iloc[i], "Add the real coordinates.")
+            lat[i] = lon[i] = np.nan
+    ok = ~np.isnan(lat) & keep
+    if ok.sum() < 5:
+        return
+    mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
+    d = _haversine_km(lat, lon, mlat, mlon)
+    typical = float(np.median(d[ok]))
+    limit = max(100.0, 10 * typical)
+    for i in np.flatnonzero(ok & (d > limit)):
+        swapped = _haversine_km(lon[i], lat[i], mlat, mlon)
+        if swapped <= max(50.0, 2 * typical) and abs(lon[i]) <= 90:
+            col.add("warning", label, "lat",
+                    f"lat/lon ({lat[i]:g}, {lon[i]:g}) look swapped: as written the point is {d[i]:,.0f} km "
+                    f"from the others; swapped it is {swapped:,.0f} km. Used the swapped values.",
+                    rows[i], refs.iloc[i], "Swap lat and lon in the file.")
+            lat[i], lon[i] = lon[i], lat[i]
+        else:
+            col.add("warning", label, "lat",
+                    f"({lat[i]:g}, {lon[i]:g}) is {d[i]:,.0f} km from the other organisations.",
+                    rows[i], refs.iloc[i], "Check the coordinates.")
+
+
+# ------------------------------------------------------------------- relationships
+
+
+_REL_OUT = ["source", "target", "kind", "formal", "status", "directed", "weight", "start_date",
+            "end_date", "last_reviewed", "review_every_months", "resources"]
+
+
+def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataFrame:
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _REL_OUT})
+    empty.index = pd.Index([], name="tie_id", dtype=object)
+    if t is None:
+        return empty
+    label = t.label
+    if len(t.df) == 0:
+        report.add("info", label, None, None, "no relationships listed.")
+        report.counts["relationships"] = (0, 0)
+        return empty
+    if not _columns(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report):
+        report.counts["relationships"] = (len(t.df), 0)
+        for row in t.rows:
+            report.reject(label, int(row), "", "file is missing a required column")
+        return empty
+    df = t.df
+    rows = t.rows
+    src = _cells(df, "source").map(_fix_id)
+    tgt = _cells(df, "target").map(_fix_id)
+    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt)], index=df.index)
+    col = _Collector(report)
+    keep = np.ones(len(df), dtype=bool)
+    known = set(orgs.index) if orgs is not None else set()
+    known_list = sorted(known)
+    orgs_label = report.sources.get("organizations", "organizations")
+    orgs_label = Path(orgs_label).name if "[" not in orgs_label else orgs_label.split("/")[-1]
+
+    def reject(i: int, reason: str) -> None:
+        keep[i] = False
+        report.reject(label, int(rows[i]), refs.iloc[i], reason)
+
+    for i, (s, g, row, ref) in enumerate(zip(src, tgt, rows, refs)):
+        for c, v in (("source", s), ("target", g)):
+            if not v:
+                col.add("error", label, c, f"blank {c}.", row, ref, "Every tie needs a source and a target org_id.")
+            elif v not in known:
+                close = difflib.get_close_matches(v, known_list, n=1, cutoff=0.8)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                report.add("error", label, int(row), c,
+                           f"'{v}' is not an org_id in {orgs_label}{hint}.", "Add it or remove the row.", ref)
+        if not s or not g or s not in known or g not in known:
+            reject(i, "tie to a blank or unknown org_id")
+        elif s == g:
+            col.add("warning", label, "target", "self-tie (an organisation tied to itself); left out.",
+                    row, ref, "Remove the row.")
+            reject(i, "self-tie")
+
+    kind = _vocab(_cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind")
+    kind = kind.where(kind.notna(), "partnership")
+    status = _vocab(_cells(df, "status"), rows, refs, label, "status", schema.STATUS_SYNONYMS, report, "status")
+    status = status.where(status.notna(), "active")
+    formal = _booleans(_cells(df, "formal"), rows, refs, label, "formal", col)
+    formal = pd.Series([f if f is not None else (True if k in ("mou", "membership") else
+                        False if k == "informal" else None) for f, k in zip(formal, kind)],
+                       index=df.index, dtype=object)
+    directed = _booleans(_cells(df, "directed"), rows, refs, label, "directed", col)
+    directed = pd.Series([k in schema.DIRECTED_KINDS if d is None else d for d, k in zip(directed, kind)],
+                         index=df.index, dtype=bool)
+
+    weight = np.ones(len(df))
+    for i, (v, row, ref) in enumerate(zip(_cells(df, "weight"), rows, refs)):
+        if not v:
+            continue
+        x = _number(v)
+        if x is None or x <= 0:
+            col.add("error", label, "weight", f"weight '{v}' must be a number greater than 0.", row, ref,
+                    "Use e.g. 1 for an ordinary tie, 2 or more for a strong one; remove ties that no longer exist.")
+            keep[i] = keep[i]  # the row stays; the run stops on the error
+            weight[i] = np.nan
+        else:
+            weight[i] = x
+
+    dates = {}
+    for c in ("start_date", "end_date", "last_reviewed"):
+        dates[c] = _dates(_cells(df, c), rows, refs, label, c, col) if c in df.columns else \
+            pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    bad_order = dates["start_date"].notna() & dates["end_date"].notna() & (dates["end_date"] < dates["start_date"])
+    for i in np.flatnonzero(bad_order.to_numpy()):
+        col.add("error", label, "end_date",
+                f"end_date {dates['end_date'].iloc[i].date()} is before start_date {dates['start_date'].iloc[i].date()}.",
+                rows[i], refs.iloc[i], "Swap the dates or correct the one that is wrong.")
+    review = []
+    for v, row, ref in zip(_cells(df, "review_every_months"), rows, refs):
+        x = _number(v) if v else None
+        if v and (x is None or x <= 0):
+            col.add("warning", label, "review_every_months",
+                    f"review_every_months '{v}' is not a positive number of months; left empty.", row, ref)
+            x = None
+        review.append(x)
+
+    out = pd.DataFrame({
+        "source": src, "target": tgt, "kind": kind, "formal": formal, "status": status,
+        "directed": directed, "weight": weight, **dates,
+        "review_every_months": pd.array(review, dtype="Float64").astype(float),
+        "resources": _multi(_cells(df, "resources"), rows, refs, label, "resources",
+                            schema.RESOURCE_SYNONYMS, report),
+    }, index=df.index)
+    for c in df.columns:
+        if c not in out.columns and c != "tie_id":
+            out[c] = df[c].replace("", None)
+
+    # duplicates: same pair (ordered if directed), kind and start date
+    seen: dict[tuple, int] = {}
+    for i in np.flatnonzero(keep):
+        s, g = src.iloc[i], tgt.iloc[i]
+        pair = (s, g) if directed.iloc[i] else tuple(sorted((s, g)))
+        key = (pair, kind.iloc[i], dates["start_date"].iloc[i])
+        if key in seen:
+            col.add("warning", label, "source",
+                    f"duplicate tie (same organisations, kind '{kind.iloc[i]}' and start date as row {seen[key]}); "
+                    "left out.", rows[i], refs.iloc[i], "Remove the repeated row, or give it another kind or date.")
+            reject(i, f"duplicate of row {seen[key]}")
+        else:
+            seen[key] = int(rows[i])
+    col.flush()
+
+    ids = _cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index)
+    if ids.eq("").any() or ids.duplicated().any():
+        ids = pd.Series([f"T{r}" for r in rows], index=df.index)
+    out.index = pd.Index(ids, name="tie_id")
+    out = out[keep]
+    report.counts["relationships"] = (len(df), len(out))
+    return out
+
+
+def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
+    out: list = []
+    for v, row, ref in zip(values, rows, refs):
+        n = schema.normalize_text(v)
+        if not n:
+            out.append(None)
+        elif n in _TRUE:
+            out.append(True)
+        elif n in _FALSE:
+            out.append(False)
+        else:
+            col.add("warning", label, column, f"'{v}' is not true/false; left empty.", row, ref,
+                    "Write true or false.")
+            out.append(None)
+    return out
+
+
+def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
+    parsed = pd.to_datetime(values.map(lambda v: v.translate(_DIGITS)), errors="coerce", format="mixed")
+    for v, p, row, ref in zip(values, parsed, rows, refs):
+        if v and pd.isna(p):
+            col.add("warning", label, column, f"'{v}' is not a date; left empty.", row, ref,
+                    "Write dates as YYYY-MM-DD.")
+    return parsed.astype("datetime64[ns]")
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def _clean_areas(t: _Table | None, report: LoadReport):
+    import geopandas as gpd
+    import shapely
+
+    if t is None:
+        return None
+    label = t.label
+    if t.geometry is None:
+        report.add("error", label, None, None,
+                   "the areas file has no polygons (areas must be a GeoJSON, GeoPackage or Shapefile layer, "
+                   "or a sheet with a WKT 'geometry' column).",
+                   "Export the areas from your GIS program as GeoJSON, or leave the file out to use a hex grid.")
+        return None
+    if len(t.df) == 0:
+        report.add("error", label, None, None, "the areas layer has no features.")
+        return None
+    if not _columns(t, "areas", schema.AREA_REQUIRED, ("area_id", "name", "population"), report):
+        for row in t.rows:
+            report.reject(label, int(row), "", "file is missing a required column")
+        report.counts["areas"] = (len(t.df), 0)
+        return None
+    df = t.df
+    ids = _cells(df, "area_id").map(_fix_id)
+    geoms = list(t.geometry)
+    keep = np.ones(len(df), dtype=bool)
+    seen: dict[str, int] = {}
+    col = _Collector(report)
+    for i, (aid, g, row) in enumerate(zip(ids, geoms, t.rows)):
+        if not aid:
+            col.add("error", label, "area_id", "blank area_id.", row, "", "Give every area a unique id.")
+            keep[i] = False
+            report.reject(label, int(row), "", "blank area_id")
+            continue
+        if aid in seen:
+            report.add("error", label, int(row), "area_id", f"duplicate area_id '{aid}' (first on row {seen[aid]}).",
+                       "Give each area its own id.", aid)
+            keep[i] = False
+            report.reject(label, int(row), aid, "duplicate area_id")
+            continue
+        seen[aid] = int(row)
+        if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+            kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
+            report.add("warning", label, int(row), "geometry", f"area '{aid}' has {kind}; left out.",
+                       "Draw the area as a polygon.", aid)
+            keep[i] = False
+            report.reject(label, int(row), aid, kind)
+            continue
+        if not g.is_valid:
+            why = shapely.is_valid_reason(g)
+            fixed = shapely.make_valid(g)
+            if fixed.geom_type == "GeometryCollection":
+                fixed = shapely.union_all([p for p in fixed.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
+            geoms[i] = fixed
+            report.add("warning", label, int(row), "geometry",
+                       f"area '{aid}' had an invalid polygon ({why}); repaired.", "Check its outline.", aid)
+    if not keep.any():
+        report.add("error", label, None, "geometry", "the areas file has no usable polygons.")
+    out = df.drop(columns=["area_id"]).copy()
+    if "population" in out.columns:
+        pop = []
+        for v, row, aid in zip(_cells(df, "population"), t.rows, ids):
+            x = _number(v.replace(",", "")) if v else None
+            if v and (x is None or x < 0):
+                col.add("warning", label, "population", f"population '{v}' is not a number; left empty.", row, aid)
+                x = None
+            pop.append(x)
+        out["population"] = pd.array(pop, dtype="Float64").astype(float)
+    for c in out.columns:
+        if c != "population":
+            out[c] = out[c].replace("", None)
+    col.flush()
+    gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=t.crs or "EPSG:4326"))
+    if t.crs is None:
+        report.add("warning", label, None, None, "the areas layer has no CRS; assumed WGS84 (EPSG:4326).")
+    elif gdf.crs.to_epsg() != 4326:
+        report.add("info", label, None, None, f"areas reprojected from {gdf.crs} to EPSG:4326.")
+        gdf = gdf.to_crs("EPSG:4326")
+    gdf.index = pd.Index(ids, name="area_id")
+    gdf = gdf[keep]
+    report.counts["areas"] = (len(df), len(gdf))
+    return gdf
