@@ -264,15 +264,41 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
         report.add("error", path.name, None, None, "the file is empty.",
                    "Add a header line (e.g. org_id,name,sector) and one row per record.")
         return None
-    header = text.lstrip().splitlines()[0]
+    text = text.lstrip("\ufeff")
+    header = next(ln for ln in text.splitlines() if ln.strip())
     sep = max([",", ";", "\t"], key=header.count)
-    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                     skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
-    # Line number of each data row (blank lines skipped by pandas are not counted).
-    lines = [i for i, ln in enumerate(text.lstrip("\ufeff").splitlines(), start=1) if ln.strip()]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    head: list[str] | None = None
+    records: list[list[str]] = []
+    lines: list[int] = []
+    for fields in reader:
+        if not any(f.strip() for f in fields):
+            continue
+        if head is None:
+            head = [f.strip() for f in fields]
+            continue
+        line = reader.line_num
+        if len(fields) > len(head):
+            extra = [f for f in fields[len(head):] if f.strip()]
+            if extra:
+                report.add("error", path.name, line, head[-1] if head else None,
+                           f"the row has {len(fields)} values but the header has {len(head)} columns "
+                           f"(extra: {', '.join(repr(x) for x in extra[:3])}).",
+                           f"A value probably contains the separator '{sep}': put it in double quotes.")
+            fields = fields[:len(head)]
+        elif len(fields) < len(head):
+            fields = fields + [""] * (len(head) - len(fields))
+        records.append(fields)
+        lines.append(line)
+    head = head or []
+    blank = [i + 1 for i, h in enumerate(head) if not h]
+    if blank:
+        report.add("warning", path.name, 1, None,
+                   f"column(s) {', '.join(map(str, blank))} have no heading; kept as 'unnamed_N'.")
+        head = [h or f"unnamed_{i + 1}" for i, h in enumerate(head)]
+    df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
     t = _Table(df, path.name)
-    if len(lines) == len(df) + 1:
-        t.rows = np.asarray(lines[1:])
+    t.rows = np.asarray(lines, dtype=int)
     return t
 
 

@@ -1,0 +1,367 @@
+"""Loading and validation: every bad input gets a file:row:column message; nothing is lost."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, Polygon
+
+import partnermap as pm
+from partnermap.load import validate
+
+from .conftest import ORGS, RELS, write
+
+HEADER = ORGS.splitlines()[0]
+
+
+def lines(report: pm.LoadReport, severity: str | None = None) -> list[str]:
+    return [str(p) for p in report.problems if severity is None or p.severity == severity]
+
+
+def one(report: pm.LoadReport, pattern: str, severity: str) -> pm.Problem:
+    """The single problem of ``severity`` whose text matches ``pattern``."""
+    hits = [p for p in report.problems if p.severity == severity and re.search(pattern, str(p))]
+    assert len(hits) == 1, f"expected one {severity} matching {pattern!r}, got: {lines(report)}"
+    return hits[0]
+
+
+def accounted(report: pm.LoadReport, data: pm.PartnerData | None = None) -> None:
+    """Every input row is loaded or rejected with a reason."""
+    for table, (read, kept) in report.counts.items():
+        rejected = [r for r in report.rejected if Path(r["file"]).stem.split("[")[0] in (table,)
+                    or r["file"].endswith(f"[{table}]")]
+        assert kept + len(rejected) == read, (table, read, kept, report.rejected)
+
+
+# ------------------------------------------------------------------ happy path
+
+
+def test_clean_folder_loads_with_types_lists_and_ids(toy: Path) -> None:
+    data = pm.load(toy)
+    orgs = data.organizations
+    assert data.report.ok and not data.report.warnings
+    assert orgs.crs.to_epsg() == 4326
+    assert orgs.index.name == "org_id"
+    assert "007" in orgs.index  # leading zeros kept: ids are text
+    assert orgs.loc["ORG-001", "offers"] == ["expertise", "skills", "in_kind_services"]
+    assert orgs.loc["ORG-001", "geometry"].equals(Point(50.21, 26.28))
+    assert orgs.loc["ORG-001", "founded_year"] == "2005"  # unknown column kept
+    rel = data.relationships
+    assert len(rel) == 5
+    assert rel.loc[rel["kind"] == "funding", "directed"].all()
+    assert not rel.loc[rel["kind"] == "in_kind", "directed"].any()
+    assert rel["resources"].iloc[0] == ["expertise", "in_kind_services"]
+    assert rel["start_date"].dtype.kind == "M"
+    accounted(data.report)
+
+
+def test_same_arabic_names_from_utf8_bom_and_windows_1256(folder) -> None:
+    utf8 = pm.load(folder(encoding="utf-8", name="a"))
+    bom = pm.load(folder(encoding="utf-8-sig", name="b"))
+    cp = pm.load(folder(encoding="cp1256", name="c"))
+    pd.testing.assert_frame_equal(utf8.organizations, bom.organizations)
+    pd.testing.assert_frame_equal(utf8.organizations, cp.organizations)
+    assert cp.organizations.loc["ORG-002", "name"] == "جمعية ترميم المنازل"
+    assert any("Windows-1256" in line for line in lines(cp.report, "info"))
+
+
+def test_semicolon_separated_csv_and_heading_variants(folder, tmp_path: Path) -> None:
+    f = folder(orgs=None)
+    table = pd.read_csv(io.StringIO(ORGS), dtype=str, keep_default_na=False)
+    table = table.rename(columns={"org_id": "Org ID", "lat": "Latitude", "lon": "Longitude"})
+    table.to_csv(f / "organizations.csv", sep=";", index=False)  # Excel in many locales
+    data = pm.load(f)
+    assert data.organizations.loc["ORG-001", "offers"] == ["expertise", "skills", "in_kind_services"]
+    assert data.organizations.loc["ORG-002", "lat"] == pytest.approx(26.43)
+    assert any("'Org ID' read as 'org_id'" in line for line in lines(data.report, "info"))
+
+
+def test_row_with_too_many_values_is_an_error_naming_the_line(folder) -> None:
+    text = ORGS + "X,Name, with comma,public,school,26.4,50.1,,,,,,,,1999\n"
+    r = validate(folder(orgs=text))
+    p = one(r, "the row has 15 values but the header has 14 columns", "error")
+    assert p.row == 7 and "double quotes" in p.fix
+
+
+def test_quoted_multiline_cell_keeps_line_numbers(folder) -> None:
+    text = HEADER + '\nA,"two\nlines",public,,26.4,50.1,,,,,,,,\n,blank id,public,,26.4,50.1,,,,,,,,\n'
+    r = validate(folder(orgs=text))
+    assert one(r, "blank org_id", "error").row == 4
+
+
+def test_synonyms_are_mapped_and_reported(folder) -> None:
+    text = HEADER + "\nA,Helping Hands,charity,,26.4,50.1,money;venue,,,L,,,,\nB,City Hall,حكومي,,26.41,50.11,,,,,,,,\n"
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["A", "sector"] == "non_profit" and orgs.loc["B", "sector"] == "public"
+    assert orgs.loc["A", "offers"] == ["funding", "space"]
+    assert orgs.loc["A", "capacity"] == "low"
+    info = lines(data.report, "info")
+    assert any("'charity' read as 'non_profit'" in line for line in info)
+    assert any("'حكومي' read as 'public'" in line for line in info)
+
+
+def test_sector_derived_from_org_type(folder) -> None:
+    text = "org_id,name,org_type\nA,Central Library,library\nB,Acme,company\n"
+    data = pm.load(folder(orgs=text))
+    assert data.organizations["sector"].tolist() == ["public", "for_profit"]
+
+
+def test_workbook_with_three_sheets(tmp_path: Path, toy: Path) -> None:
+    book = tmp_path / "partners.xlsx"
+    orgs = pd.read_csv(toy / "organizations.csv", dtype=str)
+    rels = pd.read_csv(toy / "relationships.csv", dtype=str)
+    with pd.ExcelWriter(book) as xl:
+        orgs.to_excel(xl, sheet_name="organizations", index=False)
+        rels.to_excel(xl, sheet_name="relationships", index=False)
+    data = pm.load(book)
+    assert sorted(data.organizations.index) == sorted(pm.load(toy).organizations.index)
+    assert len(data.relationships) == 5
+    assert data.report.ok
+
+
+def test_geojson_organisations_with_point_geometry(tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame({"org_id": ["1", "2"], "name": ["a", "b"], "sector": ["public", "public"]},
+                           geometry=[Point(50.1, 26.4), Point(50.2, 26.3)], crs="EPSG:4326")
+    f = tmp_path / "geo"
+    f.mkdir()
+    gdf.to_file(f / "organizations.geojson", driver="GeoJSON")
+    data = pm.load(f)
+    assert data.organizations.loc["2", "lat"] == pytest.approx(26.3)
+    assert data.relationships.empty
+
+
+# ------------------------------------------------------------- file-level errors
+
+
+def test_missing_folder_and_missing_organisations_file(tmp_path: Path) -> None:
+    r = validate(tmp_path / "nowhere")
+    one(r, "no such file or folder", "error")
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "empty", "relationships.csv", RELS)
+    r = validate(tmp_path / "empty")
+    one(r, r"missing file: no organizations\.\*", "error")
+
+
+def test_empty_file(folder) -> None:
+    r = validate(folder(orgs=""))
+    assert one(r, "the file is empty", "error").file == "organizations.csv"
+
+
+def test_header_only(folder) -> None:
+    one(validate(folder(orgs=HEADER + "\n")), "header but no organisations", "error")
+
+
+def test_missing_required_column_lists_found_and_suggests(folder) -> None:
+    text = ORGS.replace("org_id", "orgid", 1)
+    r = validate(folder(orgs=text))
+    p = one(r, "missing required column 'org_id'", "error")
+    assert p.column == "org_id"
+    assert "columns found: orgid, name, sector" in p.message
+    assert "Did you mean 'orgid'?" in p.fix
+    accounted(r)  # all rows set aside with the reason
+
+
+def test_unsupported_format(folder, tmp_path: Path) -> None:
+    f = folder(orgs=None)
+    write(f, "organizations.ods", "x")
+    one(validate(f), r"organizations\.ods: error: unsupported format '\.ods'", "error")
+    one(validate(tmp_path / "data" / "organizations.ods"), "is not a data folder or workbook", "error")
+
+
+def test_unreadable_workbook(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"not a zip")
+    one(validate(bad), "unreadable workbook", "error")
+
+
+def test_workbook_missing_a_sheet(tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(book) as xl:
+        pd.DataFrame({"org_id": ["A"], "name": ["x"]}).to_excel(xl, sheet_name="Sheet1", index=False)
+    p = one(validate(book), "no 'organizations' sheet", "error")
+    assert "sheets found: Sheet1" in p.message
+    with pd.ExcelWriter(book) as xl:
+        pd.DataFrame({"org_id": ["A"], "name": ["x"], "sector": ["public"]}).to_excel(
+            xl, sheet_name="organizations", index=False)
+    r = validate(book)
+    assert r.ok
+    one(r, "no 'relationships' sheet", "warning")
+
+
+# -------------------------------------------------------------- row-level errors
+
+
+def test_duplicate_and_blank_org_id_are_rejected_with_reason(folder) -> None:
+    text = ORGS + "ORG-002,Duplicate,public,school,26.4,50.1,,,,,,,,\n,No id here,public,school,26.4,50.1,,,,,,,,\n"
+    r = validate(folder(orgs=text))
+    p = one(r, "duplicate org_id 'ORG-002'", "error")
+    assert (p.file, p.row, p.column, p.ref) == ("organizations.csv", 7, "org_id", "ORG-002")
+    assert "first used on row 3" in p.message
+    p = one(r, "blank org_id", "error")
+    assert (p.row, p.ref) == (8, "No id here")
+    assert {x["reason"].split(" (")[0] for x in r.rejected} == {"duplicate org_id", "blank org_id"}
+    assert r.counts["organizations"] == (7, 5)
+    accounted(r)
+
+
+def test_tie_to_unknown_org_names_row_column_and_suggests(folder) -> None:
+    rels = RELS + "ORG-001,ORG-02,partnership,,,,,,,,\n"
+    r = validate(folder(rels=rels))
+    p = one(r, "'ORG-02' is not an org_id in organizations.csv", "error")
+    assert str(p).startswith("relationships.csv:7:target: error:")
+    assert "did you mean 'ORG-002'" in p.message
+    assert p.ref == "ORG-001 → ORG-02" and p.fix == "Add it or remove the row."
+    assert r.rejected[-1]["reason"] == "tie to a blank or unknown org_id"
+    accounted(r)
+
+
+def test_coordinates_out_of_range_and_non_numeric(folder) -> None:
+    text = HEADER + "\nA,a,public,,95,50,,,,,,,,\nB,b,public,,26.4,190,,,,,,,,\nC,c,public,,north,50.1,,,,,,,,\n"
+    r = validate(folder(orgs=text))
+    p = one(r, "lat 95 is outside the valid range", "error")
+    assert (p.row, p.column, p.ref) == (2, "lat", "A")
+    one(r, "lon 190 is outside the valid range", "error")
+    p = one(r, "lat 'north' is not a number", "error")
+    assert (p.row, p.column) == (4, "lat")
+
+
+def test_arabic_indic_digits_are_numbers(folder) -> None:
+    text = HEADER + "\nA,a,public,,٢٦٫٤٣,٥٠٫١٠,,,,,,,,\n"
+    data = pm.load(folder(orgs=text))
+    assert data.organizations.loc["A", "lat"] == pytest.approx(26.43)
+
+
+def test_probable_swap_is_warned_and_fixed(folder) -> None:
+    text = ORGS + "SW,Swapped,public,school,50.12,26.31,,,,,,,,\n"
+    data = pm.load(folder(orgs=text))
+    p = one(data.report, "look swapped", "warning")
+    assert (p.row, p.ref) == (7, "SW")
+    assert data.organizations.loc["SW", ["lat", "lon"]].tolist() == [26.31, 50.12]
+
+
+def test_far_and_placeholder_and_missing_coordinates_warn(folder) -> None:
+    text = ORGS + "FAR,Far away,public,school,51.5,-0.12,,,,,,,,\nZ,Zero,public,school,0,0,,,,,,,,\nN,None,public,school,,,,,,,,,,\n"
+    data = pm.load(folder(orgs=text))
+    r = data.report
+    assert r.ok
+    one(r, r"\(51.5, -0.12\) is .* km from the other organisations", "warning")
+    one(r, "looks like a placeholder", "warning")
+    one(r, "have no coordinates", "warning")
+    assert data.organizations.loc["Z", "geometry"] is None
+    assert data.organizations.loc["N", "geometry"] is None
+    assert len(data.organizations) == 8  # all kept
+
+
+def test_unknown_sector_that_cannot_be_derived(folder) -> None:
+    text = HEADER + "\nA,a,galactic,,26.4,50.1,,,,,,,,\nB,b,,,26.4,50.1,,,,,,,,\nC,c,weird,school,26.4,50.1,,,,,,,,\n"
+    r = validate(folder(orgs=text))
+    p = one(r, "unknown sector 'galactic'", "error")
+    assert (p.row, p.column) == (2, "sector")
+    one(r, "blank sector, and there is no org_type", "error")
+    one(r, "unknown sector 'weird'; used 'public' from org_type 'school'", "warning")
+
+
+def test_unknown_vocabulary_term_is_a_warning_and_kept(folder) -> None:
+    text = HEADER + "\nA,a,public,,26.4,50.1,space;Robot Arms,,,,,,,\n"
+    data = pm.load(folder(orgs=text))
+    p = one(data.report, "'robot_arms' is not in the vocabulary", "warning")
+    assert (p.row, p.column) == (2, "offers")
+    assert data.organizations.loc["A", "offers"] == ["space", "robot_arms"]
+
+
+def test_self_tie_and_duplicate_tie_warn_and_are_set_aside(folder) -> None:
+    rels = RELS + "ORG-003,ORG-003,partnership,,,,,,,,\nORG-002,ORG-001,in_kind,,,1,2023-01-15,,,,\n"
+    data = pm.load(folder(rels=rels))
+    r = data.report
+    assert r.ok
+    assert one(r, "self-tie", "warning").row == 7
+    assert one(r, "duplicate tie", "warning").row == 8  # undirected: B-A repeats A-B
+    assert len(data.relationships) == 5
+    assert sorted(x["reason"] for x in r.rejected) == ["duplicate of row 2", "self-tie"]
+    accounted(r)
+
+
+def test_end_before_start_and_bad_weights(folder) -> None:
+    rels = RELS + ("ORG-002,ORG-004,partnership,,,1,2024-05-01,2023-01-01,,,\n"
+                   "ORG-003,ORG-004,partnership,,,0,,,,,\nORG-003,007,partnership,,,-2,,,,,\n")
+    r = validate(folder(rels=rels))
+    p = one(r, "end_date 2023-01-01 is before start_date 2024-05-01", "error")
+    assert (p.row, p.column) == (7, "end_date")
+    assert one(r, "weight '0' must be a number greater than 0", "error").row == 8
+    assert one(r, "weight '-2' must be a number greater than 0", "error").row == 9
+
+
+def test_many_identical_problems_are_summarised_not_dropped(folder) -> None:
+    rows = "".join(f"X{i},x,public,,26.4,50.1,,,,,,,,\n" for i in range(12))
+    rows += "".join(f"X{i},dup,public,,26.4,50.1,,,,,,,,\n" for i in range(12))
+    r = validate(folder(orgs=HEADER + "\n" + rows))
+    assert len([p for p in r.errors if "duplicate org_id" in p.message]) == 12  # one per id: all named
+    accounted(r)
+
+
+# --------------------------------------------------------------------- areas
+
+
+def _areas(folder_path: Path, geoms, ids=("A1", "A2"), crs="EPSG:4326", name="areas.geojson") -> Path:
+    gdf = gpd.GeoDataFrame({"area_id": list(ids), "name": ["حي الشاطئ", "Al Aziziyah"], "population": [1200, 800]},
+                           geometry=list(geoms), crs=crs)
+    gdf.to_file(folder_path / name, driver="GeoJSON")
+    return folder_path
+
+
+def test_areas_load_and_invalid_polygon_is_repaired(folder) -> None:
+    f = folder()
+    square = Polygon([(50.0, 26.2), (50.3, 26.2), (50.3, 26.5), (50.0, 26.5)])
+    bowtie = Polygon([(50.0, 26.0), (50.1, 26.1), (50.1, 26.0), (50.0, 26.1)])
+    data = pm.load(_areas(f, [square, bowtie]))
+    assert data.areas.index.tolist() == ["A1", "A2"]
+    assert data.areas.geometry.is_valid.all()
+    p = one(data.report, "area 'A2' had an invalid polygon", "warning")
+    assert p.row == 2 and p.column == "geometry"
+    assert data.areas.loc["A1", "population"] == 1200
+
+
+def test_areas_without_polygons(folder) -> None:
+    f = folder()
+    write(f, "areas.csv", "area_id,name,population\nA1,x,100\n")
+    one(validate(f), "the areas file has no polygons", "error")
+    f2 = folder(name="pts")
+    _areas(f2, [Point(50, 26), Point(50.1, 26.1)])
+    r = validate(f2)
+    one(r, "no usable polygons", "error")
+    assert len(r.rejected) == 2
+
+
+def test_areas_in_another_crs_are_reprojected(folder) -> None:
+    f = folder()
+    square = gpd.GeoSeries([Polygon([(50.0, 26.2), (50.3, 26.2), (50.3, 26.5), (50.0, 26.5)])],
+                           crs="EPSG:4326").to_crs("EPSG:32639")
+    data = pm.load(_areas(f, [square.iloc[0], square.iloc[0].buffer(10)], crs="EPSG:32639"))
+    assert data.areas.crs.to_epsg() == 4326
+    assert data.areas.loc["A1"].geometry.bounds[0] == pytest.approx(50.0, abs=1e-6)
+
+
+# ------------------------------------------------------------------- raising
+
+
+def test_load_raises_with_every_problem_and_strict_false_returns(folder) -> None:
+    f = folder(rels=RELS + "ORG-001,NOPE,partnership,,,,,,,,\n")
+    with pytest.raises(pm.DataValidationError, match=r"relationships\.csv:7:target: error: 'NOPE'") as exc:
+        pm.load(f)
+    assert any(p.severity == "error" for p in exc.value.problems)
+    assert isinstance(exc.value, ValueError)
+    data = pm.load(f, strict=False)
+    assert not data.report.ok and len(data.relationships) == 5
+
+
+def test_problem_table_has_the_columns_users_filter_on(folder) -> None:
+    r = validate(folder(rels=RELS + "ORG-001,NOPE,partnership,,,,,,,,\n"))
+    table = r.to_frame()
+    assert list(table.columns) == ["severity", "file", "row", "column", "ref", "message", "fix"]
+    assert table.loc[table["severity"] == "error", "row"].tolist() == [7]
