@@ -365,3 +365,14 @@ def test_problem_table_has_the_columns_users_filter_on(folder) -> None:
     table = r.to_frame()
     assert list(table.columns) == ["severity", "file", "row", "column", "ref", "message", "fix"]
     assert table.loc[table["severity"] == "error", "row"].tolist() == [7]
+
+
+def test_templates_follow_the_contract_and_the_workbook_validates() -> None:
+    root = Path(__file__).resolve().parents[1] / "data" / "templates"
+    orgs = pd.read_csv(root / "organizations.csv", encoding="utf-8-sig")
+    rels = pd.read_csv(root / "relationships.csv", encoding="utf-8-sig")
+    assert tuple(orgs.columns) == pm.schema.ORG_COLUMNS
+    assert tuple(rels.columns) == pm.schema.REL_COLUMNS
+    r = validate(root / "partnermap-template.xlsx")
+    assert r.ok, [str(p) for p in r.errors]
+    assert r.counts == {"organizations": (2, 2), "relationships": (1, 1)}

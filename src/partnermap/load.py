@@ -351,6 +351,9 @@ def _read_workbook(path: Path, report: LoadReport) -> dict[str, _Table]:
             continue
         df = _excel_text(book[sheet])
         label = f"{path.name}[{sheet}]"
+        if table == "areas" and len(df) == 0:
+            report.add("info", label, None, None, "the areas sheet is empty; coverage will use a hex grid.")
+            continue
         geometry = None
         if table == "areas":
             geometry = _wkt_geometry(df, label, report)

@@ -1,0 +1,33 @@
+# The README's two commands. Needs only Python 3.11+ with pip and venv.
+#   make report   set up .venv and run the whole report on the built-in demo data
+#   make test     set up .venv with the test extras and run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PIP     = $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: report test setup clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "partnermap needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+report: $(VENV)/.installed
+	$(BIN)/partnermap report -o reports/
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) reports/demo build src/*.egg-info
