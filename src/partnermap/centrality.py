@@ -1,0 +1,1032 @@
+"""Who holds the ecosystem together: node metrics, network summary, communities, bridges.
+
+:func:`centrality` returns one row per organisation (isolates included) indexed by
+``org_id``; :func:`network_summary` describes the whole network, including how the
+sectors (and organisation types) mix. :data:`COLUMN_MEANINGS` and
+:data:`SUMMARY_MEANINGS` say in one plain sentence what each number means for a
+partnership manager; reports print them next to the tables.
+
+Which graph each metric uses
+----------------------------
+The input is normally the :class:`networkx.MultiGraph` from
+:func:`partnermap.build_graph`. Every metric except ``in_degree``/``out_degree`` uses
+its undirected partner view (:func:`partnermap.graph.simple_graph`: parallel ties of
+one pair merged, their weights summed, self-ties dropped), because a partnership runs
+both ways. ``in_degree``/``out_degree`` count the directed ties (funding, referral)
+from :func:`partnermap.graph.directed_ties`. A plain :class:`networkx.Graph` is used
+as it is; for a :class:`networkx.DiGraph` betweenness, closeness and PageRank follow
+the arrows (as networkx does) and the other metrics use the ties as mutual.
+
+By default (``weighted=False``) every partner pair counts the same, as is usual in
+social network analysis. With ``weighted=True`` tie weights are strengths: path
+lengths use distance = 1/weight (a strong tie is a short step), and eigenvector,
+PageRank, Louvain and Burt's measures use the weights directly. ``strength`` is
+always the weighted degree.
+
+Backends, and why
+-----------------
+partnermap is BSD-3-Clause, so its required dependencies must be permissively
+licensed. python-igraph (GPL-2.0-or-later) is therefore not used.
+
+* **rustworkx** (Apache-2.0, Rust, multi-threaded) computes exact *unweighted*
+  betweenness and closeness, core numbers, cut points and bridges. Its values equal
+  networkx's exact algorithms (the tests assert it within 1e-9).
+* rustworkx has no weighted betweenness and no source sampling, so for weighted
+  networks and for ``k=`` sampling partnermap runs Brandes' algorithm itself: shortest
+  path distances from :mod:`scipy.sparse.csgraph` (compiled), then the path counts and
+  dependencies vectorised with numpy over batches of sources. Shortest paths are
+  recognised by exact floating-point equality, as networkx does, so the values equal
+  networkx's (exact, or sampled with the same ``seed``) within rounding.
+* Eigenvector centrality is the leading eigenvector of each connected component
+  (scipy ARPACK, or a dense solver for small components); PageRank is networkx's
+  power iteration run to 1e-12, vectorised with scipy; Burt's constraint and effective
+  size are sparse-matrix forms of networkx's formulas; communities are networkx's
+  seeded Louvain.
+
+Sampling is never silent: with ``k`` given, betweenness and closeness are estimated
+from ``k`` seeded random source organisations (the same ones networkx would pick with
+that seed) and ``df.attrs`` says so.
+
+Inverse pair: none (these are derived measures); see :func:`partnermap.build_graph`
+for the graph itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import rustworkx as rx
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+from tqdm import tqdm
+
+from ._errors import PartnermapError
+
+__all__ = [
+    "COLUMN_MEANINGS",
+    "SUMMARY_MEANINGS",
+    "centrality",
+    "communities",
+    "bridges",
+    "network_summary",
+    "format_summary",
+]
+
+log = logging.getLogger("partnermap")
+
+#: One plain sentence per column of :func:`centrality`, for partnership managers.
+COLUMN_MEANINGS: dict[str, str] = {
+    "name": "The organisation's name.",
+    "sector": "Its sector: for_profit, non_profit or public.",
+    "org_type": "The kind of organisation it is (school, charity, company, ...).",
+    "degree": "How many different organisations it has at least one tie with, of any kind and direction.",
+    "strength": "The total weight of its ties (each tie counts 1 unless the data gives a weight), so repeated or strong partnerships count more.",
+    "in_degree": "How many organisations give to it through directed ties such as funding or referrals.",
+    "out_degree": "How many organisations it gives to through directed ties such as funding or referrals.",
+    "betweenness": "The share of shortest routes between other organisations that pass through it (0 to 1): high means a broker that links groups which would drift apart without it.",
+    "closeness": "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network is out of its reach): high means news and offers travel from it quickly.",
+    "eigenvector": "How well connected its partners are themselves (0 to 1, compare within one connected group): high means it sits among the influential organisations.",
+    "pagerank": "The chance that someone following ties at random ends up with it (sums to 1 over the network): influence that also credits ties to well-tied partners.",
+    "core_number": "The largest k for which it belongs to a group where everyone has at least k ties inside the group: high means the dense core, 1 means the edge of the network.",
+    "community": "The cluster of closely tied organisations it belongs to (0 is the largest cluster).",
+    "constraint": "Burt's constraint: how much its partners are tied to each other (up to about 1; empty when it has no ties): high means it depends on one closed circle, low means it bridges separate groups.",
+    "effective_size": "Burt's effective size: how many of its partners are not already tied to one another (empty when it has no ties) - the non-redundant contacts it can call on.",
+    "is_cut_point": "True if the network would split into more pieces without it: a single point of failure.",
+    "bridge_ties": "How many of its partnerships are the only link between two parts of the network: if one of them ends, the network splits.",
+    "cross_sector_share": "The share of its partners that are in another sector (0 to 1; empty if none of its partners has a known sector): high means it connects sectors.",
+}
+
+#: One plain sentence per scalar entry of :func:`network_summary`.
+SUMMARY_MEANINGS: dict[str, str] = {
+    "organisations": "Organisations in the network, including those with no ties.",
+    "ties": "Ties in the data after the status/kind/date filters (several ties between one pair all count).",
+    "partner_pairs": "Pairs of organisations with at least one tie between them.",
+    "directed_ties": "Pairs linked by a directed tie (funding, referral), counted giver to receiver.",
+    "isolates": "Organisations with no ties at all.",
+    "density": "Share of all possible partner pairs that exist (0 to 1).",
+    "components": "Separate pieces the network falls into (an isolate is a piece of its own).",
+    "largest_component_share": "Share of organisations in the largest connected piece.",
+    "average_clustering": "On average, the share of an organisation's partner pairs that also work together (0 to 1).",
+    "transitivity": "Share of 'partner of a partner' chains that close into a triangle (0 to 1).",
+    "degree_centralization": "Freeman degree centralisation (0 to 1): near 1 when one organisation holds most ties (a hub and spokes), near 0 when ties are spread evenly.",
+    "reciprocity": "Share of directed ties that are returned (both organisations give to each other); empty without directed ties.",
+    "communities": "Clusters of closely tied organisations found by Louvain.",
+    "modularity": "How clearly the network splits into those clusters (-0.5 to 1; above about 0.3 is a clear split).",
+    "sector_ei_index": "Krackhardt's E-I index by sector (-1 to 1): +1 when every tie crosses sectors, -1 when every tie stays within a sector.",
+    "sector_assortativity": "Sector assortativity (-1 to 1): above 0 means organisations partner within their own sector more than chance would give.",
+    "org_type_ei_index": "The E-I index by organisation type.",
+    "org_type_assortativity": "The assortativity by organisation type.",
+}
+
+_COLUMNS = list(COLUMN_MEANINGS)
+_INT_COLUMNS = ("degree", "in_degree", "out_degree", "core_number", "community", "bridge_ties")
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass
+class _Views:
+    nodes: list[Any]
+    U: sp.csr_array  # undirected partner view, summed weights, no self-ties
+    A: sp.csr_array  # graph the path metrics follow (U, or the DiGraph's arcs)
+    directed: bool  # path metrics follow arrows
+    D: sp.csr_array  # directed ties (giver -> receiver), possibly empty
+    attrs: dict[str, list[Any]]
+    meta: dict[str, Any]
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+
+def _to_csr(G: nx.Graph, nodes: list[Any]) -> sp.csr_array:
+    if G.number_of_edges() == 0:
+        return sp.csr_array((len(nodes), len(nodes)), dtype=float)
+    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight="weight", dtype=float, format="csr")
+    A.setdiag(0)
+    A.eliminate_zeros()
+    A.sort_indices()
+    return A
+
+
+def _views(G: nx.Graph) -> _Views:
+    if not isinstance(G, nx.Graph):
+        raise PartnermapError(
+            f"centrality needs a networkx graph (from partnermap.build_graph), not {type(G).__name__}."
+        )
+    nodes = list(G.nodes)
+    attrs = {c: [G.nodes[v].get(c) for v in nodes] for c in ("name", "sector", "org_type")}
+    for w in _bad_weights(G):
+        raise PartnermapError(f"tie {w} has a weight that is not a positive number; fix it in relationships.")
+    if G.is_directed():
+        A = _to_csr(G, nodes)
+        U = (A + A.T).tocsr()
+        U.sort_indices()
+        return _Views(nodes, U, A, True, A, attrs, dict(G.graph))
+    U = _to_csr(G, nodes)  # a MultiGraph's parallel ties are summed here
+    if G.is_multigraph():
+        from .graph import directed_ties
+
+        D = _to_csr(directed_ties(G), nodes)
+    else:
+        D = sp.csr_array((len(nodes), len(nodes)), dtype=float)
+    return _Views(nodes, U, U, False, D, attrs, dict(G.graph))
+
+
+def _bad_weights(G: nx.Graph) -> Iterator[str]:
+    for u, v, w in G.edges(data="weight", default=1.0):
+        try:
+            ok = float(w) > 0 and math.isfinite(float(w))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            yield f"{u} -> {v}"
+            return
+
+
+def _binary(A: sp.csr_array) -> sp.csr_array:
+    B = A.copy()
+    B.data = np.ones_like(B.data)
+    return B
+
+
+def _lengths(A: sp.csr_array, weighted: bool) -> tuple[sp.csr_array, bool]:
+    """Distance matrix for path metrics and whether the lengths really differ."""
+    L = A.copy()
+    if not weighted or L.nnz == 0:
+        L.data = np.ones_like(L.data)
+        return L, False
+    L.data = 1.0 / L.data
+    if np.all(L.data == L.data[0]):
+        return L, False  # every tie equally strong: the unweighted paths are the same paths
+    return L, True
+
+
+def _rx_graph(A: sp.csr_array, directed: bool) -> rx.PyGraph | rx.PyDiGraph:
+    n = A.shape[0]
+    R = rx.PyDiGraph(multigraph=False) if directed else rx.PyGraph(multigraph=False)
+    R.add_nodes_from(range(n))
+    coo = A.tocoo()
+    keep = np.ones(coo.nnz, dtype=bool) if directed else coo.row < coo.col
+    R.add_edges_from_no_data(list(zip(coo.row[keep].tolist(), coo.col[keep].tolist())))
+    return R
+
+
+# --------------------------------------------------------------------------- steps
+
+
+class _Steps:
+    """One INFO log line per step, and an optional tqdm bar over the steps."""
+
+    def __init__(self, total: int, desc: str, progress: bool) -> None:
+        self.desc = desc
+        self.bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
+
+    @contextmanager
+    def step(self, name: str, detail: str = "") -> Iterator[None]:
+        self.bar.set_postfix_str(name)
+        t0 = time.perf_counter()
+        yield
+        log.info("%s: %s%s in %.2f s", self.desc, name, f" ({detail})" if detail else "", time.perf_counter() - t0)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+# ------------------------------------------------------------- path-based metrics
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenate ``arange(s, s + l)`` for every (s, l)."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(total, dtype=np.int64) + shift
+
+
+def _brandes(
+    L: sp.csr_array,
+    sources: np.ndarray,
+    *,
+    progress: bool,
+    desc: str,
+    budget: int = 6_000_000,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Brandes' dependency accumulation from ``sources`` over the length matrix ``L``.
+
+    Returns the summed dependencies (unscaled, the source itself excluded), and for
+    each node the number of sources other than itself that reach it and the sum of
+    their distances to it (for closeness). Shortest-path DAG edges are those with
+    ``d[u] + l(u, v) == d[v]`` in floating point, exactly networkx's test.
+    """
+    n = L.shape[0]
+    eu = np.repeat(np.arange(n, dtype=np.int64), np.diff(L.indptr))
+    ev = L.indices.astype(np.int64)
+    el = L.data
+    bc = np.zeros(n)
+    reach = np.zeros(n)
+    dsum = np.zeros(n)
+    per_batch = max(1, min(len(sources), budget // max(len(ev) + n, 1)))
+    batches = [sources[i : i + per_batch] for i in range(0, len(sources), per_batch)]
+    for src in tqdm(batches, desc=desc, disable=not progress, leave=False):
+        b = len(src)
+        dist = csgraph.dijkstra(L, directed=True, indices=src)
+        rows = np.arange(b)
+        du = dist[:, eu]
+        on_dag = np.isfinite(du) & (du + el == dist[:, ev])
+        del du
+        si, ei = np.nonzero(on_dag)
+        del on_dag
+        ku = si * n + eu[ei]
+        kv = si * n + ev[ei]
+        order = np.argsort(ku, kind="stable")
+        ku, kv = ku[order], kv[order]
+        size = b * n
+        off = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ku, minlength=size), out=off[1:])
+        indeg = np.bincount(kv, minlength=size)
+        sigma = np.zeros(size)
+        frontier = rows * n + src
+        sigma[frontier] = 1.0
+        rounds = []
+        while frontier.size:
+            idx = _ranges(off[frontier], off[frontier + 1] - off[frontier])
+            if idx.size == 0:
+                break
+            rounds.append(idx)
+            heads = kv[idx]
+            np.add.at(sigma, heads, sigma[ku[idx]])
+            np.subtract.at(indeg, heads, 1)
+            cand = np.unique(heads)
+            frontier = cand[indeg[cand] == 0]
+        delta = np.zeros(size)
+        for idx in reversed(rounds):
+            tails, heads = ku[idx], kv[idx]
+            np.add.at(delta, tails, sigma[tails] / sigma[heads] * (1.0 + delta[heads]))
+        delta = delta.reshape(b, n)
+        delta[rows, src] = 0.0
+        bc += delta.sum(axis=0)
+        reached = np.isfinite(dist)
+        reached[rows, src] = False
+        reach += reached.sum(axis=0)
+        dsum += np.where(reached, dist, 0.0).sum(axis=0)
+    return bc, reach, dsum
+
+
+def _rescale_betweenness(bc: np.ndarray, n: int, sources: np.ndarray | None) -> np.ndarray:
+    """networkx's normalisation (endpoints excluded), including its sampling correction."""
+    N = n - 1
+    if N < 2:
+        return np.zeros(n)
+    if sources is None:
+        return bc / (N * (N - 1))
+    k = len(sources)
+    scale = np.full(n, 1.0 / (k * (N - 1)))
+    scale[sources] = 1.0 / ((k - 1) * (N - 1))
+    return bc * scale
+
+
+def _path_metrics(
+    V: _Views, *, weighted: bool, k: int | None, seed: int, progress: bool
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    n = V.n
+    L, really_weighted = _lengths(V.A, weighted)
+    meta: dict[str, Any] = {}
+    if k is not None:
+        sources = np.array(_sample_sources(n, k, seed), dtype=np.int64)
+        bc, reach, dsum = _brandes(L, sources, progress=progress, desc=f"paths from {k} sampled sources")
+        k_v = np.full(n, float(k))
+        k_v[sources] -= 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            clo = np.where(dsum > 0, reach / dsum * (reach / k_v), 0.0)
+        meta["betweenness"] = f"estimated from k={k} random source organisations (seed={seed}), networkx's sampling correction"
+        meta["closeness"] = f"Wasserman-Faust closeness estimated from the same k={k} sources"
+        meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (sampled)"
+        return _rescale_betweenness(bc, n, sources), clo, meta
+    meta["betweenness"] = "exact"
+    meta["closeness"] = "exact Wasserman-Faust closeness (networkx's wf_improved=True)"
+    if not really_weighted:
+        scale = float(L.data[0]) if L.nnz else 1.0  # one common distance when weighted
+        R = _rx_graph(V.A, V.directed)
+        if V.directed:
+            b = rx.digraph_betweenness_centrality(R, normalized=True)
+            c = rx.digraph_closeness_centrality(R, wf_improved=True)
+        else:
+            b = rx.graph_betweenness_centrality(R, normalized=True)
+            c = rx.graph_closeness_centrality(R, wf_improved=True)
+        bc = np.array([b[i] for i in range(n)]) if n > 2 else np.zeros(n)
+        clo = np.array([c[i] for i in range(n)]) / scale
+        meta["engine_paths"] = "rustworkx"
+        return bc, clo, meta
+    bc, reach, dsum = _brandes(L, np.arange(n, dtype=np.int64), progress=progress, desc="weighted shortest paths")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clo = np.where(dsum > 0, reach / dsum * (reach / max(n - 1, 1)), 0.0)
+    meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (exact, distance = 1/weight)"
+    return _rescale_betweenness(bc, n, None), clo, meta
+
+
+def _sample_sources(n: int, k: int, seed: int) -> list[int]:
+    """The positions of the ``k`` source nodes networkx samples with ``seed``.
+
+    networkx draws ``random.Random(seed).sample(list(G), k)``; drawing from
+    ``range(n)`` with the same generator picks the same positions.
+    """
+    return random.Random(seed).sample(range(n), k)
+
+
+# -------------------------------------------------------------- spectral metrics
+
+
+def _eigenvector(U: sp.csr_array) -> np.ndarray:
+    """Leading eigenvector of each connected component, scaled by sqrt(share of nodes).
+
+    Within a component the vector has unit length, so on a connected network the
+    values are networkx's; across components the sqrt(n_c / n) factor keeps small
+    groups from outranking the main network. Isolates get 0.
+    """
+    n = U.shape[0]
+    x = np.zeros(n)
+    if n == 0:
+        return x
+    ncomp, labels = csgraph.connected_components(U, directed=False)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    for members in np.split(order, bounds):
+        m = len(members)
+        if m < 2:
+            continue
+        sub = U[members][:, members]
+        if m <= 200:
+            _, vecs = np.linalg.eigh(sub.toarray())
+            v = vecs[:, -1]
+        else:
+            try:
+                _, vecs = eigsh(sub, k=1, which="LA", v0=np.ones(m), tol=0, maxiter=max(10 * m, 10_000))
+                v = vecs[:, 0]
+            except ArpackNoConvergence:  # pragma: no cover - fall back to shifted power iteration
+                v = _power_iteration(sub)
+        v = v * np.sign(v.sum())
+        v = np.abs(v) / np.linalg.norm(v)
+        x[members] = v * math.sqrt(m / n)
+    return x
+
+
+def _power_iteration(S: sp.csr_array, tol: float = 1e-13, max_iter: int = 100_000) -> np.ndarray:  # pragma: no cover
+    v = np.ones(S.shape[0]) / math.sqrt(S.shape[0])
+    for _ in range(max_iter):
+        w = S @ v + v
+        w /= np.linalg.norm(w)
+        if np.abs(w - v).sum() < tol * len(v):
+            return w
+        v = w
+    return v
+
+
+def _pagerank(A: sp.csr_array, *, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
+    """networkx's ``_pagerank_scipy`` with uniform personalisation, run to ``tol``."""
+    N = A.shape[0]
+    if N == 0:
+        return np.zeros(0)
+    S = np.asarray(A.sum(axis=1)).ravel()
+    inv = np.zeros(N)
+    inv[S != 0] = 1.0 / S[S != 0]
+    M = (sp.diags_array(inv) @ A).tocsr()
+    x = np.full(N, 1.0 / N)
+    p = np.full(N, 1.0 / N)
+    dangling = np.flatnonzero(S == 0)
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * (x @ M + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.abs(x - xlast).sum() < N * tol:
+            return x
+    raise PartnermapError(f"PageRank did not converge in {max_iter} iterations.")  # pragma: no cover
+
+
+# ------------------------------------------------------------ structural holes
+
+
+def _burt(U: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    """Burt's constraint and effective size, sparse forms of networkx's formulas.
+
+    ``P`` holds the mutual weights normalised by each row's sum, ``Q`` by each row's
+    maximum; constraint is ``sum_j (p_ij + sum_q p_iq p_qj)^2`` over partners ``j``,
+    effective size ``sum_j (1 - sum_w p_iw q_jw)`` over partners ``j``.
+    """
+    n = U.shape[0]
+    if U.nnz == 0:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    M = U.tocsr(copy=True)
+    rowsum = np.asarray(M.sum(axis=1)).ravel()
+    rowmax = M.max(axis=1).toarray().ravel()
+    isolated = rowsum == 0
+    with np.errstate(divide="ignore"):
+        P = (sp.diags_array(np.where(isolated, 0.0, 1.0 / rowsum)) @ M).tocsr()
+        Q = (sp.diags_array(np.where(isolated, 0.0, 1.0 / rowmax)) @ M).tocsr()
+    mask = _binary(P)
+    local = P + (P @ P).multiply(mask)
+    constraint = np.asarray(local.multiply(local).sum(axis=1)).ravel()
+    redundancy = np.asarray((P @ Q.T).multiply(mask).sum(axis=1)).ravel()
+    effective = np.diff(P.indptr).astype(float) - redundancy
+    constraint[isolated] = np.nan
+    effective[isolated] = np.nan
+    return constraint, effective
+
+
+# ------------------------------------------------------------------ communities
+
+
+def _node_rank(nodes: list[Any]) -> np.ndarray:
+    """Position of each node in sorted org_id order (text order if ids are mixed)."""
+    try:
+        order = sorted(range(len(nodes)), key=lambda i: nodes[i])
+    except TypeError:
+        order = sorted(range(len(nodes)), key=lambda i: str(nodes[i]))
+    rank = np.empty(len(nodes), dtype=np.int64)
+    rank[order] = np.arange(len(nodes))
+    return rank
+
+
+def _louvain(V: _Views, *, weighted: bool, seed: int, resolution: float) -> np.ndarray:
+    """Seeded Louvain on the partner view; labels 0, 1, ... by size, then smallest org_id."""
+    n = V.n
+    H = nx.Graph()
+    H.add_nodes_from(range(n))
+    coo = sp.triu(V.U, k=1).tocoo()
+    H.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
+    parts = nx.community.louvain_communities(
+        H, weight="weight" if weighted else None, resolution=resolution, seed=seed
+    )
+    rank = _node_rank(V.nodes)
+    parts = sorted(parts, key=lambda c: (-len(c), min(rank[i] for i in c)))
+    labels = np.empty(n, dtype=np.int64)
+    for label, members in enumerate(parts):
+        labels[list(members)] = label
+    return labels
+
+
+def _modularity(U: sp.csr_array, labels: np.ndarray, resolution: float) -> float:
+    """Newman modularity of a partition of the undirected view (networkx's formula)."""
+    two_m = U.sum()
+    if two_m == 0:
+        return float("nan")
+    coo = U.tocoo()
+    inside = np.bincount(labels[coo.row], weights=coo.data * (labels[coo.row] == labels[coo.col]))
+    strength = np.asarray(U.sum(axis=1)).ravel()
+    tot = np.bincount(labels, weights=strength)
+    return float((inside / two_m).sum() - resolution * ((tot / two_m) ** 2).sum())
+
+
+# ----------------------------------------------------------------- public API
+
+
+def _check_k(k: int | None, n: int) -> int | None:
+    if k is None:
+        return None
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
+        raise PartnermapError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
+    return None if k >= n else int(k)
+
+
+def centrality(
+    G: nx.Graph,
+    *,
+    weighted: bool = False,
+    k: int | None = None,
+    seed: int = 0,
+    resolution: float = 1.0,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Node metrics for every organisation: who brokers, who is central, who is at risk.
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`partnermap.build_graph` (a MultiGraph); a plain
+        :class:`networkx.Graph` or :class:`networkx.DiGraph` also works. Not modified.
+    weighted
+        Use tie weights as strengths (path distance = 1/weight). ``False`` (default)
+        counts every partner pair the same; ``strength`` is weighted either way.
+    k
+        Estimate betweenness and closeness from ``k`` randomly chosen source
+        organisations instead of all of them (much faster on tens of thousands of
+        organisations). ``None`` (default) is exact. The choice is recorded in
+        ``df.attrs``.
+    seed
+        Seed for the sampled sources and for Louvain, so runs repeat exactly.
+    resolution
+        Louvain resolution: above 1 gives more, smaller communities.
+    progress
+        Show tqdm progress bars.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``org_id`` in the graph's order, one row per organisation, with
+        the columns of :data:`COLUMN_MEANINGS`. ``betweenness`` is normalised as in
+        networkx (0-1); ``closeness`` is Wasserman-Faust closeness (networkx's
+        ``wf_improved=True``: reciprocal mean distance to the organisations it can
+        reach, times the share it can reach), so a disconnected network gives
+        meaningful values and an isolate gets 0; ``eigenvector`` is computed per
+        connected component (unit length inside a component, times
+        sqrt(component share)); ``constraint`` and ``effective_size`` are empty (NaN)
+        for isolates. ``df.attrs`` records the weighting, sampling, seed, engines and
+        the graph's provenance.
+
+    See Also
+    --------
+    network_summary : the whole-network view.
+    COLUMN_MEANINGS : what each column means.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from partnermap.centrality import centrality
+    >>> G = nx.path_graph(["a", "b", "c"])
+    >>> table = centrality(G, progress=False)
+    >>> table["betweenness"].to_dict()
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    >>> table.index[table["is_cut_point"]].tolist()
+    ['b']
+    >>> table.attrs["betweenness"]
+    'exact'
+    """
+    t0 = time.perf_counter()
+    V = _views(G)
+    n = V.n
+    k = _check_k(k, n)
+    steps = _Steps(9, "centrality", progress)
+    try:
+        with steps.step("degree", f"{n} organisations, {V.U.nnz // 2} partner pairs"):
+            degree = np.diff(V.U.indptr)
+            strength = np.asarray(V.U.sum(axis=1)).ravel()
+            Db = _binary(V.D)
+            out_degree = np.diff(Db.indptr)
+            in_degree = np.asarray(Db.sum(axis=0)).ravel().astype(np.int64)
+        with steps.step("betweenness and closeness", "exact" if k is None else f"sampled, k={k}"):
+            betweenness, closeness, meta = _path_metrics(V, weighted=weighted, k=k, seed=seed, progress=progress)
+        W = V.U if weighted else _binary(V.U)
+        with steps.step("eigenvector"):
+            eigenvector = _eigenvector(W)
+        with steps.step("pagerank"):
+            pagerank = _pagerank(V.A if weighted else _binary(V.A))
+        R = _rx_graph(V.U, False)
+        with steps.step("core number"):
+            cores = rx.graph_core_number(R)
+            core_number = np.array([cores.get(i, 0) for i in range(n)], dtype=np.int64)
+        with steps.step("communities"):
+            community = _louvain(V, weighted=weighted, seed=seed, resolution=resolution)
+        with steps.step("structural holes"):
+            constraint, effective_size = _burt(W)
+        with steps.step("cut points and bridges"):
+            is_cut = np.zeros(n, dtype=bool)
+            is_cut[list(rx.articulation_points(R))] = True
+            bridge_count = np.zeros(n, dtype=np.int64)
+            pairs = np.array(sorted(rx.bridges(R)), dtype=np.int64).reshape(-1, 2)
+            np.add.at(bridge_count, pairs.ravel(), 1)
+        with steps.step("cross-sector share"):
+            cross = _cross_share(V.U, V.attrs["sector"])
+    finally:
+        steps.close()
+    df = pd.DataFrame(
+        {
+            "name": V.attrs["name"],
+            "sector": V.attrs["sector"],
+            "org_type": V.attrs["org_type"],
+            "degree": degree.astype(np.int64),
+            "strength": strength,
+            "in_degree": in_degree,
+            "out_degree": out_degree.astype(np.int64),
+            "betweenness": betweenness,
+            "closeness": closeness,
+            "eigenvector": eigenvector,
+            "pagerank": pagerank,
+            "core_number": core_number,
+            "community": community,
+            "constraint": constraint,
+            "effective_size": effective_size,
+            "is_cut_point": is_cut,
+            "bridge_ties": bridge_count,
+            "cross_sector_share": cross,
+        },
+        index=pd.Index(V.nodes, name="org_id"),
+        columns=_COLUMNS,
+    )
+    df.attrs.update(
+        {
+            "weighted": bool(weighted),
+            "k": k,
+            "seed": int(seed),
+            "resolution": float(resolution),
+            "paths": "directed (follows arrows)" if V.directed else "undirected partner view",
+            **meta,
+            "community": f"Louvain (networkx), seed={seed}, resolution={resolution}",
+            "eigenvector": "per connected component, unit length within it times sqrt(component share)",
+            "pagerank": "alpha=0.85, converged to 1e-12",
+            **{f"graph_{key}": _plain(val) for key, val in V.meta.items()},
+            "elapsed_s": round(time.perf_counter() - t0, 3),
+        }
+    )
+    log.info("centrality: %d organisations in %.2f s (%s)", n, df.attrs["elapsed_s"], meta["betweenness"])
+    return df
+
+
+def _plain(v: Any) -> Any:
+    return v if v is None or isinstance(v, (str, int, float, bool, tuple)) else str(v)
+
+
+def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes for category values (-1 where missing), and the sorted categories."""
+    known = sorted({v for v in values if _known(v)}, key=str)
+    pos = {v: i for i, v in enumerate(known)}
+    return np.array([pos.get(v, -1) if _known(v) else -1 for v in values], dtype=np.int64), known
+
+
+def _known(v: Any) -> bool:
+    if v is None:
+        return False
+    try:
+        return not bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return True
+
+
+def _cross_share(U: sp.csr_array, sectors: list[Any]) -> np.ndarray:
+    n = U.shape[0]
+    code, _ = _codes(sectors)
+    eu = np.repeat(np.arange(n), np.diff(U.indptr))
+    ev = U.indices
+    known = (code[eu] >= 0) & (code[ev] >= 0)
+    cross = known & (code[eu] != code[ev])
+    denom = np.bincount(eu, weights=known, minlength=n)
+    numer = np.bincount(eu, weights=cross, minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denom > 0, numer / np.where(denom > 0, denom, 1), np.nan)
+
+
+def communities(
+    G: nx.Graph, *, weighted: bool = False, seed: int = 0, resolution: float = 1.0
+) -> pd.Series:
+    """Seeded Louvain communities: 0 is the largest, ties broken by smallest ``org_id``.
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`partnermap.build_graph` (or any networkx graph).
+    weighted
+        Use tie weights (strengths) in the modularity.
+    seed
+        Louvain seed: same graph and seed give the same labels.
+    resolution
+        Above 1 gives more, smaller communities.
+
+    Returns
+    -------
+    pandas.Series
+        Integer label per ``org_id``, named ``community``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from partnermap.centrality import communities
+    >>> communities(nx.barbell_graph(4, 0)).tolist()
+    [0, 0, 0, 0, 1, 1, 1, 1]
+    """
+    V = _views(G)
+    labels = _louvain(V, weighted=weighted, seed=seed, resolution=resolution)
+    return pd.Series(labels, index=pd.Index(V.nodes, name="org_id"), name="community")
+
+
+def bridges(G: nx.Graph) -> pd.DataFrame:
+    """The partnerships (partner pairs) whose loss would split the network.
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`partnermap.build_graph` (or any networkx graph); ties
+        are taken as mutual and parallel ties of a pair count as one partnership.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bridge with ``source``, ``target`` (the smaller ``org_id`` first),
+        their names, and ``cut_off``: how many organisations the smaller side holds.
+        Sorted by ``cut_off`` descending, then ``source``, ``target``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from partnermap.centrality import bridges
+    >>> bridges(nx.path_graph(["a", "b", "c"]))[["source", "target", "cut_off"]]
+      source target  cut_off
+    0      a      b        1
+    1      b      c        1
+    """
+    V = _views(G)
+    cols = ["source", "target", "source_name", "target_name", "cut_off"]
+    R = _rx_graph(V.U, False)
+    found = np.array(sorted(rx.bridges(R)), dtype=np.int64).reshape(-1, 2)
+    if not len(found):
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "cut_off" else object) for c in cols})
+    rank = _node_rank(V.nodes)
+    swap = rank[found[:, 0]] > rank[found[:, 1]]
+    found[swap] = found[swap][:, ::-1]
+    # Two-edge-connected pieces (bridges removed) form a forest joined by the bridges;
+    # the side a bridge cuts off is the subtree below it.
+    Ub = _binary(V.U).tolil()
+    for u, v in found:
+        Ub[u, v] = Ub[v, u] = 0
+    Ub = Ub.tocsr()
+    Ub.eliminate_zeros()
+    _, piece = csgraph.connected_components(Ub, directed=False)
+    _, comp = csgraph.connected_components(V.U, directed=False)
+    piece_size = np.bincount(piece)
+    comp_size = np.bincount(comp)
+    T = nx.Graph()
+    T.add_edges_from(zip(piece[found[:, 0]].tolist(), piece[found[:, 1]].tolist()))
+    below: dict[int, int] = {}
+    parent_of: dict[int, int] = {}
+    for tree in nx.connected_components(T):
+        root = min(tree)
+        parent = nx.dfs_predecessors(T, root)
+        parent_of.update(parent)
+        for p in tree:
+            below[p] = int(piece_size[p])
+        for p in reversed(list(nx.dfs_preorder_nodes(T, root))):
+            if p in parent:
+                below[parent[p]] += below[p]
+    cut = []
+    for u, v in found:
+        pu, pv = int(piece[u]), int(piece[v])
+        side = below[pv] if parent_of.get(pv) == pu else below[pu]
+        cut.append(min(side, int(comp_size[comp[u]]) - side))
+    out = pd.DataFrame(
+        {
+            "source": [V.nodes[u] for u in found[:, 0]],
+            "target": [V.nodes[v] for v in found[:, 1]],
+            "source_name": [V.attrs["name"][u] for u in found[:, 0]],
+            "target_name": [V.attrs["name"][v] for v in found[:, 1]],
+            "cut_off": np.array(cut, dtype=np.int64),
+            "_ru": rank[found[:, 0]],
+            "_rv": rank[found[:, 1]],
+        }
+    )
+    out = out.sort_values(["cut_off", "_ru", "_rv"], ascending=[False, True, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ summary
+
+
+def _mixing(U: sp.csr_array, values: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
+    """Partner pairs between categories, their expectation, E-I index and assortativity.
+
+    Pairs with a missing category on either side are left out. The expectation keeps
+    every organisation's number of partners and pairs them at random (configuration
+    model): ``E_ab = m * 2 p_a p_b`` off the diagonal and ``m * p_a^2`` on it, where
+    ``p_a`` is category ``a``'s share of partner ends.
+    """
+    code, cats = _codes(values)
+    coo = sp.triu(U, k=1).tocoo()
+    cu, cv = code[coo.row], code[coo.col]
+    keep = (cu >= 0) & (cv >= 0)
+    cu, cv = cu[keep], cv[keep]
+    c = len(cats)
+    counts = np.zeros((c, c))
+    np.add.at(counts, (cu, cv), 1)
+    np.add.at(counts, (cv, cu), 1)
+    counts[np.diag_indices(c)] /= 2  # a within-category pair was added twice
+    m = int(keep.sum())
+    ends = np.bincount(np.concatenate([cu, cv]), minlength=c)
+    if m:
+        p = ends / (2 * m)
+        expected = m * 2 * np.outer(p, p)
+        expected[np.diag_indices(c)] /= 2
+        internal = float(np.trace(counts))
+        ei = (m - 2 * internal) / m
+        e = counts.copy()
+        e[np.diag_indices(c)] *= 2
+        e /= 2 * m  # symmetric joint distribution of pair ends
+        a = e.sum(axis=1)
+        denom = 1 - (a * a).sum()
+        assort = float((np.trace(e) - (a * a).sum()) / denom) if denom > 0 else float("nan")
+    else:
+        expected = np.zeros((c, c))
+        ei = assort = float("nan")
+    idx = pd.Index(cats, name="from")
+    cols = pd.Index(cats, name="to")
+    counts_df = pd.DataFrame(counts.astype(np.int64), index=idx, columns=cols)
+    expected_df = pd.DataFrame(expected, index=idx, columns=cols)
+    return counts_df, expected_df, float(ei), assort
+
+
+def network_summary(
+    G: nx.Graph,
+    *,
+    metrics: pd.DataFrame | None = None,
+    weighted: bool = False,
+    seed: int = 0,
+    resolution: float = 1.0,
+) -> dict[str, Any]:
+    """Whole-network figures: size, cohesion, centralisation, communities, sector mixing.
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`partnermap.build_graph` (or any networkx graph).
+    metrics
+        A table from :func:`centrality` on the same graph: its ``community`` column is
+        reused instead of running Louvain again.
+    weighted
+        Weighted modularity and Louvain (as in :func:`centrality`).
+    seed, resolution
+        Louvain settings when ``metrics`` is not given.
+
+    Returns
+    -------
+    dict
+        The scalar entries of :data:`SUMMARY_MEANINGS`, plus ``component_sizes``
+        (largest first), ``sector_mixing`` / ``org_type_mixing`` (partner pairs
+        between categories, a symmetric DataFrame), ``sector_mixing_expected`` /
+        ``org_type_mixing_expected`` (the same under random partnering that keeps
+        each organisation's number of partners) and ``sector_pairs_without_ties``
+        (category pairs with no tie although chance would give some).
+
+    See Also
+    --------
+    centrality : the per-organisation view.
+    format_summary : the summary as printable text.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from partnermap.centrality import network_summary
+    >>> G = nx.Graph([("a", "b"), ("c", "d")])
+    >>> nx.set_node_attributes(G, {"a": "public", "b": "for_profit", "c": "public", "d": "public"}, "sector")
+    >>> s = network_summary(G)
+    >>> s["components"], s["sector_ei_index"]
+    (2, 0.0)
+    """
+    V = _views(G)
+    n = V.n
+    Ub = _binary(V.U)
+    deg = np.diff(Ub.indptr)
+    pairs = Ub.nnz // 2
+    ncomp, labels = csgraph.connected_components(Ub, directed=False) if n else (0, np.zeros(0, dtype=int))
+    sizes = sorted(np.bincount(labels).tolist(), reverse=True) if n else []
+    tri = np.asarray((Ub @ Ub).multiply(Ub).sum(axis=1)).ravel() / 2  # triangles at each node
+    with np.errstate(divide="ignore", invalid="ignore"):
+        local = np.where(deg > 1, 2 * tri / (deg * (deg - 1.0)), 0.0)
+    triads = float((deg * (deg - 1.0)).sum())
+    dmax = int(deg.max()) if n else 0
+    if metrics is not None and "community" in metrics:
+        labels_c = metrics["community"].reindex(V.nodes).to_numpy(dtype=np.int64)
+    else:
+        labels_c = _louvain(V, weighted=weighted, seed=seed, resolution=resolution)
+    Db = _binary(V.D)
+    recip = float((Db.multiply(Db.T)).sum() / Db.nnz) if Db.nnz else float("nan")
+    s_counts, s_exp, s_ei, s_assort = _mixing(V.U, V.attrs["sector"])
+    t_counts, t_exp, t_ei, t_assort = _mixing(V.U, V.attrs["org_type"])
+    gaps = [
+        (a, b)
+        for i, a in enumerate(s_counts.index)
+        for j, b in enumerate(s_counts.columns)
+        if j > i and s_counts.iat[i, j] == 0 and s_exp.iat[i, j] > 0
+    ]
+    n_ties = G.number_of_edges()
+    summary: dict[str, Any] = {
+        "organisations": n,
+        "ties": n_ties,
+        "partner_pairs": pairs,
+        "directed_ties": int(Db.nnz),
+        "isolates": int((deg == 0).sum()),
+        "density": 2 * pairs / (n * (n - 1)) if n > 1 else 0.0,
+        "components": int(ncomp),
+        "largest_component_share": sizes[0] / n if n else float("nan"),
+        "average_clustering": float(local.mean()) if n else float("nan"),
+        "transitivity": float(2 * tri.sum() / triads) if triads else 0.0,
+        "degree_centralization": float((dmax - deg).sum() / ((n - 1) * (n - 2))) if n > 2 else float("nan"),
+        "reciprocity": recip,
+        "communities": int(labels_c.max() + 1) if n else 0,
+        "modularity": _modularity(V.U if weighted else Ub, labels_c, resolution),
+        "sector_ei_index": s_ei,
+        "sector_assortativity": s_assort,
+        "org_type_ei_index": t_ei,
+        "org_type_assortativity": t_assort,
+        "component_sizes": sizes,
+        "sector_mixing": s_counts,
+        "sector_mixing_expected": s_exp,
+        "org_type_mixing": t_counts,
+        "org_type_mixing_expected": t_exp,
+        "sector_pairs_without_ties": gaps,
+    }
+    log.info(
+        "network summary: %d organisations, %d partner pairs, %d components, %d communities",
+        n, pairs, ncomp, summary["communities"],
+    )
+    return summary
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "-" if math.isnan(v) else f"{v:.3f}"
+    return str(v)
+
+
+def format_summary(summary: Mapping[str, Any], *, meanings: bool = False) -> str:
+    """The summary from :func:`network_summary` as plain text for a terminal or e-mail.
+
+    Parameters
+    ----------
+    summary
+        What :func:`network_summary` returned.
+    meanings
+        Add the plain-language meaning under each figure.
+
+    Returns
+    -------
+    str
+        Figures, the component sizes, the sector mixing (observed and expected) and
+        the sector pairs with no ties.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from partnermap.centrality import format_summary, network_summary
+    >>> text = format_summary(network_summary(nx.path_graph(3)))
+    >>> text.splitlines()[0]
+    'organisations: 3'
+    """
+    lines = []
+    for key in SUMMARY_MEANINGS:
+        if key in summary:
+            lines.append(f"{key}: {_fmt(summary[key])}")
+            if meanings:
+                lines.append(f"    {SUMMARY_MEANINGS[key]}")
+    sizes = list(summary.get("component_sizes", []))
+    if sizes:
+        shown = ", ".join(map(str, sizes[:10])) + (", ..." if len(sizes) > 10 else "")
+        lines.append(f"component sizes: {shown}")
+    if "sector_mixing" in summary and len(summary["sector_mixing"]):
+        lines.append("")
+        lines.append("partner pairs between sectors (observed):")
+        lines.append(summary["sector_mixing"].to_string())
+        lines.append("expected if partners were chosen at random (same number of partners each):")
+        lines.append(summary["sector_mixing_expected"].round(1).to_string())
+    gaps = summary.get("sector_pairs_without_ties") or []
+    if gaps:
+        lines.append("sector pairs with no ties: " + "; ".join(f"{a} - {b}" for a, b in gaps))
+    return "\n".join(lines)
