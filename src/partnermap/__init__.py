@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from . import schema
+from . import datasets, report, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
@@ -26,6 +26,7 @@ __all__ = [
     "UnknownOrganizationError",
     "build_graph",
     "datasets",
+    "report",
     "directed_ties",
     "graph_from_data",
     "graph_to_frames",

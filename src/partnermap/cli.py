@@ -121,6 +121,27 @@ def demo(output: str) -> None:
     click.echo(f"next: partnermap validate {path}")
 
 
+@cli.command()
+@click.argument("data", required=False, type=click.Path())
+@click.option("--focal", help="org_id of the organisation whose partners the report looks at.")
+@click.option("--as-of", "as_of", help="Describe the network as it stood on this date (YYYY-MM-DD).")
+@click.option("-o", "--output", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="Parent folder; the run goes to OUTPUT/<name>/.")
+@click.option("--no-progress", is_flag=True, help="No progress bars (for scheduled runs).")
+def report(data: str | None, focal: str | None, as_of: str | None, output: str, no_progress: bool) -> None:
+    """Run the whole report on DATA (the built-in demo data if omitted).
+
+    Writes OUTPUT/<name>/index.html and the tables behind it.
+    """
+    from .report import run_report
+
+    source = data if data is not None else None
+    if source is not None:
+        _load(source)  # report problems the same way every command does; exit 2 on errors
+    run = run_report(source, output, focal=focal, as_of=as_of, progress=not no_progress)
+    click.echo(f"wrote {run / 'index.html'} (tables in {run / 'tables'})")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; turn every failure into a plain message and an exit status."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

@@ -43,7 +43,7 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
         raise PartnermapError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    index = table.index.name is not None
+    index = table.index.name is not None or not isinstance(table.index, pd.RangeIndex)
     if suffix == ".csv":
         table.to_csv(path, encoding="utf-8-sig", index=index, lineterminator="\n")
     else:
