@@ -121,6 +121,37 @@ def demo(output: str) -> None:
     click.echo(f"next: partnermap validate {path}")
 
 
+def _kinds(value: str | None) -> tuple[str, ...] | None:
+    return None if not value else tuple(k.strip() for k in value.split(",") if k.strip())
+
+
+@cli.command()
+@click.argument("data", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Metrics table to write: .csv (UTF-8 with BOM, for Excel) or .xlsx.")
+@click.option("--as-of", "as_of", help="Use the ties as they stood on this date (YYYY-MM-DD).")
+@click.option("--kinds", help="Only these tie kinds, comma-separated (e.g. funding,in_kind).")
+@click.option("--status", default="active", show_default=True,
+              help="Tie statuses to include, comma-separated (active, proposed, ended).")
+@click.option("--weighted", is_flag=True, help="Use tie weights as strengths (distance = 1/weight).")
+@click.option("-k", "--sample", "k", type=click.IntRange(min=1),
+              help="Estimate betweenness/closeness from K sampled organisations (large networks).")
+@click.option("--seed", default=0, show_default=True, help="Seed for sampling and communities.")
+@click.option("--no-progress", is_flag=True, help="No progress bars.")
+def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status: str, weighted: bool,
+            k: int | None, seed: int, no_progress: bool) -> None:
+    """Node metrics for every organisation (who brokers, who is central), and the network summary."""
+    from .centrality import centrality, format_summary, network_summary
+    from .graph import build_graph
+
+    loaded = _load(data)
+    G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
+    table = centrality(G, weighted=weighted, k=k, seed=seed, progress=not no_progress)
+    _write_table(table, Path(output))
+    click.echo(format_summary(network_summary(G, metrics=table, weighted=weighted, seed=seed)))
+    click.echo(f"wrote {output} ({len(table)} organisations, {len(table.columns)} columns)")
+
+
 @cli.command()
 @click.argument("data", required=False, type=click.Path())
 @click.option("--focal", help="org_id of the organisation whose partners the report looks at.")
