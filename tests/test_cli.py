@@ -56,3 +56,48 @@ def test_missing_path_and_bad_usage_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "no such file or folder" in proc.stderr
     proc = run("frobnicate")
     assert proc.returncode == 2 and "No such command" in proc.stderr
+
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+def test_metrics_on_demo_writes_excel_friendly_csv_and_summary(tmp_path: Path) -> None:
+    out = tmp_path / "m.csv"
+    proc = run("metrics", DEMO, "-o", out, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the Arabic names
+    table = pd.read_csv(out, encoding="utf-8-sig", index_col="org_id")
+    assert len(table) == 320 and table["betweenness"].between(0, 1).all()
+    assert "sector pairs with no ties: for_profit - public" in proc.stdout
+    assert table.loc["ORG-001", "name"] == "شركة المدار للهندسة والتصميم"
+
+
+def test_coverage_on_demo_finds_the_underserved_area(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    out = tmp_path / "c.geojson"
+    proc = run("coverage", DEMO, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    layer = gpd.read_file(out)
+    assert layer.crs.to_epsg() == 4326 and layer["area_id"].is_unique
+    assert layer.set_index("area_id").loc["DAM-07", "serving_total"] == 0
+    assert "58,300 residents" in proc.stdout
+
+
+def test_unknown_focal_is_a_clear_error(tmp_path: Path) -> None:
+    proc = run("coverage", DEMO, "-o", tmp_path / "c.csv", "--focal", "ORG-0001")
+    assert proc.returncode == 2
+    assert "Did you mean 'ORG-001'" in proc.stderr
+
+
+def test_metrics_and_report_refuse_broken_data(folder, tmp_path: Path) -> None:
+    f = folder(rels=RELS + "ORG-001,ORG-999,partnership,,,,,,,,\n")
+    proc = run("metrics", f, "-o", tmp_path / "m.csv")
+    assert proc.returncode == 2 and "ORG-999" in proc.stderr
+    assert not (tmp_path / "m.csv").exists()
+
+
+def test_demo_command_writes_a_folder_that_validates(tmp_path: Path) -> None:
+    proc = run("demo", "-o", tmp_path / "mine")
+    assert proc.returncode == 0, proc.stderr
+    assert run("validate", tmp_path / "mine").returncode == 0

@@ -153,6 +153,57 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 
 
 @cli.command()
+@click.argument("data", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Coverage layer to write: .geojson or .gpkg (for QGIS), or .csv (for Excel).")
+@click.option("--areas", "areas_file", type=click.Path(), help="Areas file to use instead of DATA's areas.")
+@click.option("--by", default="sector", show_default=True,
+              help="Break counts down by sector, org_type, offers, needs or causes.")
+@click.option("--focal", help="org_id: also show which areas it reaches, directly or through partners.")
+@click.option("--radius-km", type=click.FloatRange(min=0, min_open=True),
+              help="Give every organisation this reach instead of its service_radius_km.")
+def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str | None,
+             radius_km: float | None) -> None:
+    """Which areas the ecosystem serves, per area, and where the gaps are."""
+    import pandas as pd
+
+    from .coverage import coverage as compute, read_areas, underserved
+
+    out = Path(output)
+    if out.suffix.lower() not in (".geojson", ".gpkg", ".csv"):
+        raise click.UsageError(f"cannot write '{out.suffix or output}': use .geojson, .gpkg or .csv.")
+    loaded = _load(data)
+    areas = None
+    if areas_file:
+        try:
+            areas = read_areas(areas_file, report=loaded.report)
+        except DataValidationError as exc:
+            for p in exc.problems:
+                if p.severity == "error":
+                    click.echo(str(p), err=True)
+            click.echo(f"{areas_file}: cannot use these areas.", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+    cov = compute(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km)
+    problems = cov.attrs.get("problems")
+    if problems is not None:
+        for msg in problems.to_frame()["message"].head(20):
+            click.echo(f"warning: {msg}", err=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".csv":
+        _write_table(pd.DataFrame(cov.drop(columns="geometry")), out)
+    else:
+        if out.exists():
+            out.unlink()
+        layer = cov.copy()
+        layer.attrs = {}
+        layer.to_file(out, driver="GPKG" if out.suffix.lower() == ".gpkg" else "GeoJSON")
+    gaps = underserved(cov)
+    click.echo(f"wrote {output} ({len(cov)} areas); {len(gaps)} area(s) with no organisation within reach")
+    for reason, name in zip(gaps["reason"].head(5), gaps.get("name", pd.Series(index=gaps.index)).head(5)):
+        click.echo(f"  {name if isinstance(name, str) else ''}: {reason}")
+
+
+@cli.command()
 @click.argument("data", required=False, type=click.Path())
 @click.option("--focal", help="org_id of the organisation whose partners the report looks at.")
 @click.option("--as-of", "as_of", help="Describe the network as it stood on this date (YYYY-MM-DD).")
