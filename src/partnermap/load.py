@@ -271,13 +271,14 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
     head: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
+    end = 0
     for fields in reader:
+        line, end = end + 1, reader.line_num  # a quoted multi-line record is numbered by its first line
         if not any(f.strip() for f in fields):
             continue
         if head is None:
             head = [f.strip() for f in fields]
             continue
-        line = reader.line_num
         if len(fields) > len(head):
             extra = [f for f in fields[len(head):] if f.strip()]
             if extra:
