@@ -134,11 +134,11 @@ def build_graph(
             keep &= eff.isin(status_t)
         if kinds_t is not None:
             keep &= rel["kind"].isin(kinds_t)
-        sub = rel[keep]
-        for tie_id, row in zip(sub.index, sub.to_dict("records")):
-            attrs = {k: v for k, v in row.items() if not _missing(v)}
-            attrs["status"] = eff[tie_id]
-            G.add_edge(row["source"], row["target"], key=tie_id, **attrs)
+        sub = rel[keep].assign(status=eff[keep])
+        G.add_edges_from(
+            (row["source"], row["target"], tie_id, {k: v for k, v in row.items() if not _missing(v)})
+            for tie_id, row in zip(sub.index, sub.to_dict("records"))
+        )
     log.info(
         "graph: %d organisations, %d ties (status=%s, kinds=%s, as_of=%s)",
         G.number_of_nodes(), G.number_of_edges(), status_t, kinds_t, G.graph["as_of"],
@@ -150,12 +150,8 @@ graph_from_data = build_graph
 
 
 def _missing(v: Any) -> bool:
-    if isinstance(v, (list, tuple, set, dict)):
-        return False
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
+    """None, NaN, NaT or pd.NA (lists and other values are never missing)."""
+    return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def simple_graph(G: nx.MultiGraph) -> nx.Graph:

@@ -440,7 +440,9 @@ def _columns(t: _Table, table: str, required: tuple[str, ...], contract: tuple[s
 def _cells(df: pd.DataFrame, col: str) -> pd.Series:
     if col not in df.columns:
         return pd.Series([""] * len(df), index=df.index, dtype=object)
-    return df[col].astype(object).fillna("").map(lambda v: str(v).strip())
+    # object dtype, not pandas' string dtype: iterating it element by element is 5x faster
+    return pd.Series([str(v).strip() if v is not None and v == v else "" for v in df[col].tolist()],
+                     index=df.index, dtype=object)
 
 
 class _Collector:
@@ -472,11 +474,12 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    memo: dict[str, str | None] = {}
     for v, row, ref in zip(values, rows, refs):
         if not v:
             out.append(None)
             continue
-        key = synonyms.get(schema.normalize_text(v))
+        key = memo[v] if v in memo else memo.setdefault(v, synonyms.get(schema.normalize_text(v)))
         if key is None:
             unknown[v].append((row, ref))
             out.append(v)
@@ -500,7 +503,11 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     """Split ``;``-separated cells into lists of normalised terms; free terms kept, reported."""
     out = []
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    memo: dict[str, list[str]] = {}
     for v, row, ref in zip(values, rows, refs):
+        if v in memo and not any(t in unknown for t in memo[v]):
+            out.append(list(memo[v]))
+            continue
         terms: list[str] = []
         for part in _SPLIT.split(v):
             part = part.strip()
@@ -512,7 +519,8 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
                 unknown[key].append((row, ref))
             if key not in terms:
                 terms.append(key)
-        out.append(terms)
+        memo[v] = terms
+        out.append(list(terms))
     choices = ", ".join(sorted(set(synonyms.values())))
     for term, hits in unknown.items():
         row, ref = hits[0]
@@ -561,7 +569,7 @@ def _clean_organizations(t: _Table | None, report: LoadReport):  # -> gpd.GeoDat
 
     df = t.df.copy()
     rows = t.rows
-    ids = _cells(df, "org_id").map(_fix_id)
+    ids = _cells(df, "org_id").map(_fix_id).astype(object)
     refs = ids.copy()
     col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
@@ -807,9 +815,9 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
         return empty
     df = t.df
     rows = t.rows
-    src = _cells(df, "source").map(_fix_id)
-    tgt = _cells(df, "target").map(_fix_id)
-    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt)], index=df.index)
+    src = _cells(df, "source").map(_fix_id).astype(object)
+    tgt = _cells(df, "target").map(_fix_id).astype(object)
+    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt)], index=df.index, dtype=object)
     col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
     known = set(orgs.index) if orgs is not None else set()
@@ -891,19 +899,20 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
         if c not in out.columns and c != "tie_id":
             out[c] = df[c].replace("", None)
 
-    # duplicates: same pair (ordered if directed), kind and start date
-    seen: dict[tuple, int] = {}
-    for i in np.flatnonzero(keep):
-        s, g = src.iloc[i], tgt.iloc[i]
-        pair = (s, g) if directed.iloc[i] else tuple(sorted((s, g)))
-        key = (pair, kind.iloc[i], dates["start_date"].iloc[i])
-        if key in seen:
+    # duplicates: same pair (ordered if directed), kind and start date; the first stays
+    s_arr, t_arr = src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)
+    swap = ~directed.to_numpy() & (s_arr > t_arr)
+    a, b = np.where(swap, t_arr, s_arr), np.where(swap, s_arr, t_arr)
+    keys = pd.DataFrame({"a": a, "b": b, "kind": kind.to_numpy(), "start": dates["start_date"].to_numpy(),
+                         "row": rows})[keep]
+    dup = keys.duplicated(["a", "b", "kind", "start"], keep="first")
+    if dup.any():
+        first = keys.groupby(["a", "b", "kind", "start"], dropna=False)["row"].transform("first")
+        for i, first_row in zip(np.flatnonzero(keep)[dup.to_numpy()], first[dup]):
             col.add("warning", label, "source",
-                    f"duplicate tie (same organisations, kind '{kind.iloc[i]}' and start date as row {seen[key]}); "
+                    f"duplicate tie (same organisations, kind '{kind.iloc[i]}' and start date as row {first_row}); "
                     "left out.", rows[i], refs.iloc[i], "Remove the repeated row, or give it another kind or date.")
-            reject(i, f"duplicate of row {seen[key]}")
-        else:
-            seen[key] = int(rows[i])
+            reject(i, f"duplicate of row {first_row}")
     col.flush()
 
     ids = _cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index)
@@ -917,8 +926,9 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
 
 def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
     out: list = []
+    memo: dict[str, str] = {}
     for v, row, ref in zip(values, rows, refs):
-        n = schema.normalize_text(v)
+        n = memo[v] if v in memo else memo.setdefault(v, schema.normalize_text(v))
         if not n:
             out.append(None)
         elif n in _TRUE:
@@ -934,10 +944,9 @@ def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Coll
 
 def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
     parsed = pd.to_datetime(values.map(lambda v: v.translate(_DIGITS)), errors="coerce", format="mixed")
-    for v, p, row, ref in zip(values, parsed, rows, refs):
-        if v and pd.isna(p):
-            col.add("warning", label, column, f"'{v}' is not a date; left empty.", row, ref,
-                    "Write dates as YYYY-MM-DD.")
+    for i in np.flatnonzero((values.ne("") & parsed.isna()).to_numpy()):
+        col.add("warning", label, column, f"'{values.iloc[i]}' is not a date; left empty.", rows[i],
+                refs.iloc[i], "Write dates as YYYY-MM-DD.")
     return parsed.astype("datetime64[ns]")
 
 
