@@ -415,8 +415,9 @@ def _columns(t: _Table, table: str, required: tuple[str, ...], contract: tuple[s
             target = schema.COLUMN_SYNONYMS[n]
         if target and target not in present and target != col and target not in t.df.columns:
             rename[col] = target
-            report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
-                       f"column '{col}' read as '{target}'.")
+            if col.strip().lower() != target:  # 'Name' for 'name' is not worth a line
+                report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
+                           f"column '{col}' read as '{target}'.")
         present.add(target or col)
     if rename:
         t.df = t.df.rename(columns=rename)
@@ -746,11 +747,12 @@ def _coordinates(t: _Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series,
                     continue
                 lat[i], lon[i] = x, y
     _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col)
-    missing = int(np.sum(np.isnan(lat) & keep))
-    if missing and (has_cols or t.geometry is not None):
+    where = np.flatnonzero(np.isnan(lat) & keep)
+    if len(where) and (has_cols or t.geometry is not None):
+        named = ", ".join(f"{refs.iloc[i]} (row {rows[i]})" for i in where[:10])
         report.add("warning", label, None, "lat",
-                   f"{missing} organisation(s) have no coordinates; they are kept but left off maps "
-                   "and coverage.", "Add lat/lon to place them.")
+                   f"{len(where)} organisation(s) have no coordinates: {named}{' …' if len(where) > 10 else ''}; "
+                   "they are kept but left off maps and coverage.", "Add lat/lon to place them.")
     elif not has_cols and t.geometry is None:
         report.add("info", label, None, None, "no coordinates (lat/lon); maps and coverage need them.")
     return lat, lon, extra_geom
