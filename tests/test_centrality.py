@@ -136,7 +136,8 @@ def test_matches_networkx_exact(name: str) -> None:
     assert_close(table, "core_number", nx.core_number(U))
     assert_close(table, "constraint", nx.constraint(U, weight=w))
     # networkx's whole-graph effective_size takes a sparse shortcut that disagrees with
-    # its own definition on weighted graphs; the per-node path is the definition.
+    # its own definition on weighted graphs (noted in the review of networkx PR #8905);
+    # the per-node path is the definition.
     assert_close(table, "effective_size", nx.effective_size(U, nodes=list(U), weight=w))
     assert set(table.index[table["is_cut_point"]]) == set(nx.articulation_points(U))
     bridge_count = dict.fromkeys(U, 0)
@@ -456,3 +457,18 @@ def test_every_column_has_a_plain_meaning() -> None:
     for col, text in COLUMN_MEANINGS.items():
         assert text.endswith(".") and len(text) > 15, col
     assert set(SUMMARY_MEANINGS) <= set(network_summary(nx.path_graph(3)))
+
+
+def test_benchmark_generator_builds_a_valid_network() -> None:
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(bench)
+    G = bench.make_graph(400, seed=1)
+    assert G.number_of_nodes() == 400
+    assert 1500 <= G.number_of_edges() <= 1600  # average degree about 8
+    t = centrality(G, k=50, seed=1, progress=False)
+    assert t["out_degree"].sum() > 0 and t["betweenness"].max() > 0

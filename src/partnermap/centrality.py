@@ -72,6 +72,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 from tqdm import tqdm
 
 from ._errors import PartnermapError
+from .graph import directed_ties
 
 __all__ = [
     "COLUMN_MEANINGS",
@@ -177,8 +178,6 @@ def _views(G: nx.Graph) -> _Views:
         return _Views(nodes, U, A, True, A, attrs, dict(G.graph))
     U = _to_csr(G, nodes)  # a MultiGraph's parallel ties are summed here
     if G.is_multigraph():
-        from .graph import directed_ties
-
         D = _to_csr(directed_ties(G), nodes)
     else:
         D = sp.csr_array((len(nodes), len(nodes)), dtype=float)
@@ -286,20 +285,21 @@ def _brandes(
         b = len(src)
         dist = csgraph.dijkstra(L, directed=True, indices=src)
         rows = np.arange(b)
-        du = dist[:, eu]
-        on_dag = np.isfinite(du) & (du + el == dist[:, ev])
-        del du
+        step = dist[:, eu]
+        step += el
+        on_dag = step == dist[:, ev]
+        on_dag &= np.isfinite(step)
+        del step
         si, ei = np.nonzero(on_dag)
         del on_dag
-        ku = si * n + eu[ei]
+        ku = si * n + eu[ei]  # already sorted: rows in order, and eu is sorted within a row
         kv = si * n + ev[ei]
-        order = np.argsort(ku, kind="stable")
-        ku, kv = ku[order], kv[order]
         size = b * n
         off = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(ku, minlength=size), out=off[1:])
         indeg = np.bincount(kv, minlength=size)
         sigma = np.zeros(size)
+        last = np.empty(size, dtype=np.int64)  # scratch for de-duplicating the frontier
         frontier = rows * n + src
         sigma[frontier] = 1.0
         rounds = []
@@ -311,8 +311,10 @@ def _brandes(
             heads = kv[idx]
             np.add.at(sigma, heads, sigma[ku[idx]])
             np.subtract.at(indeg, heads, 1)
-            cand = np.unique(heads)
-            frontier = cand[indeg[cand] == 0]
+            ready = heads[indeg[heads] == 0]  # every shortest route into them is counted
+            at = np.arange(ready.size)
+            last[ready] = at
+            frontier = ready[last[ready] == at]
         delta = np.zeros(size)
         for idx in reversed(rounds):
             tails, heads = ku[idx], kv[idx]
