@@ -472,3 +472,15 @@ def test_benchmark_generator_builds_a_valid_network() -> None:
     assert 1500 <= G.number_of_edges() <= 1600  # average degree about 8
     t = centrality(G, k=50, seed=1, progress=False)
     assert t["out_degree"].sum() > 0 and t["betweenness"].max() > 0
+
+
+def test_self_ties_dropped_and_parallel_ties_summed() -> None:
+    G = nx.MultiGraph()
+    G.add_edges_from([("a", "a"), ("a", "b"), ("a", "b"), ("b", "c")])
+    t = centrality(G, progress=False)
+    assert t["degree"].tolist() == [1, 2, 1]
+    assert t["strength"].tolist() == [2.0, 3.0, 1.0]
+    assert t["betweenness"].tolist() == [0.0, 1.0, 0.0]
+    M = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a"), ("c", "c")])
+    tm = centrality(M, progress=False)
+    assert tm["in_degree"].tolist() == [1, 1, 0] and tm["strength"].tolist() == [3.0, 3.0, 0.0]
