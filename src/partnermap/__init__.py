@@ -14,10 +14,18 @@ from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
 from .load import load, validate
+from .centrality import COLUMN_MEANINGS, centrality, format_summary, network_summary
+from .coverage import coverage, underserved
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "COLUMN_MEANINGS",
+    "centrality",
+    "coverage",
+    "format_summary",
+    "network_summary",
+    "underserved",
     "DataValidationError",
     "LoadReport",
     "PartnerData",

@@ -231,11 +231,11 @@ class _Steps:
 
     def __init__(self, total: int, desc: str, progress: bool) -> None:
         self.desc = desc
-        self.bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
+        self.bar = tqdm(total=total, desc=desc, disable=not progress, leave=False, delay=2.0)
 
     @contextmanager
     def step(self, name: str, detail: str = "") -> Iterator[None]:
-        self.bar.set_postfix_str(name)
+        self.bar.set_postfix_str(name, refresh=False)
         t0 = time.perf_counter()
         yield
         log.info("%s: %s%s in %.2f s", self.desc, name, f" ({detail})" if detail else "", time.perf_counter() - t0)
@@ -281,7 +281,7 @@ def _brandes(
     dsum = np.zeros(n)
     per_batch = max(1, min(len(sources), budget // max(len(ev) + n, 1)))
     batches = [sources[i : i + per_batch] for i in range(0, len(sources), per_batch)]
-    for src in tqdm(batches, desc=desc, disable=not progress, leave=False):
+    for src in tqdm(batches, desc=desc, disable=not progress, leave=False, delay=2.0):
         b = len(src)
         dist = csgraph.dijkstra(L, directed=True, indices=src)
         rows = np.arange(b)
