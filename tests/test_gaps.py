@@ -182,10 +182,12 @@ def test_weight_zero_removes_a_components_influence(eco, component):
     # changing the zero-weighted component changes nothing: compare with the component set to 0
     base = rank_all(eco, weights={k: (0 if k == component else v) for k, v in DEFAULT_WEIGHTS.items()})
     pd.testing.assert_frame_equal(table, base)
-    words = {"mutual_benefit": "that you need", "shared_causes": "also works on",
-             "network_proximity": "shares", "proximity": "km away", "fills_gap": "adds the",
-             "equity": "outside your circle", "capacity": "high capacity"}[component]
-    assert not table["reasons"].str.contains(words, regex=False).any()
+    pattern = {"mutual_benefit": r"that you need", "shared_causes": r"shares your cause",
+               "network_proximity": r"shares \d+ partners? with you|three steps away", "proximity": r"km away",
+               "fills_gap": r"adds the|adds a new type", "equity": r"outside your circle|a small organisation",
+               "capacity": r"capacity"}[component]
+    assert not table["reasons"].str.contains(pattern, regex=True).any()
+    assert rank_all(eco)["reasons"].str.contains(pattern, regex=True).any()  # ... which the defaults do mention
 
 
 def test_all_weight_on_one_component_orders_by_it(eco):
@@ -205,6 +207,7 @@ def test_reasons_name_the_matched_terms(eco):
     assert "offers volunteers and space that you need" in r
     assert "needs expertise and skills that you offer" in r
     assert "shares 1 partner with you" in r
+    assert "shares your causes: housing and women" in r
     assert "1.0 km away" in r
     assert table.loc["ORG-C1", "shared_partners"] == ["ORG-P1"]
     assert "adds the public sector" in table.loc["ORG-S1", "reasons"]

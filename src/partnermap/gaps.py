@@ -756,7 +756,8 @@ def _reasons(i: int, c: _Candidates, comps: dict[str, np.ndarray], w: dict[str, 
         phrases["mutual_benefit"].append(f"needs {_and_join(_labels(schema.RESOURCES, get))} that you offer")
     causes = [t for t, hit in zip(c.causes_f, c.shared[i]) if hit]
     if causes:
-        phrases["shared_causes"].append(f"also works on {_and_join(_labels(schema.CAUSES, causes))}")
+        phrases["shared_causes"].append(f"shares your cause{'s' if len(causes) > 1 else ''}: "
+                                        f"{_and_join(_labels(schema.CAUSES, causes))}")
     k = int(round(c.common[i]))
     if k:
         phrases["network_proximity"].append(f"shares {_plural(k, 'partner')} with you")
