@@ -158,13 +158,52 @@ def test_header_only(folder) -> None:
 
 
 def test_missing_required_column_lists_found_and_suggests(folder) -> None:
-    text = ORGS.replace("org_id", "orgid", 1)
+    text = ORGS.replace("org_id", "ogr_id", 1)
     r = validate(folder(orgs=text))
     p = one(r, "missing required column 'org_id'", "error")
     assert p.column == "org_id"
-    assert "columns found: orgid, name, sector" in p.message
-    assert "Did you mean 'orgid'?" in p.fix
+    assert "columns found: ogr_id, name, sector" in p.message
+    assert "Did you mean 'ogr_id'?" in p.fix
     accounted(r)  # all rows set aside with the reason
+
+
+def test_common_headings_in_english_and_arabic_are_read(folder) -> None:
+    text = "orgid,الاسم,القطاع,خط العرض,خط الطول,E-mail,الجوال\nA,جمعية,خيرية,26.4,50.1,a@b.sa,0500\n"
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.index.tolist() == ["A"]
+    assert orgs.loc["A", ["name", "sector", "lat"]].tolist() == ["جمعية", "non_profit", 26.4]
+    assert orgs.loc["A", "email"] == "a@b.sa" and orgs.loc["A", "phone"] == "0500"  # private columns
+    assert any("'orgid' read as 'org_id'" in line for line in lines(data.report, "info"))
+
+
+def test_repeated_heading_is_kept_under_a_new_name(folder) -> None:
+    data = pm.load(folder(orgs="org_id,name,sector,notes,notes\nA,x,public,one,two\n"))
+    assert data.organizations.loc["A", ["notes", "notes_2"]].tolist() == ["one", "two"]
+    one(data.report, "the heading 'notes' appears more than once", "warning")
+
+
+def test_unclosed_quote_is_an_error_and_the_rows_are_accounted_for(folder) -> None:
+    r = validate(folder(orgs='org_id,name,sector\nA,"Alpha,public\nB,Beta,public\nC,Gamma,public\n'))
+    p = one(r, "cannot be split into rows from line 2", "error")
+    assert "double quote" in p.fix
+    assert r.counts["organizations"] == (3, 0)
+    assert [x["row"] for x in r.rejected] == [2, 3, 4]
+
+
+def test_excel_sep_line_and_long_cells(folder) -> None:
+    f = folder(orgs="sep=;\norg_id;name;sector;notes\nA;x;public;" + "long " * 40000 + "\n")
+    data = pm.load(f)
+    assert len(data.organizations.loc["A", "notes"]) > 131072
+
+
+def test_utf8_with_a_stray_byte_keeps_the_arabic(folder) -> None:
+    f = folder(orgs=None)
+    (f / "organizations.csv").write_bytes(
+        "org_id,name,sector\nA,جمعية البر,non_profit\nB,Caf".encode() + b"\xe9,public\n")
+    data = pm.load(f)
+    assert data.organizations.loc["A", "name"] == "جمعية البر"
+    assert one(data.report, "not valid UTF-8", "warning").row == 3
 
 
 def test_unsupported_format(folder, tmp_path: Path) -> None:

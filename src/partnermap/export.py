@@ -13,15 +13,21 @@ from pathlib import Path
 import pandas as pd
 
 from ._errors import PartnermapError
-from .schema import PRIVATE_COLUMNS
+from .schema import PRIVATE_COLUMNS, PRIVATE_PATTERN
 
 __all__ = ["write_table", "shareable"]
 
 
 def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.DataFrame:
-    """``df`` without private columns (e-mail, phone, contact name) and with lists as ``a;b`` text."""
+    """``df`` without private columns and with lists as ``a;b`` text.
+
+    Private: e-mail, phone and contact name (:data:`~partnermap.schema.PRIVATE_COLUMNS`),
+    and any column whose heading looks like contact details (``Mobile``, ``E-mail 2``,
+    ``الجوال`` …), unless named in ``include_private``.
+    """
     keep_private = set(include_private)
-    drop = [c for c in df.columns if c in PRIVATE_COLUMNS and c not in keep_private]
+    drop = [c for c in df.columns if (c in PRIVATE_COLUMNS or PRIVATE_PATTERN.search(str(c)))
+            and c not in keep_private]
     out = df.drop(columns=drop)
     for c in out.columns:
         if out[c].dtype == object and out[c].map(lambda v: isinstance(v, (list, tuple))).any():

@@ -415,7 +415,7 @@ def _norm_columns(t: _load._Table) -> None:
 def _cells(t: _load._Table | None, col: str) -> pd.Series:
     if t is None:
         return pd.Series([], dtype=object)
-    return _load._cells(t.df, col).map(_load._fix_id)
+    return _load._cells(t.df, col)
 
 
 def _split(v: str) -> list[str]:

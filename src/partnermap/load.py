@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 import logging
@@ -57,6 +58,10 @@ _FALSE = {"false", "f", "no", "n", "0", "informal", "لا", "غير رسمي", "
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 _SPLIT = re.compile(r"[;؛،,|]")
 _MAX_ROWS_PER_MESSAGE = 5
+#: Files that travel with a shapefile (or a QGIS/ArcGIS project) and are not tables.
+_SIDECARS = (".cpg", ".dbf", ".shx", ".prj", ".sbn", ".sbx", ".qix", ".qmd", ".fix", ".aih", ".ain",
+             ".atx", ".shp.xml", ".cst", ".qpj", ".lock")
+csv.field_size_limit(2**31 - 1)  # long notes cells are fine
 
 
 # ---------------------------------------------------------------------------- API
@@ -164,12 +169,13 @@ class _Table:
     """A raw table: text cells, the file label for messages, row numbers, geometry."""
 
     def __init__(self, df: pd.DataFrame, label: str, first_row: int = 2, geometry: Any = None,
-                 crs: Any = None, row_word: str = "row") -> None:
+                 crs: Any = None, rows: Any = None) -> None:
         self.df = df.reset_index(drop=True)
         self.label = label
-        self.rows = np.arange(first_row, first_row + len(df))
+        self.rows = np.arange(first_row, first_row + len(df)) if rows is None else np.asarray(rows, dtype=int)
         self.geometry = geometry
         self.crs = crs
+        self.unread = 0  # rows that could not even be parsed (already in report.rejected)
 
 
 def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
@@ -177,7 +183,7 @@ def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
     frames: dict[str, _Table] = {}
     for table in TABLES:
         found = [files[n] for n in sorted(files)
-                 if Path(n).stem in _TABLE_ALIASES[table] and not n.endswith((".cpg", ".dbf", ".shx", ".prj"))]
+                 if Path(n).stem in _TABLE_ALIASES[table] and not n.endswith(_SIDECARS)]
         if not found:
             if table == "organizations":
                 others = ", ".join(sorted(p.name for p in files.values())) or "nothing"
@@ -234,22 +240,31 @@ def _plain(exc: BaseException) -> str:
     return text[:300]
 
 
+def _bad_lines(text: str) -> list[int]:
+    return [n for n, ln in enumerate(text.splitlines(), start=1) if "\ufffd" in ln]
+
+
 def _decode(raw: bytes, name: str, report: LoadReport) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace")
+    """UTF-8 (with or without BOM), UTF-16, or Windows-1256; a few stray bytes are reported."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
     try:
-        return raw.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        text = raw.decode("cp1256")
-    except UnicodeDecodeError:
-        report.add("error", name, None, None,
-                   "the file is neither UTF-8 nor Windows-1256 (Arabic) text.",
-                   "Save it as 'CSV UTF-8' from your spreadsheet program.")
-        return None
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if bom or good > bad:  # UTF-8 with a few broken bytes: keep it, name the lines
+        lines = _bad_lines(text)
+        report.add("warning", name, lines[0] if lines else None, None,
+                   f"{bad} byte(s) are not valid UTF-8 and were replaced by '\ufffd' "
+                   f"(line(s) {', '.join(map(str, lines[:10]))}{' …' if len(lines) > 10 else ''}).",
+                   "Retype those characters, or save the file again as 'CSV UTF-8'.")
+        return text
+    text = body.decode("cp1256", errors="replace")
     report.add("info", name, None, None, "read as Windows-1256 (Arabic) text.",
                "Saving it as 'CSV UTF-8' avoids any doubt.")
     return text
@@ -264,43 +279,78 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
         report.add("error", path.name, None, None, "the file is empty.",
                    "Add a header line (e.g. org_id,name,sector) and one row per record.")
         return None
-    text = text.lstrip("\ufeff")
-    header = next(ln for ln in text.splitlines() if ln.strip())
-    sep = max([",", ";", "\t"], key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    first = next(ln for ln in text.splitlines() if ln.strip())
+    hint = re.fullmatch(r"\s*sep=(.)\s*", first)  # Excel's 'sep=;' first line
+    if hint:
+        text = text[text.index(first) + len(first):].lstrip("\r\n")
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+        sep = hint.group(1)
+    else:
+        sep = max([",", ";", "\t"], key=first.count)
+    offset = 1 if hint else 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     head: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
-    end = 0
-    for fields in reader:
-        line, end = end + 1, reader.line_num  # a quoted multi-line record is numbered by its first line
-        if not any(f.strip() for f in fields):
-            continue
-        if head is None:
-            head = [f.strip() for f in fields]
-            continue
-        if len(fields) > len(head):
-            extra = [f for f in fields[len(head):] if f.strip()]
-            if extra:
-                report.add("error", path.name, line, head[-1] if head else None,
-                           f"the row has {len(fields)} values but the header has {len(head)} columns "
-                           f"(extra: {', '.join(repr(x) for x in extra[:3])}).",
-                           f"A value probably contains the separator '{sep}': put it in double quotes.")
-            fields = fields[:len(head)]
-        elif len(fields) < len(head):
-            fields = fields + [""] * (len(head) - len(fields))
-        records.append(fields)
-        lines.append(line)
+    end = unread = 0
+    try:
+        for fields in reader:
+            line, end = end + 1 + offset, reader.line_num + offset  # numbered by its first line
+            if not any(f.strip() for f in fields):
+                continue
+            if head is None:
+                head = _unique_headings([f.strip() for f in fields], path.name, report)
+                continue
+            if end > line and any("\n" in f and sep in f for f in fields):
+                report.add("warning", path.name, line, None,
+                           f"one value runs from line {line} to line {end} and holds the separator '{sep}': "
+                           "a quote may be missing, so several rows could have been read as one.",
+                           "Check the double quotes on that line.")
+            if len(fields) > len(head):
+                extra = [f for f in fields[len(head):] if f.strip()]
+                if extra:
+                    report.add("error", path.name, line, head[-1] if head else None,
+                               f"the row has {len(fields)} values but the header has {len(head)} columns "
+                               f"(extra: {', '.join(repr(x[:40]) for x in extra[:3])}).",
+                               f"A value probably contains the separator '{sep}': put it in double quotes.")
+                fields = fields[:len(head)]
+            elif len(fields) < len(head):
+                fields = fields + [""] * (len(head) - len(fields))
+            records.append(fields)
+            lines.append(line)
+    except csv.Error as exc:
+        report.add("error", path.name, end + 1 + offset, None,
+                   f"the file cannot be split into rows from line {end + 1 + offset} on ({exc}); "
+                   f"{len(records)} row(s) before it were read.",
+                   "A double quote is probably not closed: check that line and the ones after it.")
+        for n, ln in enumerate(text.splitlines()[end:], start=end + 1 + offset):
+            if ln.strip():
+                unread += 1
+                report.reject(path.name, n, "", "could not be read (unbalanced quotes)")
     head = head or []
-    blank = [i + 1 for i, h in enumerate(head) if not h]
-    if blank:
-        report.add("warning", path.name, 1, None,
-                   f"column(s) {', '.join(map(str, blank))} have no heading; kept as 'unnamed_N'.")
-        head = [h or f"unnamed_{i + 1}" for i, h in enumerate(head)]
     df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
-    t = _Table(df, path.name)
-    t.rows = np.asarray(lines, dtype=int)
+    t = _Table(df, path.name, rows=lines)
+    t.unread = unread
+    t.geometry = _wkt_geometry(t, report)
     return t
+
+
+def _unique_headings(head: list[str], label: str, report: LoadReport) -> list[str]:
+    """Blank headings become ``unnamed_N``; a repeated heading gets ``_2``, ``_3`` (with a warning)."""
+    out: list[str] = []
+    for i, h in enumerate(head, start=1):
+        name = h or f"unnamed_{i}"
+        if not h:
+            report.add("warning", label, 1, None, f"column {i} has no heading; kept as '{name}'.")
+        if name in out:
+            n = 2
+            while f"{name}_{n}" in out or f"{name}_{n}" in head:
+                n += 1
+            report.add("warning", label, 1, h, f"the heading '{h}' appears more than once; "
+                       f"column {i} is kept as '{name}_{n}'.", "Give each column its own heading.")
+            name = f"{name}_{n}"
+        out.append(name)
+    return out
 
 
 def _read_sheet(path: Path, sheet: str | None, table: str, report: LoadReport) -> _Table | None:
@@ -308,24 +358,32 @@ def _read_sheet(path: Path, sheet: str | None, table: str, report: LoadReport) -
     if sheet is None:
         names = {n.strip().lower(): n for n in book}
         sheet = next((names[a] for a in _TABLE_ALIASES.get(table, ()) if a in names), next(iter(book)))
-    return _Table(_excel_text(book[sheet]), f"{path.name}[{sheet}]")
+    return _sheet_table(book[sheet], f"{path.name}[{sheet}]", report)
 
 
-def _excel_text(df: pd.DataFrame) -> pd.DataFrame:
+def _sheet_table(raw: pd.DataFrame, label: str, report: LoadReport) -> _Table:
+    """A worksheet as text cells, keeping each row's spreadsheet row number."""
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return ""
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
-        if isinstance(v, pd.Timestamp):
-            return v.date().isoformat() if v == v.normalize() else v.isoformat()
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
         if hasattr(v, "isoformat"):
             return v.isoformat()
         return str(v)
 
-    df = df.dropna(how="all")
-    df.columns = [str(c) for c in df.columns]
-    return df.map(cell) if len(df) else df.astype(str)
+    raw = raw.dropna(how="all")
+    rows = raw.index.to_numpy() + 2  # pandas row 0 is spreadsheet row 2
+    heads = [str(c) if not str(c).startswith("Unnamed: ") else "" for c in raw.columns]
+    df = raw.map(cell) if len(raw) else raw.astype(object)
+    df.columns = _unique_headings([h.strip() for h in heads], label, report)
+    t = _Table(df, label, rows=rows)
+    t.geometry = _wkt_geometry(t, report)
+    if t.geometry is not None:
+        t.crs = "EPSG:4326"
+    return t
 
 
 def _read_workbook(path: Path, report: LoadReport) -> dict[str, _Table]:
@@ -350,33 +408,32 @@ def _read_workbook(path: Path, report: LoadReport) -> dict[str, _Table]:
                            "the network will have no ties.",
                            "Add a 'relationships' sheet with source and target columns.")
             continue
-        df = _excel_text(book[sheet])
         label = f"{path.name}[{sheet}]"
-        if table == "areas" and len(df) == 0:
+        t = _sheet_table(book[sheet], label, report)
+        if table == "areas" and len(t.df) == 0:
             report.add("info", label, None, None, "the areas sheet is empty; coverage will use a hex grid.")
             continue
-        geometry = None
-        if table == "areas":
-            geometry = _wkt_geometry(df, label, report)
-        frames[table] = _Table(df, label, geometry=geometry, crs="EPSG:4326" if geometry is not None else None)
+        frames[table] = t
         report.sources[table] = f"{path}[{sheet}]"
     return frames
 
 
-def _wkt_geometry(df: pd.DataFrame, label: str, report: LoadReport) -> Any:
+def _wkt_geometry(t: _Table, report: LoadReport) -> Any:
+    """Parse a WKT ``geometry`` (or ``wkt``) text column into shapes; None if there is none."""
     import shapely
 
-    col = next((c for c in df.columns if c.strip().lower() in ("geometry", "wkt", "geom")), None)
+    col = next((c for c in t.df.columns if c.strip().lower() in ("geometry", "wkt", "geom")), None)
     if col is None:
         return None
     out = []
-    for row, value in zip(range(2, 2 + len(df)), df[col]):
+    for row, value in zip(t.rows, t.df[col]):
         try:
             out.append(shapely.from_wkt(value) if value else None)
         except Exception:  # noqa: BLE001
-            report.add("warning", label, row, col, f"'{value[:40]}' is not WKT geometry; left empty.")
+            report.add("warning", t.label, int(row), col, f"'{value[:40]}' is not WKT geometry; left empty.",
+                       "Write it as WKT, e.g. POINT (50.1 26.4) or POLYGON ((…)).")
             out.append(None)
-    df.drop(columns=[col], inplace=True)
+    t.df = t.df.drop(columns=[col])
     return np.asarray(out, dtype=object)
 
 
@@ -387,7 +444,7 @@ def _read_spatial(path: Path, report: LoadReport) -> _Table | None:
         report.add("error", path.name, None, None, "the file is empty.",
                    "Export the layer again from your GIS program.")
         return None
-    gdf = gpd.read_file(path)
+    gdf = _read_layer(path, report)
     if gdf.geometry.name is None or "geometry" not in gdf:
         props = pd.DataFrame(gdf)
         geometry = None
@@ -397,6 +454,30 @@ def _read_spatial(path: Path, report: LoadReport) -> _Table | None:
     text = props.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
                      else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
     return _Table(text, path.name, first_row=1, geometry=geometry, crs=gdf.crs)
+
+
+def _read_layer(path: Path, report: LoadReport):
+    """geopandas.read_file, guessing a shapefile's text encoding when it has no .cpg file."""
+    import geopandas as gpd
+
+    if path.suffix.lower() != ".shp" or path.with_suffix(".cpg").exists():
+        return gpd.read_file(path)
+    for encoding in ("utf-8", "cp1256"):
+        try:
+            gdf = gpd.read_file(path, encoding=encoding)
+        except Exception:  # noqa: BLE001 - undecodable in this encoding: try the next
+            continue
+        texts = gdf.select_dtypes(exclude="geometry").astype(str).to_numpy().ravel()
+        if not any("\ufffd" in x for x in texts):
+            report.add("info", path.name, None, None,
+                       f"no .cpg file beside the shapefile; its text was read as {encoding}.",
+                       "Add a .cpg file naming the encoding (e.g. UTF-8) to be sure.")
+            return gdf
+    report.add("warning", path.name, None, None,
+               "no .cpg file beside the shapefile and its text is neither UTF-8 nor Windows-1256; "
+               "read with the default encoding, so names may be garbled.",
+               "Add a .cpg file naming the encoding.")
+    return gpd.read_file(path)
 
 
 # ------------------------------------------------------------------------ columns
@@ -411,7 +492,7 @@ def _columns(t: _Table, table: str, required: tuple[str, ...], contract: tuple[s
     for col in t.df.columns:
         n = schema.normalize_text(col)
         target = norm_contract.get(n)
-        if target is None and n in schema.COLUMN_SYNONYMS and schema.COLUMN_SYNONYMS[n] not in required:
+        if target is None and schema.COLUMN_SYNONYMS.get(n) in contract:
             target = schema.COLUMN_SYNONYMS[n]
         if target and target not in present and target != col and target not in t.df.columns:
             rename[col] = target
@@ -558,19 +639,20 @@ def _clean_organizations(t: _Table | None, report: LoadReport):  # -> gpd.GeoDat
         return empty
     label = t.label
     if len(t.df) == 0:
-        report.add("error", label, None, None, "the file has a header but no organisations.",
-                   "Add one row per organisation.")
-        report.counts["organizations"] = (0, 0)
+        if not t.unread:
+            report.add("error", label, None, None, "the file has a header but no organisations.",
+                       "Add one row per organisation.")
+        report.counts["organizations"] = (t.unread, 0)
         return empty
     if not _columns(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report):
-        report.counts["organizations"] = (len(t.df), 0)
+        report.counts["organizations"] = (len(t.df) + t.unread, 0)
         for row in t.rows:
             report.reject(label, int(row), "", "file is missing a required column")
         return empty
 
     df = t.df.copy()
     rows = t.rows
-    ids = _cells(df, "org_id").map(_fix_id).astype(object)
+    ids = _cells(df, "org_id")
     refs = ids.copy()
     col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
@@ -647,12 +729,8 @@ def _clean_organizations(t: _Table | None, report: LoadReport):  # -> gpd.GeoDat
     points = gpd.points_from_xy(out["lon"], out["lat"], crs="EPSG:4326")
     gdf = gpd.GeoDataFrame(out, geometry=points, crs="EPSG:4326")
     gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
-    report.counts["organizations"] = (len(df), len(gdf))
+    report.counts["organizations"] = (len(df) + t.unread, len(gdf))
     return gdf
-
-
-def _fix_id(v: str) -> str:
-    return v[:-2] if re.fullmatch(r"-?\d+\.0", v) else v
 
 
 def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs: pd.Series,
@@ -807,18 +885,19 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
         return empty
     label = t.label
     if len(t.df) == 0:
-        report.add("info", label, None, None, "no relationships listed.")
-        report.counts["relationships"] = (0, 0)
+        if not t.unread:
+            report.add("info", label, None, None, "no relationships listed.")
+        report.counts["relationships"] = (t.unread, 0)
         return empty
     if not _columns(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report):
-        report.counts["relationships"] = (len(t.df), 0)
+        report.counts["relationships"] = (len(t.df) + t.unread, 0)
         for row in t.rows:
             report.reject(label, int(row), "", "file is missing a required column")
         return empty
     df = t.df
     rows = t.rows
-    src = _cells(df, "source").map(_fix_id).astype(object)
-    tgt = _cells(df, "target").map(_fix_id).astype(object)
+    src = _cells(df, "source")
+    tgt = _cells(df, "target")
     refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt)], index=df.index, dtype=object)
     col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
@@ -826,6 +905,8 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
     known_list = sorted(known)
     orgs_label = report.sources.get("organizations", "organizations")
     orgs_label = Path(orgs_label).name if "[" not in orgs_label else orgs_label.split("/")[-1]
+
+    suggestions: dict[str, str] = {}
 
     def reject(i: int, reason: str) -> None:
         keep[i] = False
@@ -836,8 +917,10 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
             if not v:
                 col.add("error", label, c, f"blank {c}.", row, ref, "Every tie needs a source and a target org_id.")
             elif v not in known:
-                close = difflib.get_close_matches(v, known_list, n=1, cutoff=0.8)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                if v not in suggestions:  # difflib is slow on big registries: ask for 50 ids at most
+                    close = difflib.get_close_matches(v, known_list, n=1, cutoff=0.8) if len(suggestions) < 50 else []
+                    suggestions[v] = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = suggestions[v]
                 report.add("error", label, int(row), c,
                            f"'{v}' is not an org_id in {orgs_label}{hint}.", "Add it or remove the row.", ref)
         if not s or not g or s not in known or g not in known:
@@ -867,7 +950,6 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
         if x is None or x <= 0:
             col.add("error", label, "weight", f"weight '{v}' must be a number greater than 0.", row, ref,
                     "Use e.g. 1 for an ordinary tie, 2 or more for a strong one; remove ties that no longer exist.")
-            keep[i] = keep[i]  # the row stays; the run stops on the error
             weight[i] = np.nan
         else:
             weight[i] = x
@@ -922,7 +1004,7 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
         ids = pd.Series([f"T{r}" for r in rows], index=df.index)
     out.index = pd.Index(ids, name="tie_id")
     out = out[keep]
-    report.counts["relationships"] = (len(df), len(out))
+    report.counts["relationships"] = (len(df) + t.unread, len(out))
     return out
 
 
@@ -977,7 +1059,7 @@ def _clean_areas(t: _Table | None, report: LoadReport):
         report.counts["areas"] = (len(t.df), 0)
         return None
     df = t.df
-    ids = _cells(df, "area_id").map(_fix_id)
+    ids = _cells(df, "area_id")
     geoms = list(t.geometry)
     keep = np.ones(len(df), dtype=bool)
     seen: dict[str, int] = {}

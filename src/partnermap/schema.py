@@ -50,6 +50,7 @@ __all__ = [
     "REL_REQUIRED",
     "AREA_REQUIRED",
     "PRIVATE_COLUMNS",
+    "PRIVATE_PATTERN",
     "MULTI_VALUED",
     "COLUMN_SYNONYMS",
     "normalize_text",
@@ -238,7 +239,13 @@ SECTOR_SYNONYMS = _synonyms(
         "government": "public", "governmental": "public", "state": "public",
         "public sector": "public", "municipal": "public", "council": "public",
         "حكومي": "public", "حكومة": "public", "عام": "public", "قطاع عام": "public",
-        "بلدي": "public",
+        "بلدي": "public", "حكومية": "public", "جهة حكومية": "public", "القطاع الحكومي": "public",
+        "قطاع حكومي": "public", "govt": "public", "gov": "public", "public body": "public",
+        "خيرية": "non_profit", "جمعية خيرية": "non_profit", "غير ربحية": "non_profit",
+        "القطاع غير الربحي": "non_profit", "npo": "non_profit", "non governmental": "non_profit",
+        "non governmental organisation": "non_profit", "non governmental organization": "non_profit",
+        "قطاع خاص": "for_profit", "خاصة": "for_profit", "القطاع الخاص": "for_profit",
+        "private company": "for_profit",
     },
 )
 
@@ -373,6 +380,9 @@ AREA_REQUIRED = ("area_id",)
 #: Never written into HTML or shared exports unless the caller names them.
 PRIVATE_COLUMNS = frozenset({"email", "phone", "contact_name"})
 
+#: Headings that look like contact details are private too, whatever the loader named them.
+PRIVATE_PATTERN = re.compile(r"e.?mail|phone|mobile|\btel\b|contact|بريد|جوال|هاتف|مسؤول", re.IGNORECASE)
+
 #: ``;``-separated cells that become lists of normalised terms.
 MULTI_VALUED = {
     "offers": RESOURCE_SYNONYMS,
@@ -399,5 +409,12 @@ COLUMN_SYNONYMS = {
         "to": "target", "target id": "target", "org b": "target",
         "type of tie": "kind", "tie kind": "kind", "relationship": "kind",
         "area id": "area_id", "areaid": "area_id",
+        "e mail": "email", "mail": "email", "email address": "email", "e mail address": "email",
+        "البريد الإلكتروني": "email", "البريد": "email", "بريد إلكتروني": "email",
+        "telephone": "phone", "tel": "phone", "mobile": "phone", "phone number": "phone",
+        "mobile number": "phone", "الجوال": "phone", "جوال": "phone", "الهاتف": "phone",
+        "هاتف": "phone", "رقم الجوال": "phone", "رقم الهاتف": "phone",
+        "contact": "contact_name", "contact person": "contact_name", "contact name": "contact_name",
+        "اسم المسؤول": "contact_name", "المسؤول": "contact_name", "جهة الاتصال": "contact_name",
     }.items()
 }
