@@ -101,3 +101,28 @@ def test_demo_command_writes_a_folder_that_validates(tmp_path: Path) -> None:
     proc = run("demo", "-o", tmp_path / "mine")
     assert proc.returncode == 0, proc.stderr
     assert run("validate", tmp_path / "mine").returncode == 0
+
+
+def test_partners_ranks_with_reasons_and_org_id_column(tmp_path: Path) -> None:
+    out = tmp_path / "p.csv"
+    proc = run("partners", DEMO, "--focal", "ORG-001", "--top", "5", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"org_id": str})
+    assert list(table.columns[:1]) == ["org_id"] and len(table) == 5
+    assert {"score", "reasons", "mutual_benefit", "equity", "capacity"} <= set(table.columns)
+    assert table["score"].is_monotonic_decreasing
+    assert "ORG-001" not in set(table["org_id"])
+
+
+def test_gaps_finds_the_demo_gaps(tmp_path: Path) -> None:
+    out = tmp_path / "g.xlsx"
+    proc = run("gaps", DEMO, "--focal", "ORG-001", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_excel(out)
+    assert {"isolated_group", "sector_pair", "underserved_area"} <= set(table["gap"])
+    assert "DAM-07" in set(table["area_id"].dropna())
+
+
+def test_wrong_output_suffix_is_refused_before_any_work(tmp_path: Path) -> None:
+    proc = run("metrics", DEMO, "-o", tmp_path / "m.txt")
+    assert proc.returncode == 2 and "use .csv or .xlsx" in proc.stderr

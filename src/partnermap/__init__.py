@@ -9,13 +9,14 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets, report, schema
+from . import datasets, gaps, report, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
 from .load import load, validate
 from .centrality import COLUMN_MEANINGS, centrality, format_summary, network_summary
 from .coverage import coverage, underserved
+from .gaps import portfolio, potential_partners, structural_gaps, what_if
 
 __version__ = "0.1.0"
 
@@ -24,6 +25,11 @@ __all__ = [
     "centrality",
     "coverage",
     "format_summary",
+    "gaps",
+    "portfolio",
+    "potential_partners",
+    "structural_gaps",
+    "what_if",
     "network_summary",
     "underserved",
     "DataValidationError",

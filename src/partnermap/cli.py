@@ -144,10 +144,11 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
     from .centrality import centrality, format_summary, network_summary
     from .graph import build_graph
 
+    out = _check_table_suffix(output)
     loaded = _load(data)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
     table = centrality(G, weighted=weighted, k=k, seed=seed, progress=not no_progress)
-    _write_table(table, Path(output))
+    _write_table(table, out)
     click.echo(format_summary(network_summary(G, metrics=table, weighted=weighted, seed=seed)))
     click.echo(f"wrote {output} ({len(table)} organisations, {len(table.columns)} columns)")
 
@@ -201,6 +202,58 @@ def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str
     click.echo(f"wrote {output} ({len(cov)} areas); {len(gaps)} area(s) with no organisation within reach")
     for reason, name in zip(gaps["reason"].head(5), gaps.get("name", pd.Series(index=gaps.index)).head(5)):
         click.echo(f"  {name if isinstance(name, str) else ''}: {reason}")
+
+
+def _check_table_suffix(output: str) -> Path:
+    out = Path(output)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.UsageError(f"cannot write '{out.suffix or output}': use .csv or .xlsx.")
+    return out
+
+
+@cli.command()
+@click.argument("data", type=click.Path())
+@click.option("--focal", required=True, help="org_id of the organisation looking for partners.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1), help="How many candidates.")
+@click.option("--weights", "weights_file", type=click.Path(dir_okay=False),
+              help="YAML file of component weights, e.g. 'equity: 0'.")
+@click.option("--as-of", "as_of", help="Date for the ties and review deadlines (YYYY-MM-DD).")
+@click.option("--include-ended", is_flag=True, help="Also rank former partners (ended ties, lapsed).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Ranked candidates to write: .csv (UTF-8 with BOM) or .xlsx.")
+def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: str | None,
+             include_ended: bool, output: str) -> None:
+    """Rank potential partners for --focal, each with a score, its parts and the reasons."""
+    from .gaps import format_partners, potential_partners, read_weights
+
+    out = _check_table_suffix(output)
+    weights = read_weights(weights_file) if weights_file else None
+    loaded = _load(data)
+    table = potential_partners(loaded, focal, top=top, weights=weights, as_of=as_of,
+                               include_ended=include_ended)
+    _write_table(table, out)
+    click.echo(format_partners(table, limit=10))
+    click.echo(f"wrote {output} ({len(table)} candidates of {table.attrs.get('candidates', len(table))})")
+
+
+@cli.command()
+@click.argument("data", type=click.Path())
+@click.option("--focal", help="org_id: add that organisation's portfolio gaps.")
+@click.option("--as-of", "as_of", help="Date for the ties and review deadlines (YYYY-MM-DD).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Gaps table to write: .csv (UTF-8 with BOM) or .xlsx.")
+def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
+    """Weak spots of the ecosystem (and of --focal's portfolio), in plain words."""
+    from .gaps import format_gaps, gaps_table, portfolio
+
+    out = _check_table_suffix(output)
+    loaded = _load(data)
+    table = gaps_table(loaded, focal=focal, as_of=as_of)
+    _write_table(table, out)
+    click.echo(format_gaps(table, limit=5))
+    if focal:
+        click.echo(portfolio(loaded, focal, as_of=as_of).summary())
+    click.echo(f"wrote {output} ({len(table)} gaps)")
 
 
 @cli.command()
