@@ -14,6 +14,8 @@ ORG-004,مكتبة الخبر العامة,public,library,26.29,50.19,space;cont
 007,Dammam Secondary School,public,school,26.42,50.09,space;audiences,training,education;youth,low,identified,3,,1980
 """
 
+HEADER_ORGS = ORGS.splitlines()[0]
+
 RELS = """source,target,kind,formal,status,weight,start_date,end_date,last_reviewed,review_every_months,resources
 ORG-001,ORG-002,in_kind,true,active,2,2023-01-15,,2025-06-01,6,expertise;in_kind_services
 ORG-001,ORG-003,in_kind,false,active,1,2024-03-01,,,,expertise

@@ -14,9 +14,9 @@ from shapely.geometry import Point, Polygon
 import partnermap as pm
 from partnermap.load import validate
 
-from .conftest import ORGS, RELS, write
+from .conftest import HEADER_ORGS, ORGS, RELS, write
 
-HEADER = ORGS.splitlines()[0]
+HEADER = HEADER_ORGS
 
 
 def lines(report: pm.LoadReport, severity: str | None = None) -> list[str]:

@@ -270,10 +270,8 @@ def report(data: str | None, focal: str | None, as_of: str | None, output: str, 
     """
     from .report import run_report
 
-    source = data if data is not None else None
-    if source is not None:
-        _load(source)  # report problems the same way every command does; exit 2 on errors
-    run = run_report(source, output, focal=focal, as_of=as_of, progress=not no_progress)
+    loaded = _load(data) if data is not None else None  # problems reported as by every command
+    run = run_report(loaded, output, focal=focal, as_of=as_of, progress=not no_progress)
     click.echo(f"wrote {run / 'index.html'} (tables in {run / 'tables'})")
 
 

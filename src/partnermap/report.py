@@ -47,7 +47,7 @@ def report_name(data_path: str | Path) -> str:
 
 
 def run_report(
-    data_path: str | Path | None = None,
+    data_path: str | Path | PartnerData | None = None,
     out_dir: str | Path = "reports",
     *,
     focal: str | None = None,
@@ -59,11 +59,13 @@ def run_report(
     Parameters
     ----------
     data_path
-        A data folder, workbook or HSDS package; ``None`` for the built-in demo data.
+        A data folder, workbook or HSDS package (or data already loaded);
+        ``None`` for the built-in demo data.
     out_dir
         Parent folder; the run is written to ``out_dir/<run>/``.
     focal
-        The organisation whose portfolio and potential partners the report looks at.
+        The organisation whose portfolio and potential partners the report looks at
+        (for the demo data, its engineering company ``ORG-001`` unless given).
     as_of
         The date the report describes (default: today).
     progress
@@ -79,13 +81,19 @@ def run_report(
     DataValidationError
         When the data has errors (nothing is written but the problems table).
     """
-    from .datasets import demo_path
+    from .datasets import FOCAL_ID, demo_path
 
-    src = Path(data_path) if data_path is not None else Path(demo_path())
+    if isinstance(data_path, PartnerData):
+        data, src = data_path, Path(data_path.source)
+    else:
+        src = Path(data_path) if data_path is not None else Path(demo_path())
+        data = load(src, strict=False)
     run = Path(out_dir) / report_name(src)
     tables = run / "tables"
+    if tables.exists():  # no stale tables from an earlier run
+        for old in tables.glob("*.csv"):
+            old.unlink()
     tables.mkdir(parents=True, exist_ok=True)
-    data = load(src, strict=False)
     write_table(data.report.to_frame(), tables / "problems.csv")
     write_table(data.report.rejected_frame(), tables / "rejected_rows.csv")
     if not data.report.ok:
@@ -95,12 +103,15 @@ def run_report(
             f"{src}: {len(data.report.errors)} error(s); see {tables / 'problems.csv'}",
             data.report.problems,
         )
+    if focal is None and report_name(src) == "demo":
+        focal = FOCAL_ID
     as_of_s = (pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today()).date().isoformat()
     sections: list[str] = [_quality_section(data), _overview_section(data, tables)]
     sections += _network_sections(data, tables, progress=progress)
     sections += _coverage_sections(data, tables)
+    sections += _partner_sections(data, tables, focal=focal, as_of=as_of_s)
     write_table(data.organizations, tables / "organizations.csv")
-    meta = {"source": str(src), "as_of": as_of_s, "focal": focal,
+    meta = {"source": "built-in demo data (fictional)" if report_name(src) == "demo" else str(src), "as_of": as_of_s, "focal": focal,
             "generated": dt.datetime.now().isoformat(timespec="seconds"),
             "organizations": len(data.organizations), "relationships": len(data.relationships)}
     (run / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -186,6 +197,32 @@ def _coverage_sections(data: PartnerData, tables: Path) -> list[str]:
     return [_section("Where the gaps are", body, "Areas with no public-sector organisation within reach.")]
 
 
+def _partner_sections(data: PartnerData, tables: Path, *, focal: str | None, as_of: str) -> list[str]:
+    from .gaps import COMPONENTS, gaps_table, portfolio, potential_partners
+
+    out = []
+    gaps = gaps_table(data, focal=focal, as_of=as_of)
+    write_table(gaps, tables / "gaps.csv")
+    counts = gaps.groupby("gap").size().rename("count").to_frame()
+    body = _table(counts)
+    examples = gaps.groupby("gap", sort=False).head(3)[["gap", "message"]]
+    body += _table(examples, index=False)
+    out.append(_section("Weak spots of the ecosystem", body,
+                        "Every gap is listed in tables/gaps.csv; three examples of each here."))
+    if focal is not None:
+        name = data.organizations.loc[focal, "name"] if focal in data.organizations.index else focal
+        cands = potential_partners(data, focal, top=20, as_of=as_of)
+        write_table(cands, tables / "potential_partners.csv")
+        cols = [c for c in ("name", "sector", "org_type", "engagement_stage", "score", "reasons") if c in cands]
+        body = f"<pre dir='auto'>{escape(portfolio(data, focal, as_of=as_of).summary())}</pre>"
+        body += "<h3>Best placed to work with you next</h3>" + _table(cands[cols])
+        body += f"<p>Score parts (0–1) for each candidate: {escape(', '.join(COMPONENTS))} — see tables/potential_partners.csv.</p>"
+        out.append(_section(f"Potential partners of {name} ({focal})", body,
+                            "Ranked for mutual benefit, shared causes, trust through shared partners, "
+                            "distance, the gaps they fill, equity and capacity."))
+    return out
+
+
 # ------------------------------------------------------------------------- html
 
 
@@ -219,7 +256,7 @@ margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2733}
 h1{margin-bottom:.2rem}.meta{color:#556}.lead{color:#445}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 th,td{border:1px solid #d5dbe3;padding:.25rem .5rem;text-align:start;vertical-align:top}
-thead th{background:#eef2f7}section{margin-top:2rem}
+thead th{background:#eef2f7}section{margin-top:2rem}pre{white-space:pre-wrap;background:#f6f8fa;padding:.75rem}
 """
 
 
