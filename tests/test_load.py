@@ -415,3 +415,36 @@ def test_templates_follow_the_contract_and_the_workbook_validates() -> None:
     r = validate(root / "partnermap-template.xlsx")
     assert r.ok, [str(p) for p in r.errors]
     assert r.counts == {"organizations": (2, 2), "relationships": (1, 1)}
+
+
+def test_dates_iso_or_day_first_never_relative(folder) -> None:
+    rels = ("source,target,start_date,end_date\nORG-001,ORG-002,2024-03-01,\n"
+            "ORG-001,ORG-003,03/04/2021,13/02/2023\nORG-002,ORG-003,today,\n")
+    data = pm.load(folder(rels=rels))
+    rel = data.relationships.set_index("target", append=True)
+    starts = data.relationships["start_date"].tolist()
+    assert starts[0] == pd.Timestamp("2024-03-01") and starts[1] == pd.Timestamp("2021-04-03")
+    assert pd.isna(starts[2])
+    one(data.report, "read day first, e.g. '03/04/2021' as 2021-04-03", "info")
+    one(data.report, "'today' is not a date", "warning")
+    assert len(rel) == 3
+
+
+def test_user_tie_ids_are_kept_and_blank_ones_filled(folder) -> None:
+    rels = "tie_id,source,target,kind\nMOU-17,ORG-001,ORG-002,mou\n,ORG-002,ORG-003,\nMOU-17,ORG-003,007,\n"
+    data = pm.load(folder(rels=rels))
+    assert data.relationships.index.tolist() == ["MOU-17", "T3", "T4"]
+    one(data.report, "duplicate tie_id 'MOU-17' \\(first on row 2\\)", "warning")
+
+
+def test_unknown_terms_name_every_row(folder) -> None:
+    rows = "".join(f"X{i},x,public,,26.4,50.1,robots,,,,,,,\n" for i in range(4))
+    p = one(validate(folder(orgs=HEADER + "\n" + rows)), "'robots' is not in the vocabulary", "warning")
+    assert p.row == 2 and "(also row(s) 3, 4, 5)" in p.message
+
+
+def test_a_bad_coordinate_is_not_also_listed_as_missing(folder) -> None:
+    text = HEADER + "\nA,a,public,,north,50.1,,,,,,,,\nB,b,public,,,,,,,,,,,\n"
+    r = validate(folder(orgs=text))
+    p = one(r, "have no coordinates", "warning")
+    assert "B (row 3)" in p.message and "A (row 2)" not in p.message

@@ -550,6 +550,14 @@ class _Collector:
         self.groups.clear()
 
 
+def _also(hits: list[tuple[int, str]], limit: int = 20) -> str:
+    """' (also rows 5, 9, 12 …)' for the rows after the first."""
+    rest = [str(r) for r, _ in hits[1:limit + 1]]
+    if not rest:
+        return ""
+    return f" (also row(s) {', '.join(rest)}{' …' if len(hits) > limit + 1 else ''})"
+
+
 def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
            synonyms: dict[str, str], report: LoadReport, what: str) -> pd.Series:
     """Normalise a single-valued vocabulary column; report mappings and unknown terms."""
@@ -574,9 +582,8 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     choices = ", ".join(sorted(set(synonyms.values())))
     for v, hits in unknown.items():
         row, ref = hits[0]
-        more = f" (and {len(hits) - 1} more row(s))" if len(hits) > 1 else ""
         report.add("warning", label, int(row), column,
-                   f"unknown {what} '{v}' kept as written{more}.", f"Use one of: {choices}.", ref)
+                   f"unknown {what} '{v}' kept as written{_also(hits)}.", f"Use one of: {choices}.", ref)
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -606,9 +613,8 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     choices = ", ".join(sorted(set(synonyms.values())))
     for term, hits in unknown.items():
         row, ref = hits[0]
-        more = f" (and {len(hits) - 1} more row(s))" if len(hits) > 1 else ""
         report.add("warning", label, int(row), column,
-                   f"'{term}' is not in the vocabulary; kept as a free term{more}.",
+                   f"'{term}' is not in the vocabulary; kept as a free term{_also(hits)}.",
                    f"Known terms: {choices}.", ref)
     return pd.Series(out, index=values.index, dtype=object)
 
@@ -776,6 +782,7 @@ def _coordinates(t: _Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series,
     lat = np.full(n, np.nan)
     lon = np.full(n, np.nan)
     extra_geom = None
+    flagged = np.zeros(n, dtype=bool)  # rows whose coordinates already have a message
     has_cols = "lat" in df.columns and "lon" in df.columns
     if t.geometry is not None and not has_cols:
         geoms = t.geometry
@@ -806,6 +813,7 @@ def _coordinates(t: _Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series,
             for i, (a, b, row, ref) in enumerate(zip(_cells(df, "lat"), _cells(df, "lon"), rows, refs)):
                 if not a and not b:
                     continue
+                flagged[i] = True  # until proven good: a bad value gets its own message below
                 x, y = (_number(a) if a else None), (_number(b) if b else None)
                 bad = [(c, v) for c, v, num in (("lat", a, x), ("lon", b, y)) if v and num is None]
                 for c, v in bad:
@@ -824,8 +832,11 @@ def _coordinates(t: _Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series,
                     col.add("error", label, c, f"{c} {v:g} is outside the valid range.", row, ref, fix)
                     continue
                 lat[i], lon[i] = x, y
+                flagged[i] = False
+    placeholders = ~np.isnan(lat)
     _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col)
-    where = np.flatnonzero(np.isnan(lat) & keep)
+    flagged |= placeholders & np.isnan(lat)
+    where = np.flatnonzero(np.isnan(lat) & keep & ~flagged)
     if len(where) and (has_cols or t.geometry is not None):
         named = ", ".join(f"{refs.iloc[i]} (row {rows[i]})" for i in where[:10])
         report.add("warning", label, None, "lat",
@@ -999,9 +1010,19 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
             reject(i, f"duplicate of row {first_row}")
     col.flush()
 
-    ids = _cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index)
-    if ids.eq("").any() or ids.duplicated().any():
-        ids = pd.Series([f"T{r}" for r in rows], index=df.index)
+    # the user's tie ids are kept; blank ones (or all, without a tie_id column) become T<row>
+    ids = _cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index, dtype=object)
+    seen_ids: dict[str, int] = {}
+    for i, (v, row) in enumerate(zip(ids, rows)):
+        if v and v in seen_ids:
+            report.add("warning", label, int(row), "tie_id",
+                       f"duplicate tie_id '{v}' (first on row {seen_ids[v]}); this tie is called 'T{row}'.",
+                       "Give each tie its own id.", refs.iloc[i])
+            v = ""
+        if v:
+            seen_ids[v] = int(row)
+        else:
+            ids.iloc[i] = f"T{row}"
     out.index = pd.Index(ids, name="tie_id")
     out = out[keep]
     report.counts["relationships"] = (len(df) + t.unread, len(out))
@@ -1027,7 +1048,25 @@ def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Coll
 
 
 def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
-    parsed = pd.to_datetime(values.map(lambda v: v.translate(_DIGITS)), errors="coerce", format="mixed")
+    """ISO dates (YYYY-MM-DD, with or without time); others are read day first, and said so.
+
+    Day first (31/12/2024) is the order used in Saudi Arabia, the Gulf and the UK. Words
+    such as 'today' are refused, so the same file always gives the same dates.
+    """
+    text = values.map(lambda v: v.translate(_DIGITS).strip())
+    text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    other = text.ne("") & parsed.isna() & text.str.contains(r"\d", regex=True)
+    if other.any():
+        guess = pd.to_datetime(text[other], errors="coerce", dayfirst=True, format="mixed")
+        parsed[other] = guess
+        read = other & parsed.notna()
+        if read.any():
+            i = int(np.flatnonzero(read.to_numpy())[0])
+            col.report.add("info", label, int(rows[i]), column,
+                           f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
+                           f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
+                           "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
     for i in np.flatnonzero((values.ne("") & parsed.isna()).to_numpy()):
         col.add("warning", label, column, f"'{values.iloc[i]}' is not a date; left empty.", rows[i],
                 refs.iloc[i], "Write dates as YYYY-MM-DD.")
