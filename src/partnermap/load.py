@@ -1013,7 +1013,8 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
     # the user's tie ids are kept; blank ones (or all, without a tie_id column) become T<row>
     ids = _cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index, dtype=object)
     seen_ids: dict[str, int] = {}
-    for i, (v, row) in enumerate(zip(ids, rows)):
+    named = []
+    for i, (v, row) in enumerate(zip(ids.tolist(), rows)):
         if v and v in seen_ids:
             report.add("warning", label, int(row), "tie_id",
                        f"duplicate tie_id '{v}' (first on row {seen_ids[v]}); this tie is called 'T{row}'.",
@@ -1021,8 +1022,8 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
             v = ""
         if v:
             seen_ids[v] = int(row)
-        else:
-            ids.iloc[i] = f"T{row}"
+        named.append(v or f"T{row}")
+    ids = named
     out.index = pd.Index(ids, name="tie_id")
     out = out[keep]
     report.counts["relationships"] = (len(df) + t.unread, len(out))
