@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,18 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def lines(report, severity: str | None = None) -> list[str]:
+    """Every problem of ``report`` (of one severity) as its printed line."""
+    return [str(p) for p in report.problems if severity is None or p.severity == severity]
+
+
+def one(report, pattern: str, severity: str):
+    """The single problem of ``severity`` whose printed line matches ``pattern``."""
+    hits = [p for p in report.problems if p.severity == severity and re.search(pattern, str(p))]
+    assert len(hits) == 1, f"expected one {severity} matching {pattern!r}, got: {lines(report)}"
+    return hits[0]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ skip with the reason when that folder is absent.
 from __future__ import annotations
 
 import doctest
-import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 import partnermap as pm
 from partnermap import hsds
 
-from .conftest import write
+from .conftest import lines, one, write
 
 HSDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "hsds"
 V3 = HSDS / "hsds3_official_examples"
@@ -31,17 +30,6 @@ def need(path: Path) -> Path:
     if not path.is_dir():
         pytest.skip(f"HSDS test data not found at {path} (the shared data folder is absent)")
     return path
-
-
-def lines(report: pm.LoadReport, severity: str | None = None) -> list[str]:
-    return [str(p) for p in report.problems if severity is None or p.severity == severity]
-
-
-def one(report: pm.LoadReport, pattern: str, severity: str) -> pm.Problem:
-    """The single problem of ``severity`` whose text matches ``pattern``."""
-    hits = [p for p in report.problems if p.severity == severity and re.search(pattern, str(p))]
-    assert len(hits) == 1, f"expected one {severity} matching {pattern!r}, got: {lines(report)}"
-    return hits[0]
 
 
 def accounted(report: pm.LoadReport) -> None:

@@ -14,20 +14,9 @@ from shapely.geometry import Point, Polygon
 import partnermap as pm
 from partnermap.load import validate
 
-from .conftest import HEADER_ORGS, ORGS, RELS, write
+from .conftest import HEADER_ORGS, ORGS, RELS, lines, one, write
 
 HEADER = HEADER_ORGS
-
-
-def lines(report: pm.LoadReport, severity: str | None = None) -> list[str]:
-    return [str(p) for p in report.problems if severity is None or p.severity == severity]
-
-
-def one(report: pm.LoadReport, pattern: str, severity: str) -> pm.Problem:
-    """The single problem of ``severity`` whose text matches ``pattern``."""
-    hits = [p for p in report.problems if p.severity == severity and re.search(pattern, str(p))]
-    assert len(hits) == 1, f"expected one {severity} matching {pattern!r}, got: {lines(report)}"
-    return hits[0]
 
 
 def accounted(report: pm.LoadReport, data: pm.PartnerData | None = None) -> None:
