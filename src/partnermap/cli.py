@@ -200,8 +200,9 @@ def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str
         layer.to_file(out, driver="GPKG" if out.suffix.lower() == ".gpkg" else "GeoJSON")
     gaps = underserved(cov)
     click.echo(f"wrote {output} ({len(cov)} areas); {len(gaps)} area(s) with no organisation within reach")
-    for reason, name in zip(gaps["reason"].head(5), gaps.get("name", pd.Series(index=gaps.index)).head(5)):
-        click.echo(f"  {name if isinstance(name, str) else ''}: {reason}")
+    names = gaps["name"] if "name" in gaps else pd.Series(None, index=gaps.index, dtype=object)
+    for area_id, reason, name in zip(gaps.index[:5], gaps["reason"].head(5), names.head(5)):
+        click.echo(f"  {name if isinstance(name, str) and name else area_id}: {reason}")
 
 
 def _check_table_suffix(output: str) -> Path:
