@@ -484,3 +484,22 @@ def test_self_ties_dropped_and_parallel_ties_summed() -> None:
     M = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a"), ("c", "c")])
     tm = centrality(M, progress=False)
     assert tm["in_degree"].tolist() == [1, 1, 0] and tm["strength"].tolist() == [3.0, 3.0, 0.0]
+
+
+def test_metrics_do_not_depend_on_row_order(tmp_path) -> None:
+    """The same ecosystem written in another order (and undirected ties reversed) gives the same table."""
+    from partnermap.datasets import demo_path
+
+    src = Path(demo_path())
+    orgs = pd.read_csv(src / "organizations.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    rels = pd.read_csv(src / "relationships.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    rels = rels.sample(frac=1, random_state=4)
+    undirected = rels["directed"] != "true"
+    rels.loc[undirected, ["source", "target"]] = rels.loc[undirected, ["target", "source"]].to_numpy()
+    (tmp_path / "shuffled").mkdir()
+    orgs.sample(frac=1, random_state=3).to_csv(tmp_path / "shuffled" / "organizations.csv", index=False)
+    rels.to_csv(tmp_path / "shuffled" / "relationships.csv", index=False)
+    a = centrality(build_graph(load(src)), progress=False)
+    b = centrality(build_graph(load(tmp_path / "shuffled")), progress=False).loc[a.index]
+    assert (a["community"] == b["community"]).all()
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-12)

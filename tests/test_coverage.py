@@ -109,6 +109,15 @@ def test_points_at_known_distances_serve_only_within_their_radius() -> None:
     np.testing.assert_allclose(out["distance_km"], [3.0, 3.0, 10.0], rtol=0.01)
 
 
+def test_an_organisation_always_serves_the_area_it_stands_in() -> None:
+    """Even an area too wide for one projection (here almost the whole globe)."""
+    world = shapely.box(-179.0, -80.0, 179.0, 80.0)
+    rows = [{"org_id": "A", "lat": LAT0, "lon": LON0, "service_radius_km": 2.0}]
+    cov = coverage(make_data(rows, areas_frame({"WORLD": world, "HERE": square(LAT0, LON0, 1.0)})), focal="A")
+    assert cov.loc["WORLD", ["located_total", "serving_total"]].tolist() == [1, 1]
+    assert cov.loc["WORLD", "focal_reaches"]
+
+
 def test_uniform_radius_overrides_own_radii_and_default_applies_without_one() -> None:
     area = square(LAT0, LON0, 0.5)
     lat, lon = offset(LAT0, area.bounds[2], east_km=4.0)

@@ -505,18 +505,24 @@ def _node_rank(nodes: list[Any]) -> np.ndarray:
 def _louvain(V: _Views, *, weighted: bool, seed: int, resolution: float) -> np.ndarray:
     """Seeded Louvain on the partner view; labels 0, 1, ... by size, then smallest org_id."""
     n = V.n
+    # Louvain visits nodes and edges in insertion order: insert them in org_id order so the
+    # communities do not depend on the order of the rows in the files.
+    rank = _node_rank(V.nodes)
+    order = np.argsort(rank)  # order[k] is the node whose org_id sorts k-th
     H = nx.Graph()
     H.add_nodes_from(range(n))
     coo = sp.triu(V.U, k=1).tocoo()
-    H.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
+    r, c = rank[coo.row], rank[coo.col]
+    a, b = np.minimum(r, c), np.maximum(r, c)
+    by = np.lexsort((b, a))
+    H.add_weighted_edges_from(zip(a[by].tolist(), b[by].tolist(), coo.data[by].tolist()))
     parts = nx.community.louvain_communities(
         H, weight="weight" if weighted else None, resolution=resolution, seed=seed
     )
-    rank = _node_rank(V.nodes)
-    parts = sorted(parts, key=lambda c: (-len(c), min(rank[i] for i in c)))
+    parts = sorted(parts, key=lambda members: (-len(members), min(members)))
     labels = np.empty(n, dtype=np.int64)
     for label, members in enumerate(parts):
-        labels[list(members)] = label
+        labels[order[sorted(members)]] = label
     return labels
 
 

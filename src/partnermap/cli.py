@@ -150,6 +150,9 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
     table = centrality(G, weighted=weighted, k=k, seed=seed, progress=not no_progress)
     _write_table(table, out)
     click.echo(format_summary(network_summary(G, metrics=table, weighted=weighted, seed=seed)))
+    if k is not None:
+        click.echo(f"note: betweenness and closeness are estimates from {k} sampled organisations "
+                   f"(seed {seed}), not exact values.")
     click.echo(f"wrote {output} ({len(table)} organisations, {len(table.columns)} columns)")
 
 
@@ -187,8 +190,13 @@ def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str
     cov = compute(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km)
     problems = cov.attrs.get("problems")
     if problems is not None:
-        for msg in problems.to_frame()["message"].head(20):
-            click.echo(f"warning: {msg}", err=True)
+        table = problems.to_frame()
+        for _, p in table.head(20).iterrows():
+            who = next((str(p[c]) for c in ("org_id", "area_id") if c in p and isinstance(p[c], str) and p[c]), "")
+            click.echo(f"warning: {who + ': ' if who else ''}{p['message']}", err=True)
+        if len(table) > 20:
+            click.echo(f"warning: … and {len(table) - 20} more location problem(s) (all of them: coverage(...).attrs['problems'] in Python).",
+                       err=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
         _write_table(pd.DataFrame(cov.drop(columns="geometry")), out)

@@ -1065,6 +1065,8 @@ def coverage(
     located[loc_o] = True
     outside = _outside(frame, orgs.index, lon, lat, located)
     srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
+    # an organisation always serves the area it stands in (even one too wide to project well)
+    srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
 
     loc = sparse.csr_matrix((np.ones(len(loc_o), np.int64), (loc_a, loc_o)), shape=(na, n))
     srv = sparse.csr_matrix((np.ones(len(srv_o), np.int64), (srv_a, srv_o)), shape=(na, n))

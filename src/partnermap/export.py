@@ -43,18 +43,25 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
     Private columns are left out unless named in ``include_private``.
     """
     path = Path(path)
-    table = shareable(df, include_private=include_private)
+    table = shareable(df, include_private=include_private).copy()
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise PartnermapError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     index = table.index.name is not None or not isinstance(table.index, pd.RangeIndex)
+    # 12 decimals: the same data gives the same file (multi-threaded sums differ in the 17th digit)
+    floats = table.select_dtypes("float").columns
+    table[floats] = table[floats].round(12)
     if suffix == ".csv":
         table.to_csv(path, encoding="utf-8-sig", index=index, lineterminator="\n")
     else:
         for c in table.columns:
             if pd.api.types.is_datetime64_any_dtype(table[c]) and getattr(table[c].dt, "tz", None) is not None:
                 table[c] = table[c].dt.tz_localize(None)
-        table.to_excel(path, index=index, engine="openpyxl")
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            table.to_excel(xl, sheet_name="table", index=index)
+            about = {k: v for k, v in df.attrs.items() if isinstance(v, (str, int, float, bool, type(None)))}
+            if about:  # how the table was made (e.g. sampled betweenness), beside it
+                pd.Series(about, name="value").rename_axis("about").to_frame().to_excel(xl, sheet_name="about")
     return path
