@@ -126,3 +126,19 @@ def test_gaps_finds_the_demo_gaps(tmp_path: Path) -> None:
 def test_wrong_output_suffix_is_refused_before_any_work(tmp_path: Path) -> None:
     proc = run("metrics", DEMO, "-o", tmp_path / "m.txt")
     assert proc.returncode == 2 and "use .csv or .xlsx" in proc.stderr
+
+
+def test_unknown_focal_suggests_by_padding_case_and_name(tmp_path: Path) -> None:
+    for given in ("org-001", "ORG-01", "Al-Madar Engineering", "شركة المدار"):
+        proc = run("partners", DEMO, "--focal", given, "-o", tmp_path / "p.csv")
+        assert proc.returncode == 2
+        assert "Did you mean 'ORG-001'" in proc.stderr, (given, proc.stderr)
+
+
+def test_weights_file_with_exponent_and_typo(tmp_path: Path) -> None:
+    good, bad = tmp_path / "w.yaml", tmp_path / "bad.yaml"
+    good.write_text("mutual_benefit: 1e-1\nequity: 0\n", encoding="utf-8")
+    bad.write_text("mutual_benfit: 0.3\n", encoding="utf-8")
+    assert run("partners", DEMO, "--focal", "ORG-001", "--weights", good, "-o", tmp_path / "p.csv").returncode == 0
+    proc = run("partners", DEMO, "--focal", "ORG-001", "--weights", bad, "-o", tmp_path / "p.csv")
+    assert proc.returncode == 2 and "did you mean 'mutual_benefit'" in proc.stderr

@@ -437,3 +437,15 @@ def test_a_bad_coordinate_is_not_also_listed_as_missing(folder) -> None:
     r = validate(folder(orgs=text))
     p = one(r, "have no coordinates", "warning")
     assert "B (row 3)" in p.message and "A (row 2)" not in p.message
+
+
+def test_area_need_indicators_stay_numbers(folder) -> None:
+    f = folder()
+    gdf = gpd.GeoDataFrame({"area_id": ["A1", "A2"], "name": ["x", "y"], "population": [100, -5],
+                            "households_in_need": [12, 30]},
+                           geometry=[Polygon([(50, 26), (50.1, 26), (50.1, 26.1)]),
+                                     Polygon([(50.2, 26), (50.3, 26), (50.3, 26.1)])], crs="EPSG:4326")
+    gdf.to_file(f / "areas.geojson", driver="GeoJSON")
+    data = pm.load(f)
+    assert data.areas["households_in_need"].tolist() == [12.0, 30.0]
+    one(data.report, "population '-5' is negative", "warning")

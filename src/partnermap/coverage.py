@@ -930,15 +930,20 @@ def _focal(orgs: pd.DataFrame, focal: Any) -> int:
     focal = str(focal)
     if focal in orgs.index:
         return int(orgs.index.get_loc(focal))
+    norm = schema.normalize_text
     ids = [str(i) for i in orgs.index]
-    close = difflib.get_close_matches(focal, ids, n=3, cutoff=0.6)
-    if "name" in orgs.columns:
-        want = schema.normalize_text(focal)
-        names = orgs["name"].astype(str).map(schema.normalize_text)
-        close = [str(i) for i in orgs.index[names == want]][:3] + close
-        if len(close) < 3:
-            by_name = difflib.get_close_matches(want, names.tolist(), n=3, cutoff=0.8)
-            close += [str(orgs.index[names.tolist().index(nm)]) for nm in by_name]
+    want = norm(focal)
+    nids = [norm(i) for i in ids]
+    def unpadded(text: str) -> str:
+        return re.sub(r"\d+", lambda m: str(int(m.group())), text)
+
+    close = [i for i, n in zip(ids, nids) if n == want]  # org-001 for ORG-001, ٣ for 3
+    close += [i for i, n in zip(ids, nids) if unpadded(n) == unpadded(want)]  # ORG-01 for ORG-001
+    close += [ids[nids.index(n)] for n in difflib.get_close_matches(want, nids, n=3, cutoff=0.75)]
+    for col in ("name", "name_en"):  # by name, whole or in part, Arabic spelling variants folded
+        if col in orgs.columns and len(want) >= 3:
+            names = orgs[col].astype(str).map(norm)
+            close += [str(i) for i in orgs.index[(names == want) | names.str.contains(want, regex=False)]][:3]
     close = list(dict.fromkeys(close))[:3]
     if close and "name" in orgs.columns:
         hint = " Did you mean " + " or ".join(f"'{c}' ({orgs.at[c, 'name']})" for c in close) + "?"

@@ -202,6 +202,11 @@ def _check_weights(weights: Mapping[str, Any] | None, where: str = "weights") ->
     problems = []
     for key, value in weights.items():
         name = str(key)
+        if isinstance(value, str):  # YAML 1.1 reads 1e-1 as text
+            try:
+                value = float(value)
+            except ValueError:
+                pass
         if name not in DEFAULT_WEIGHTS:
             close = difflib.get_close_matches(name, COMPONENTS, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""

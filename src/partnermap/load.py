@@ -1140,13 +1140,22 @@ def _clean_areas(t: _Table | None, report: LoadReport):
         for v, row, aid in zip(_cells(df, "population"), t.rows, ids):
             x = _number(v.replace(",", "")) if v else None
             if v and (x is None or x < 0):
-                col.add("warning", label, "population", f"population '{v}' is not a number; left empty.", row, aid)
+                what = "is negative" if x is not None else "is not a number"
+                col.add("warning", label, "population", f"population '{v}' {what}; left empty.", row, aid)
                 x = None
             pop.append(x)
         out["population"] = pd.array(pop, dtype="Float64").astype(float)
     for c in out.columns:
-        if c != "population":
-            out[c] = out[c].replace("", None)
+        if c == "population":
+            continue
+        values = out[c].replace("", None)
+        numbers = [(_number(v) if isinstance(v, str) else None) for v in values]
+        filled = [v for v in values if v is not None and v == v]
+        if filled and c not in ("name", "name_en") and all(
+                n is not None for n, v in zip(numbers, values) if v is not None and v == v):
+            out[c] = pd.array(numbers, dtype="Float64").astype(float)  # need indicators stay numbers
+        else:
+            out[c] = values
     col.flush()
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=t.crs or "EPSG:4326"))
     if t.crs is None:

@@ -188,13 +188,15 @@ TIE_STATUSES = _terms(
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ALEF = re.compile("[\u0622\u0623\u0625\u0671]")  # آ أ إ ٱ -> ا
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")  # Arabic-Indic -> 0-9
 
 
 def normalize_text(text: object) -> str:
     """Fold a string for matching: case, spaces, punctuation and Arabic variants.
 
     Arabic normalisation folds alef variants (أ إ آ ٱ → ا), alef maqsura to yaa
-    (ى → ي), taa marbuta to haa (ة → ه), removes tatweel (ـ) and diacritics.
+    (ى → ي), taa marbuta to haa (ة → ه), removes tatweel (ـ) and diacritics, and reads
+    Arabic-Indic digits as 0–9.
 
     Examples
     --------
@@ -205,7 +207,7 @@ def normalize_text(text: object) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).casefold()
+    s = unicodedata.normalize("NFKC", str(text)).casefold().translate(_DIGITS)
     s = _ARABIC_DIACRITICS.sub("", s).replace("\u0640", "")
     s = _ALEF.sub("\u0627", s).replace("\u0649", "\u064a").replace("\u0629", "\u0647")
     s = re.sub(r"[\s_\-./]+", " ", s)
