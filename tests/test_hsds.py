@@ -432,3 +432,14 @@ def test_a_quoted_multiline_record_is_numbered_by_its_first_line(tmp_path: Path)
     r = pm.validate(package(tmp_path, organizations=orgs))
     assert one(r, r"'Test Org' looks like a test record", "warning").row == 7
     assert one(r, r"'Dummy Organization' looks like a test record", "warning").row == 9
+
+
+def test_a_tie_to_a_test_record_says_it_was_set_aside(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "ohana"
+    shutil.copytree(need(OHANA), folder)
+    write(folder, "relationships.csv", "source,target\n5,6\n")
+    r = pm.validate(folder)
+    p = one(r, "'6' is in .* but that row was set aside", "error")
+    assert "test record" in p.message and p.row == 2

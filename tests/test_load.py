@@ -449,3 +449,10 @@ def test_area_need_indicators_stay_numbers(folder) -> None:
     data = pm.load(f)
     assert data.areas["households_in_need"].tolist() == [12.0, 30.0]
     one(data.report, "population '-5' is negative", "warning")
+
+
+def test_active_ties_that_had_ended_are_warned(folder) -> None:
+    rels = ("source,target,status,start_date,end_date,last_reviewed\n"
+            "ORG-001,ORG-002,active,2019-01-01,2021-01-01,\nORG-001,ORG-003,active,2019-01-01,,2024-05-01\n")
+    p = one(validate(folder(rels=rels)), "status is 'active' but end_date 2021-01-01 is before the latest review", "warning")
+    assert p.row == 2 and "2024-05-01" in p.message

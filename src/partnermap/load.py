@@ -918,6 +918,7 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
     orgs_label = Path(orgs_label).name if "[" not in orgs_label else orgs_label.split("/")[-1]
 
     suggestions: dict[str, str] = {}
+    set_aside = {r["ref"]: r["reason"] for r in report.rejected if r["ref"] and r["ref"] not in known}
 
     def reject(i: int, reason: str) -> None:
         keep[i] = False
@@ -931,6 +932,11 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
                 if v not in suggestions:  # difflib is slow on big registries: ask for 50 ids at most
                     close = difflib.get_close_matches(v, known_list, n=1, cutoff=0.8) if len(suggestions) < 50 else []
                     suggestions[v] = f" (did you mean '{close[0]}'?)" if close else ""
+                if v in set_aside:
+                    report.add("error", label, int(row), c,
+                               f"'{v}' is in {orgs_label} but that row was set aside ({set_aside[v]}).",
+                               "Fix that organisation's row, or remove this tie.", ref)
+                    continue
                 hint = suggestions[v]
                 report.add("error", label, int(row), c,
                            f"'{v}' is not an org_id in {orgs_label}{hint}.", "Add it or remove the row.", ref)
@@ -974,6 +980,16 @@ def _clean_relationships(t: _Table | None, orgs, report: LoadReport) -> pd.DataF
         col.add("error", label, "end_date",
                 f"end_date {dates['end_date'].iloc[i].date()} is before start_date {dates['start_date'].iloc[i].date()}.",
                 rows[i], refs.iloc[i], "Swap the dates or correct the one that is wrong.")
+    # an 'active' tie that had ended by the latest review recorded in the file (a stable date,
+    # unlike today's, so the same file always gives the same report)
+    latest = dates["last_reviewed"].max()
+    if pd.notna(latest):
+        stale = (status == "active") & dates["end_date"].notna() & (dates["end_date"] < latest)
+        for i in np.flatnonzero((stale & keep).to_numpy()):
+            col.add("warning", label, "status",
+                    f"status is 'active' but end_date {dates['end_date'].iloc[i].date()} is before the latest "
+                    f"review in this file ({latest.date()}); counted as active unless you analyse --as-of a date.",
+                    rows[i], refs.iloc[i], "Set status to ended, or correct end_date.")
     review = []
     for v, row, ref in zip(_cells(df, "review_every_months"), rows, refs):
         x = _number(v) if v else None
