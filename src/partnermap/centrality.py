@@ -72,6 +72,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 from tqdm import tqdm
 
 from ._errors import PartnermapError
+from .graph import _missing
 from .graph import directed_ties
 
 __all__ = [
@@ -704,12 +705,7 @@ def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 
 def _known(v: Any) -> bool:
-    if v is None:
-        return False
-    try:
-        return not bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return True
+    return not _missing(v)
 
 
 def _cross_share(U: sp.csr_array, sectors: list[Any]) -> np.ndarray:
