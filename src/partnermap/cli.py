@@ -266,6 +266,21 @@ def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
 
 
 @cli.command()
+@click.argument("data", type=click.Path())
+@click.option("--format", "fmt", required=True, type=click.Choice(["gexf", "graphml", "gpkg", "xlsx"]),
+              help="gexf/graphml: the network for Gephi, Cytoscape…; gpkg: layers for QGIS; xlsx: one workbook.")
+@click.option("--as-of", "as_of", help="For gexf/graphml: the ties as they stood on this date.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def export(data: str, fmt: str, as_of: str | None, output: str) -> None:
+    """Write DATA for other tools (private columns left out)."""
+    from .export import export_data
+
+    loaded = _load(data)
+    path = export_data(loaded, output, format=fmt, as_of=as_of)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
 @click.argument("data", required=False, type=click.Path())
 @click.option("--focal", help="org_id of the organisation whose partners the report looks at.")
 @click.option("--as-of", "as_of", help="Describe the network as it stood on this date (YYYY-MM-DD).")

@@ -1,4 +1,4 @@
-"""Writing results: tables (CSV for Excel, XLSX) and, later, graphs and layers.
+"""Writing results: tables (CSV for Excel, XLSX), the graph (GEXF, GraphML) and layers (GeoPackage).
 
 Everything that leaves the program goes through here, so private columns
 (:data:`partnermap.schema.PRIVATE_COLUMNS`) are dropped in one place unless the caller
@@ -15,7 +15,9 @@ import pandas as pd
 from ._errors import PartnermapError
 from .schema import PRIVATE_COLUMNS, PRIVATE_PATTERN
 
-__all__ = ["write_table", "shareable"]
+__all__ = ["write_table", "shareable", "write_graph", "write_geopackage", "write_workbook", "export_data"]
+
+FORMATS = ("gexf", "graphml", "gpkg", "xlsx")
 
 
 def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.DataFrame:
@@ -65,3 +67,107 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
             if about:  # how the table was made (e.g. sampled betweenness), beside it
                 pd.Series(about, name="value").rename_axis("about").to_frame().to_excel(xl, sheet_name="about")
     return path
+
+
+def _scalar_attrs(attrs: dict) -> dict:
+    """Attributes GEXF/GraphML can hold: text, numbers, booleans (lists as ``a;b``, no private ones)."""
+    out = {}
+    for k, v in attrs.items():
+        if k in PRIVATE_COLUMNS or PRIVATE_PATTERN.search(str(k)) or k == "area_geometry":
+            continue
+        if isinstance(v, (list, tuple)):
+            v = ";".join(map(str, v))
+        elif isinstance(v, pd.Timestamp):
+            v = v.date().isoformat()
+        elif hasattr(v, "item"):  # numpy scalars
+            v = v.item()
+        if isinstance(v, (str, int, float, bool)):
+            out[str(k)] = v
+    return out
+
+
+def write_graph(G, path: str | Path, *, format: str = "gexf") -> Path:
+    """Write the graph of :func:`partnermap.build_graph` as GEXF (Gephi) or GraphML.
+
+    Node and tie attributes are kept except private ones; lists become ``a;b`` text.
+    """
+    import networkx as nx
+
+    H = nx.MultiGraph()
+    H.graph.update(_scalar_attrs(dict(G.graph)))
+    H.add_nodes_from((n, _scalar_attrs(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((u, v, k, _scalar_attrs(d)) for u, v, k, d in G.edges(keys=True, data=True))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if format == "gexf":
+        nx.write_gexf(H, path, encoding="utf-8")
+    elif format == "graphml":
+        nx.write_graphml(H, path, encoding="utf-8")
+    else:
+        raise PartnermapError(f"unknown graph format '{format}'; use gexf or graphml.")
+    return path
+
+
+def write_geopackage(data, path: str | Path) -> Path:
+    """Organisations (points), ties (lines between them) and areas as layers of one GeoPackage."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    orgs = data.organizations
+    points = gpd.GeoDataFrame(shareable(orgs.drop(columns=["area_geometry"], errors="ignore")),
+                              geometry=orgs.geometry.values, crs=orgs.crs)
+    points.index.name = "org_id"
+    points.reset_index().to_file(path, layer="organizations", driver="GPKG")
+    rel = data.relationships
+    if len(rel):
+        where = {i: g for i, g in zip(orgs.index, orgs.geometry) if g is not None}
+        lines = [LineString([where[s], where[t]]) if s in where and t in where else None
+                 for s, t in zip(rel["source"], rel["target"])]
+        ties = gpd.GeoDataFrame(shareable(rel), geometry=lines, crs="EPSG:4326")
+        ties.index.name = "tie_id"
+        ties.reset_index().to_file(path, layer="relationships", driver="GPKG")
+    if data.areas is not None:
+        areas = gpd.GeoDataFrame(shareable(data.areas), geometry=data.areas.geometry.values, crs=data.areas.crs)
+        areas.index.name = "area_id"
+        areas.reset_index().to_file(path, layer="areas", driver="GPKG")
+    return path
+
+
+def write_workbook(data, path: str | Path) -> Path:
+    """One ``.xlsx`` with ``organizations``, ``relationships`` and ``areas`` sheets that loads back.
+
+    The workbook follows the data contract (areas as WKT), so ``partnermap.load`` reads it
+    again; private columns are left out.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    orgs = shareable(data.organizations.drop(columns=["area_geometry"], errors="ignore"))
+    rel = shareable(data.relationships)
+    for frame in (rel,):
+        for c in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[c]):
+                frame[c] = frame[c].dt.strftime("%Y-%m-%d")
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        orgs.to_excel(xl, sheet_name="organizations")
+        rel.to_excel(xl, sheet_name="relationships")
+        if data.areas is not None:
+            areas = shareable(data.areas).assign(geometry=data.areas.geometry.to_wkt().to_numpy())
+            areas.to_excel(xl, sheet_name="areas")
+    return path
+
+
+def export_data(data, path: str | Path, *, format: str, as_of: str | None = None) -> Path:
+    """Write ``data`` as ``gexf``/``graphml`` (the active graph), ``gpkg`` or ``xlsx``."""
+    from .graph import build_graph
+
+    if format in ("gexf", "graphml"):
+        return write_graph(build_graph(data, as_of=as_of), path, format=format)
+    if format == "gpkg":
+        return write_geopackage(data, path)
+    if format == "xlsx":
+        return write_workbook(data, path)
+    raise PartnermapError(f"unknown format '{format}'; use one of {', '.join(FORMATS)}.")
