@@ -538,3 +538,11 @@ def test_outside_distances_across_utm_zones_are_measured_on_the_ellipsoid() -> N
     p = location_problems(data).set_index("org_id")
     assert p.loc[["W", "E"], "area_id"].tolist() == ["a", "b"]
     np.testing.assert_allclose(p.loc[["W", "E"], "distance_km"], [6.0, 2.5], rtol=0.01)
+
+
+def test_many_free_terms_are_pooled_not_refused(caplog) -> None:
+    rows = [{"org_id": f"O{i}", "lat": LAT0, "lon": LON0, "offers": ["space", f"term_{i}"]} for i in range(80)]
+    with caplog.at_level(logging.WARNING, logger="partnermap"):
+        cov = coverage(make_data(rows, areas_frame({"SQ": square(LAT0, LON0, 1.0)})), by="offers")
+    assert cov.loc["SQ", "located_space"] == 80 and cov.loc["SQ", "located_other_terms"] == 80
+    assert "counted together as 'other_terms'" in caplog.text

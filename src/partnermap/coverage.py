@@ -907,6 +907,13 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
     order += sorted(k for k in present if k not in order and k != "unspecified")
     if "unspecified" in present:
         order.append("unspecified")
+    if len(order) > MAX_KINDS and vocab:  # e.g. HSDS taxonomy terms: keep the vocabulary, pool the rest
+        free = sorted(k for k in present if k not in vocab and k != "unspecified")
+        keyed = np.where(np.isin(keyed, free), "other_terms", keyed)
+        log.warning("coverage: by=%r has %d terms outside the vocabulary (%s …); counted together as "
+                    "'other_terms'", by, len(free), ", ".join(free[:5]))
+        order = [k for k in vocab if k in set(keyed.tolist())] + ["other_terms"]
+        order += ["unspecified"] if "unspecified" in present else []
     if len(order) > MAX_KINDS:
         raise PartnermapError(
             f"by='{by}' has {len(order)} different values; coverage needs a column with a few kinds, "
