@@ -40,7 +40,7 @@ from . import schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError
 
-__all__ = ["load", "validate", "read_table", "PartnerData", "LoadReport", "Problem"]
+__all__ = ["load", "validate", "PartnerData", "LoadReport", "Problem"]
 
 log = logging.getLogger("partnermap")
 
@@ -209,16 +209,6 @@ def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
                 frames[table] = t
                 report.sources[table] = str(supported[0])
     return frames
-
-
-def read_table(path: str | Path, report: LoadReport | None = None, *, table: str = "") -> pd.DataFrame | None:
-    """Read one CSV/Excel/spatial file as text cells (encodings detected).
-
-    Returns ``None`` (with the problem in ``report``) when the file cannot be read.
-    """
-    report = report if report is not None else LoadReport()
-    t = _read_file(Path(path), table, report)
-    return None if t is None else t.df
 
 
 def _read_file(path: Path, table: str, report: LoadReport) -> _Table | None:
