@@ -122,12 +122,12 @@ def _case(name: str, repeat: int) -> dict[str, Any]:
 
     logging.getLogger("partnermap").setLevel(logging.ERROR)  # the synthetic problems are expected
 
-    from partnermap import coverage as cv
+    from partnermap.coverage import _Frame, _located_pairs, coverage, service_areas
 
     # warm up imports, the CRS database and GEOS on a tiny problem (not timed)
     tiny = make_data(200, make_areas(50), seed=9)
-    cv.coverage(tiny)
-    cv.service_areas(tiny)
+    coverage(tiny)
+    service_areas(tiny)
 
     n_orgs, n_areas, run = 0, 0, None
     if name in ("join", "coverage", "by=offers", "coverage 1M", "3 UTM zones"):
@@ -137,28 +137,28 @@ def _case(name: str, repeat: int) -> dict[str, Any]:
         data = make_data(n_orgs, areas, span_lon=span)
         n_areas = len(areas)
         if name == "join":
-            frame = cv._Frame(areas, "given", None)
+            frame = _Frame(areas, "given", None)
             lon, lat = data.organizations["lon"].to_numpy(), data.organizations["lat"].to_numpy()
 
             def run() -> Any:
-                return cv._located_pairs(frame, lon, lat)
+                return _located_pairs(frame, lon, lat)
         else:
             by = "offers" if name == "by=offers" else "sector"
 
             def run() -> Any:
-                return cv.coverage(data, by=by, areas=areas)
+                return coverage(data, by=by, areas=areas)
     elif name == "service_areas":
         n_orgs = 10_000
         data = make_data(n_orgs)
 
         def run() -> Any:
-            return cv.service_areas(data)
+            return service_areas(data)
     elif name == "h3 grid":
         n_orgs = 100_000
         data = make_data(n_orgs)
 
         def run() -> Any:
-            return cv.coverage(data, h3_resolution=8)
+            return coverage(data, h3_resolution=8)
     else:
         raise SystemExit(f"unknown case {name!r}")
     base = _rss_mb()
