@@ -128,11 +128,9 @@ def _read(path: Path) -> PartnerData:
         report.add("error", str(path), None, None, "no such file or folder.",
                    "Check the path; run `partnermap demo -o DIR` for an example data folder.")
         return _empty(report, str(path))
-    try:
-        from . import hsds  # optional module; absent in early versions
-    except ImportError:  # pragma: no cover
-        hsds = None  # type: ignore[assignment]
-    if hsds is not None and hsds.is_hsds(path):
+    from . import hsds  # imported here: hsds builds on this module
+
+    if hsds.is_hsds(path):
         return hsds.read_hsds(path)
 
     if path.is_file():
