@@ -29,6 +29,7 @@ import pytest
 
 import partnermap as pm
 from partnermap import PartnermapError, UnknownOrganizationError, datasets
+from partnermap import _geo
 from partnermap import gaps as gp
 from partnermap.centrality import bridges
 from partnermap.export import write_table
@@ -355,7 +356,7 @@ def test_within_any_tree_path_matches_brute_force():
     fast = gp._within_any(lat, lon, located, anchors, radius)
     slow = np.zeros(3000, dtype=bool)
     for a in anchors:
-        slow |= gp._haversine_km(lat[a], lon[a], lat, lon) <= radius[a]
+        slow |= _geo._haversine_km(lat[a], lon[a], lat, lon) <= radius[a]
     assert (fast == slow).all() and fast.sum() > 100
 
 

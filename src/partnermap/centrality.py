@@ -71,8 +71,8 @@ from scipy.sparse import csgraph
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 from tqdm import tqdm
 
+from . import _common
 from ._errors import PartnermapError
-from .graph import _missing
 from .graph import directed_ties
 
 __all__ = [
@@ -705,7 +705,7 @@ def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 
 def _known(v: Any) -> bool:
-    return not _missing(v)
+    return not _common._missing(v)
 
 
 def _cross_share(U: sp.csr_array, sectors: list[Any]) -> np.ndarray:

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import _common, _geo, schema
 from ._data import LoadReport, PartnerData
 from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
 
@@ -80,11 +80,11 @@ __all__ = [
 log = logging.getLogger("partnermap")
 
 #: Reach of an organisation with neither a declared area nor ``service_radius_km``.
-DEFAULT_RADIUS_KM = 5.0
+DEFAULT_RADIUS_KM = _geo.DEFAULT_RADIUS_KM
+#: (lat, lon) pairs that mark a missing location rather than a place.
+PLACEHOLDER_COORDINATES = _geo.PLACEHOLDER_COORDINATES
 #: H3 resolution of the fallback grid (cells of about 0.74 km², 0.53 km edge).
 DEFAULT_H3_RESOLUTION = 8
-#: (lat, lon) pairs that mark a missing location rather than a place.
-PLACEHOLDER_COORDINATES = ((0.0, 0.0), (-1.0, -1.0), (1.0, 1.0))
 #: Largest H3 grid built without complaint (lower the resolution for bigger extents).
 MAX_GRID_CELLS = 500_000
 #: Overlaps smaller than this share of the smaller area are digitising slivers, not reported.
@@ -299,12 +299,12 @@ def _prepare_areas(areas: gpd.GeoDataFrame, report: LoadReport | None) -> tuple[
                        for g in geoms], dtype=bool) if len(geoms) else np.zeros(0, bool)
     for aid, msg in repaired.items():
         if aid in a.index:
-            rows.append(_row("invalid_area", area_id=aid, message=msg))
+            rows.append(_geo._row("invalid_area", area_id=aid, message=msg))
     for i in np.flatnonzero(~usable):
         aid = a.index[i]
         g = geoms[i]
         kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
-        rows.append(_row("unusable_area", area_id=aid, message=f"area '{aid}' has {kind}; left out."))
+        rows.append(_geo._row("unusable_area", area_id=aid, message=f"area '{aid}' has {kind}; left out."))
     a[a.geometry.name] = gpd.GeoSeries(geoms, index=a.index, crs=_WGS84)
     a = a[usable]
     if "population" in a.columns and not pd.api.types.is_numeric_dtype(a["population"]):
@@ -356,7 +356,7 @@ def _overlaps(areas: gpd.GeoDataFrame, geoms: np.ndarray, tree: Any) -> list[dic
     for x, y, sh in zip(i, j, share):
         if sh >= OVERLAP_MIN_SHARE:
             ax, ay = areas.index[x], areas.index[y]
-            rows.append(_row("overlapping_areas", area_id=ax, other_area_id=ay, overlap_share=float(sh),
+            rows.append(_geo._row("overlapping_areas", area_id=ax, other_area_id=ay, overlap_share=float(sh),
                              message=f"areas '{ax}' and '{ay}' overlap ({sh:.1%} of the smaller); "
                                      "organisations in the overlap are counted in both."))
     return rows
@@ -396,7 +396,7 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
     >>> grid.index.name, grid.crs.to_epsg()
     ('area_id', 4326)
     """
-    lon, lat, _, _ = _org_locations(data)
+    lon, lat, _, _ = _geo._org_locations(data)
     return _grid(lon, lat, resolution)
 
 
@@ -447,80 +447,10 @@ def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame
 # ---------------------------------------------------------------- organisations
 
 
-def _org_locations(data: PartnerData) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[dict]]:
-    """lon, lat (NaN where unknown or a placeholder), declared polygons, problems."""
-    import geopandas as gpd
-    import shapely
-
-    orgs = data.organizations
-    n = len(orgs)
-    if "lat" in orgs.columns and "lon" in orgs.columns:
-        lat = pd.to_numeric(orgs["lat"], errors="coerce").to_numpy(dtype=float, copy=True)
-        lon = pd.to_numeric(orgs["lon"], errors="coerce").to_numpy(dtype=float, copy=True)
-    elif isinstance(orgs, gpd.GeoDataFrame) and orgs.geometry.name in orgs.columns:
-        g = orgs.geometry
-        if g.crs is not None and g.crs.to_epsg() != 4326:
-            g = g.to_crs(_WGS84)
-        pts = np.asarray(g.values, dtype=object)
-        nonpoint = ~shapely.is_missing(pts) & (shapely.get_type_id(pts) != 0)
-        pts = pts.copy()
-        pts[nonpoint] = shapely.point_on_surface(pts[nonpoint])
-        lon, lat = shapely.get_x(pts), shapely.get_y(pts)
-    else:
-        lat = np.full(n, np.nan)
-        lon = np.full(n, np.nan)
-    ids = orgs.index
-    rows: list[dict] = []
-    placeholder = np.zeros(n, bool)
-    for pla, plo in PLACEHOLDER_COORDINATES:
-        placeholder |= (lat == pla) & (lon == plo)
-    for i in np.flatnonzero(placeholder):
-        rows.append(_row("placeholder_coordinates", org_id=ids[i],
-                         message=f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; "
-                                 "left out of the coverage as if it had no coordinates."))
-    lat[placeholder] = lon[placeholder] = np.nan
-    missing = ~(np.isfinite(lat) & np.isfinite(lon))
-    lat[missing] = lon[missing] = np.nan
-    flagged = {p.ref for p in data.report.problems
-               if p.severity == "warning" and "placeholder" in p.message and p.ref}
-    declared = None
-    if "area_geometry" in orgs.columns:
-        declared = np.asarray(orgs["area_geometry"].to_numpy(), dtype=object).copy()
-        declared[pd.isna(pd.Series(declared, dtype=object)).to_numpy()] = None
-    for i in np.flatnonzero(missing & ~placeholder):
-        oid = ids[i]
-        had = " (a placeholder location such as (0, 0) was left out when loading)" if oid in flagged else ""
-        serve = ("; its declared service area still counts" if declared is not None and declared[i] is not None
-                 else "; left out of the coverage")
-        rows.append(_row("placeholder_coordinates" if had else "no_coordinates", org_id=oid,
-                         message=f"no coordinates{had}{serve}."))
-    return lon, lat, declared, rows
 
 
-def _row(problem: str, *, org_id: Any = None, area_id: Any = None, other_area_id: Any = None,
-         distance_km: float = math.nan, overlap_share: float = math.nan, message: str = "",
-         severity: str = "warning") -> dict[str, Any]:
-    return {"problem": problem, "severity": severity, "org_id": org_id, "area_id": area_id,
-            "other_area_id": other_area_id, "distance_km": distance_km,
-            "overlap_share": overlap_share, "message": message}
 
 
-def _radii_m(data: PartnerData, radius_km: float | None,
-             default_radius_km: float) -> tuple[np.ndarray, np.ndarray]:
-    """Reach of each organisation in metres, and the basis of each (for service_areas)."""
-    for name, v in (("radius_km", radius_km), ("default_radius_km", default_radius_km)):
-        if v is not None and not (isinstance(v, (int, float, np.number)) and math.isfinite(v) and v >= 0):
-            raise PartnermapError(f"{name} must be a distance in km (0 or more), not {v!r}.")
-    orgs = data.organizations
-    n = len(orgs)
-    if radius_km is not None:
-        return np.full(n, float(radius_km) * 1000), np.full(n, "radius_km", dtype=object)
-    own = (pd.to_numeric(orgs["service_radius_km"], errors="coerce").to_numpy(dtype=float)
-           if "service_radius_km" in orgs.columns else np.full(n, np.nan))
-    own = np.where(own >= 0, own, np.nan)
-    has = np.isfinite(own)
-    basis = np.where(has, "service_radius_km", "default").astype(object)
-    return np.where(has, own, default_radius_km) * 1000, basis
 
 
 def _valid_declared(declared: np.ndarray | None, ids: pd.Index, rows: list[dict]) -> np.ndarray | None:
@@ -538,7 +468,7 @@ def _valid_declared(declared: np.ndarray | None, ids: pd.Index, rows: list[dict]
         if not g.is_valid:
             why = shapely.is_valid_reason(g)
             out[i] = _polygonal(shapely.make_valid(g))
-            rows.append(_row("invalid_service_area", org_id=ids[i],
+            rows.append(_geo._row("invalid_service_area", org_id=ids[i],
                              message=f"the declared service area of '{ids[i]}' was invalid ({why}); repaired."))
         elif g.geom_type == "GeometryCollection":
             out[i] = _polygonal(g)
@@ -620,7 +550,7 @@ def service_areas(
     data: PartnerData,
     *,
     radius_km: float | None = None,
-    default_radius_km: float = DEFAULT_RADIUS_KM,
+    default_radius_km: float = _geo.DEFAULT_RADIUS_KM,
 ) -> gpd.GeoDataFrame:
     """Each organisation's served area: its declared polygon, or a circle around it.
 
@@ -666,8 +596,8 @@ def service_areas(
 
     t0 = time.perf_counter()
     orgs = data.organizations
-    lon, lat, declared, rows = _org_locations(data)
-    radius_m, basis = _radii_m(data, radius_km, default_radius_km)
+    lon, lat, declared, rows = _geo._org_locations(data)
+    radius_m, basis = _geo._radii_m(data, radius_km, default_radius_km)
     declared = None if radius_km is not None else _valid_declared(declared, orgs.index, rows)
     use_declared = (np.array([g is not None for g in declared], dtype=bool) if declared is not None
                     else np.zeros(len(orgs), bool))
@@ -891,7 +821,7 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
     first = next((v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))), None)
     multi = by in schema.MULTI_VALUED or isinstance(first, (list, tuple, set))
     if multi:
-        cells = pd.Series(values, index=np.arange(n), dtype=object).map(_as_terms)
+        cells = pd.Series(values, index=np.arange(n), dtype=object).map(_common._as_terms)
         exploded = cells.explode().dropna()
         org_pos = exploded.index.to_numpy(dtype=np.intp)
         raw = exploded.to_numpy(dtype=object)
@@ -924,41 +854,8 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
     return order, m
 
 
-def _as_terms(v: Any) -> list:
-    if isinstance(v, (list, tuple, set)):
-        return [t for t in v if t is not None and t == t and str(t).strip()]
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return []
-    return [t.strip() for t in re.split(r"[;؛|]", str(v)) if t.strip()]
 
 
-def _focal(orgs: pd.DataFrame, focal: Any) -> int:
-    """The position of ``focal`` in the organisations, or UnknownOrganizationError with hints."""
-    focal = str(focal)
-    if focal in orgs.index:
-        return int(orgs.index.get_loc(focal))
-    norm = schema.normalize_text
-    ids = [str(i) for i in orgs.index]
-    want = norm(focal)
-    nids = [norm(i) for i in ids]
-    def unpadded(text: str) -> str:
-        return re.sub(r"\d+", lambda m: str(int(m.group())), text)
-
-    close = [i for i, n in zip(ids, nids) if n == want]  # org-001 for ORG-001, ٣ for 3
-    close += [i for i, n in zip(ids, nids) if unpadded(n) == unpadded(want)]  # ORG-01 for ORG-001
-    close += [ids[nids.index(n)] for n in difflib.get_close_matches(want, nids, n=3, cutoff=0.75)]
-    for col in ("name", "name_en"):  # by name, whole or in part, Arabic spelling variants folded
-        if col in orgs.columns and len(want) >= 3:
-            names = orgs[col].astype(str).map(norm)
-            close += [str(i) for i in orgs.index[(names == want) | names.str.contains(want, regex=False)]][:3]
-    close = list(dict.fromkeys(close))[:3]
-    if close and "name" in orgs.columns:
-        hint = " Did you mean " + " or ".join(f"'{c}' ({orgs.at[c, 'name']})" for c in close) + "?"
-    elif close:
-        hint = " Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    else:
-        hint = " Give the org_id of one of the organisations."
-    raise UnknownOrganizationError(f"focal '{focal}' is not an org_id in the data.{hint}")
 
 
 def coverage(
@@ -968,7 +865,7 @@ def coverage(
     areas: gpd.GeoDataFrame | str | Path | None = None,
     focal: str | None = None,
     radius_km: float | None = None,
-    default_radius_km: float = DEFAULT_RADIUS_KM,
+    default_radius_km: float = _geo.DEFAULT_RADIUS_KM,
     h3_resolution: int = DEFAULT_H3_RESOLUTION,
     G: nx.MultiGraph | None = None,
 ) -> gpd.GeoDataFrame:
@@ -1063,10 +960,10 @@ def coverage(
     t0 = time.perf_counter()
     orgs = data.organizations
     n = len(orgs)
-    focal_pos = _focal(orgs, focal) if focal is not None else None
+    focal_pos = _common._focal(orgs, focal) if focal is not None else None
     kinds, incidence = _kinds(orgs, by)
-    lon, lat, declared, rows = _org_locations(data)
-    radius_m, _ = _radii_m(data, radius_km, default_radius_km)
+    lon, lat, declared, rows = _geo._org_locations(data)
+    radius_m, _ = _geo._radii_m(data, radius_km, default_radius_km)
     declared = None if radius_km is not None else _valid_declared(declared, orgs.index, rows)
     frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution)
     rows += area_rows
@@ -1192,7 +1089,7 @@ def location_problems(
     True
     """
     orgs = data.organizations
-    lon, lat, declared, rows = _org_locations(data)
+    lon, lat, declared, rows = _geo._org_locations(data)
     _valid_declared(declared, orgs.index, rows)
     if not np.isfinite(lon).any() and areas is None and data.areas is None:
         return _problems_frame(rows)

@@ -53,12 +53,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from . import schema
+from . import _common, _geo, schema
 from ._data import PartnerData
 from ._errors import PartnermapError, UnknownOrganizationError
-from .coverage import DEFAULT_RADIUS_KM, _as_terms, _focal, _org_locations, _radii_m
-from .graph import _as_date, _missing, _status_at, build_graph, simple_graph
-from .load import _haversine_km
+from .graph import build_graph, simple_graph
 
 __all__ = [
     "COMPONENTS",
@@ -187,7 +185,7 @@ _DECIMALS = 6
 
 def _today(as_of: Any) -> pd.Timestamp:
     """``as_of`` as a normalised Timestamp, today when ``None`` (explicitly, as documented)."""
-    ts = _as_date(as_of)
+    ts = _common._as_date(as_of)
     return ts if ts is not None else pd.Timestamp(dt.date.today())
 
 
@@ -303,7 +301,7 @@ def _check_top(top: Any) -> int | None:
 def _org_id(orgs: pd.DataFrame, value: Any, what: str) -> int:
     """Position of ``value`` in ``orgs``; UnknownOrganizationError naming ``what``, with close matches."""
     try:
-        return _focal(orgs, value)
+        return _common._focal(orgs, value)
     except UnknownOrganizationError as exc:
         if what == "focal":
             raise
@@ -311,7 +309,7 @@ def _org_id(orgs: pd.DataFrame, value: Any, what: str) -> int:
 
 
 def _lists(values: np.ndarray) -> list[list]:
-    return [v if isinstance(v, list) else _as_terms(v) for v in values]
+    return [v if isinstance(v, list) else _common._as_terms(v) for v in values]
 
 
 def _term_matrix(lists: list[list], terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -346,7 +344,7 @@ def _ties(data: PartnerData, as_of: pd.Timestamp | None) -> tuple[np.ndarray, np
         return empty, empty, np.zeros(0, dtype=object)
     if "status" not in rel.columns:
         rel = rel.assign(status="active")
-    status = _status_at(rel, as_of).to_numpy(dtype=object)
+    status = _common._status_at(rel, as_of).to_numpy(dtype=object)
     idx = data.organizations.index
     return idx.get_indexer(rel["source"]), idx.get_indexer(rel["target"]), status
 
@@ -374,11 +372,11 @@ def _labels(vocab: dict[str, schema.Term], keys: Iterable[str]) -> list[str]:
 
 
 def _sector_label(sector: Any) -> str:
-    return schema.label(schema.SECTORS, sector).lower() if not _missing(sector) else "unknown"
+    return schema.label(schema.SECTORS, sector).lower() if not _common._missing(sector) else "unknown"
 
 
 def _type_label(org_type: Any) -> str:
-    return schema.label(schema.ORG_TYPES, org_type).lower() if not _missing(org_type) else "unknown"
+    return schema.label(schema.ORG_TYPES, org_type).lower() if not _common._missing(org_type) else "unknown"
 
 
 def _km(d: float) -> str:
@@ -387,7 +385,7 @@ def _km(d: float) -> str:
 
 def _who(names: Mapping[Any, Any], org_id: Any) -> str:
     name = names.get(org_id)
-    return f"{name} ({org_id})" if not _missing(name) and str(name) != str(org_id) else str(org_id)
+    return f"{name} ({org_id})" if not _common._missing(name) and str(name) != str(org_id) else str(org_id)
 
 
 def _few(ids: Sequence[Any], limit: int = 3) -> str:
@@ -525,7 +523,7 @@ def potential_partners(
     n = len(orgs)
     f = _org_id(orgs, focal, "focal")
     fid = orgs.index[f]
-    as_of_ts = _as_date(as_of)
+    as_of_ts = _common._as_date(as_of)
     ids = orgs.index.to_numpy(dtype=object)
 
     # ---- the network: active ties on as_of, the focal organisation's ties of any status
@@ -607,12 +605,12 @@ def potential_partners(
     mutual_benefit = 0.25 * (a + b) + 0.5 * np.sqrt(a * b)
 
     # ---- geography
-    lon, lat, _, _ = _org_locations(data)
-    radius_km = _radii_m(data, None, DEFAULT_RADIUS_KM)[0] / 1000.0
+    lon, lat, _, _ = _geo._org_locations(data)
+    radius_km = _geo._radii_m(data, None, _geo.DEFAULT_RADIUS_KM)[0] / 1000.0
     located = np.isfinite(lat) & np.isfinite(lon)
     focal_located = bool(located[f])
     if focal_located:
-        distance = _haversine_km(lat[f], lon[f], lat, lon)
+        distance = _geo._haversine_km(lat[f], lon[f], lat, lon)
         distance[~located] = np.nan
     else:
         distance = np.full(n, np.nan)
@@ -627,8 +625,8 @@ def potential_partners(
     # ---- what they add to the portfolio
     sector = _column(orgs, "sector")
     org_type = _column(orgs, "org_type")
-    have_sectors = {s for s in sector[partners] if not _missing(s)}
-    have_types = {t for t in org_type[partners] if not _missing(t)}
+    have_sectors = {s for s in sector[partners] if not _common._missing(s)}
+    have_types = {t for t in org_type[partners] if not _common._missing(t)}
     sec_s, type_s = pd.Series(sector, dtype=object), pd.Series(org_type, dtype=object)
     new_sector = (sec_s.notna() & ~sec_s.isin(list(have_sectors))).to_numpy(dtype=bool)
     new_type = (type_s.notna() & ~type_s.isin(list(have_types))).to_numpy(dtype=bool)
@@ -642,7 +640,7 @@ def potential_partners(
     if use_communities:
         labels = pd.Series(communities).reindex(orgs.index).to_numpy(dtype=object)
         mine = labels[f]
-        beyond = np.array([_missing(x) or _missing(mine) or x != mine for x in labels], dtype=bool)
+        beyond = np.array([_common._missing(x) or _common._missing(mine) or x != mine for x in labels], dtype=bool)
     else:
         beyond = common == 0
     tied = degree[degree > 0]
@@ -702,7 +700,7 @@ def potential_partners(
     is_partner[f] = True
     out.attrs.update({
         "focal": str(fid),
-        "focal_name": None if _missing(_column(orgs, "name")[f]) else str(_column(orgs, "name")[f]),
+        "focal_name": None if _common._missing(_column(orgs, "name")[f]) else str(_column(orgs, "name")[f]),
         "weights": dict(w),
         "as_of": None if as_of_ts is None else as_of_ts.date().isoformat(),
         "include_ended": bool(include_ended),
@@ -724,7 +722,7 @@ def _within_any(lat: np.ndarray, lon: np.ndarray, located: np.ndarray, anchors: 
     inside = np.zeros(n, dtype=bool)
     if len(anchors) <= 16:
         for a in anchors:
-            inside |= _haversine_km(lat[a], lon[a], lat, lon) <= radius_km[a]
+            inside |= _geo._haversine_km(lat[a], lon[a], lat, lon) <= radius_km[a]
         return inside
     from scipy.spatial import cKDTree
 
@@ -861,7 +859,7 @@ def review_schedule(data: PartnerData, *, as_of: str | dt.date | None = None) ->
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols}, index=pd.Index([], name="tie_id", dtype=object))
         return out.astype({"overdue": bool, "days_overdue": "Int64", "review_due": "datetime64[ns]"})
     rel_s = rel if "status" in rel.columns else rel.assign(status="active")
-    status = _status_at(rel_s, _as_date(as_of))
+    status = _common._status_at(rel_s, _common._as_date(as_of))
 
     def dates(name: str) -> pd.Series:
         if name not in rel.columns:
@@ -983,7 +981,7 @@ class Portfolio:
             for a, r in self.areas_not_reached.head(5).iterrows():
                 pop = getattr(r, "population", np.nan)
                 nm = r.get("name_en", r.get("name", "")) if hasattr(r, "get") else ""
-                shown.append(f"{a} {nm}".strip() + (f" ({pop:,.0f} residents)" if not _missing(pop) else ""))
+                shown.append(f"{a} {nm}".strip() + (f" ({pop:,.0f} residents)" if not _common._missing(pop) else ""))
             lines.append(f"areas you and your partners do not reach: {len(self.areas_not_reached)}: "
                          + "; ".join(shown))
         return "\n".join(lines)
@@ -1003,7 +1001,7 @@ def _gap_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for c in GAP_COLUMNS:
         if c != "count":
             df[c] = df[c].astype(object)
-    df["count"] = pd.array([None if _missing(v) else int(round(float(v))) for v in df["count"]], dtype="Int64")
+    df["count"] = pd.array([None if _common._missing(v) else int(round(float(v))) for v in df["count"]], dtype="Int64")
     if len(df):
         key = pd.DataFrame({
             "g": df["gap"].map(order).fillna(len(order)),
@@ -1104,14 +1102,14 @@ def portfolio(data: PartnerData, focal: str, *, as_of: str | dt.date | None = No
 
     # by sector and type
     others = orgs.index != fid
-    sectors = list(schema.SECTORS) + sorted({s for s in sector if not _missing(s) and s not in schema.SECTORS}, key=str)
+    sectors = list(schema.SECTORS) + sorted({s for s in sector if not _common._missing(s) and s not in schema.SECTORS}, key=str)
     n_p = max(len(partners), 1)
     by_sector = pd.DataFrame(
         {"partners": [int((partners["sector"] == s).sum()) for s in sectors],
          "organisations": [int(((sector == s) & others).sum()) for s in sectors]},
         index=pd.Index(sectors, name="sector", dtype=object))
     by_sector.insert(1, "share", by_sector["partners"] / n_p)
-    present = {t for t in org_type if not _missing(t)}
+    present = {t for t in org_type if not _common._missing(t)}
     types = [t for t in schema.ORG_TYPES if t in present] + sorted(present - set(schema.ORG_TYPES), key=str)
     by_type = pd.DataFrame(
         {"partners": [int((partners["org_type"] == t).sum()) for t in types],
@@ -1212,9 +1210,9 @@ def portfolio(data: PartnerData, focal: str, *, as_of: str | dt.date | None = No
     for a, r in areas_not_reached.iterrows():
         pop = r.get("population", np.nan)
         nm = r.get("name", None)
-        g.append(_gap_row("area_not_reached", f"neither you nor your partners reach {nm + ' ' if not _missing(nm) else ''}"
-                          f"({a})" + (f"; {pop:,.0f} residents" if not _missing(pop) else ""),
-                          area_id=a, count=pop if not _missing(pop) else None, **kw))
+        g.append(_gap_row("area_not_reached", f"neither you nor your partners reach {nm + ' ' if not _common._missing(nm) else ''}"
+                          f"({a})" + (f"; {pop:,.0f} residents" if not _common._missing(pop) else ""),
+                          area_id=a, count=pop if not _common._missing(pop) else None, **kw))
     total = int(formality.sum())
     if total:
         g.append(_gap_row("formality", f"{formality['formal']} of your {_plural(total, 'active tie')} "
@@ -1226,12 +1224,12 @@ def portfolio(data: PartnerData, focal: str, *, as_of: str | dt.date | None = No
     gaps = _gap_frame(g)
     if len(gaps):
         gaps["org_id"] = gaps["org_id"].where(gaps["org_id"].notna(), fid)  # portfolio rows belong to the focal
-        gaps["name"] = [n if not _missing(n) else (names.get(o) if o == fid else None)
+        gaps["name"] = [n if not _common._missing(n) else (names.get(o) if o == fid else None)
                         for n, o in zip(gaps["name"], gaps["org_id"])]
     log.info("portfolio of %s: %d active partners, %d unmet needs, %d overdue reviews, %d former partners",
              fid, len(partners), len(unmet_needs), len(overdue), len(ended))
     return Portfolio(
-        focal=str(fid), name=None if _missing(fname) else str(fname), as_of=today.date().isoformat(),
+        focal=str(fid), name=None if _common._missing(fname) else str(fname), as_of=today.date().isoformat(),
         partners=partners, ties=mine, by_sector=by_sector, by_type=by_type, unmet_needs=unmet_needs,
         unused_offers=unused_offers, overdue_reviews=overdue, ended=ended, formality=formality,
         areas_not_reached=areas_not_reached, gaps=gaps,
@@ -1547,8 +1545,8 @@ def _data_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
         cov = coverage(data, by=None, G=G)
         for a, r in underserved(cov).iterrows():
             nm = r.get("name")
-            rows.append(_gap_row("underserved_area", f"{nm + ' ' if not _missing(nm) else ''}({a}): {r.reason}",
-                                 area_id=a, count=r.population if not _missing(r.population) else None))
+            rows.append(_gap_row("underserved_area", f"{nm + ' ' if not _common._missing(nm) else ''}({a}): {r.reason}",
+                                 area_id=a, count=r.population if not _common._missing(r.population) else None))
 
     rel = data.relationships
     stage = pd.Series(_column(orgs, "engagement_stage"), index=orgs.index, dtype=object)
@@ -1680,8 +1678,8 @@ def format_partners(table: pd.DataFrame, *, limit: int = 10) -> str:
     head = f"Potential partners for {who}: {min(limit, len(table))} of {a.get('candidates', len(table))} candidates"
     lines = [head]
     for oid, r in table.head(limit).iterrows():
-        kind = ", ".join(str(x) for x in (r.get("sector"), r.get("org_type")) if not _missing(x))
-        stage = f", stage {r.engagement_stage}" if not _missing(r.get("engagement_stage")) else ""
+        kind = ", ".join(str(x) for x in (r.get("sector"), r.get("org_type")) if not _common._missing(x))
+        stage = f", stage {r.engagement_stage}" if not _common._missing(r.get("engagement_stage")) else ""
         lines.append(f"{int(r['rank']):>3}. {oid} {r['name']} ({kind}{stage}): score {r.score:.2f}")
         lines.append(f"     {r.reasons}")
     return "\n".join(lines)
@@ -1772,22 +1770,22 @@ def _new_ties(add_ties: Any, orgs: pd.DataFrame, removed: set[Any]) -> pd.DataFr
             if end in removed:
                 raise PartnermapError(f"add_ties: '{end}' is also in remove_orgs; a tie cannot reach a removed "
                                       "organisation.")
-        kind = r.get("kind") if not _missing(r.get("kind")) else "partnership"
+        kind = r.get("kind") if not _common._missing(r.get("kind")) else "partnership"
         if kind not in schema.RELATIONSHIP_KINDS:
             close = difflib.get_close_matches(str(kind), list(schema.RELATIONSHIP_KINDS), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise PartnermapError(f"add_ties: unknown kind '{kind}'.{hint} Choose from "
                                   f"{', '.join(schema.RELATIONSHIP_KINDS)}.")
-        weight = float(r["weight"]) if not _missing(r.get("weight")) else 1.0
+        weight = float(r["weight"]) if not _common._missing(r.get("weight")) else 1.0
         rows.append({"source": s, "target": t, "kind": kind, "status": "active",
-                     "directed": bool(r["directed"]) if not _missing(r.get("directed")) else kind in schema.DIRECTED_KINDS,
+                     "directed": bool(r["directed"]) if not _common._missing(r.get("directed")) else kind in schema.DIRECTED_KINDS,
                      "weight": weight})
     index = pd.Index([f"what_if_{i + 1}" for i in range(len(rows))], name="tie_id", dtype=object)
     return pd.DataFrame(rows, columns=["source", "target", "kind", "status", "directed", "weight"], index=index)
 
 
 def _sector_ties(H: nx.Graph, sector: Mapping[Any, Any]) -> dict[Any, set[Any]]:
-    return {v: {sector.get(u) for u in H.neighbors(v) if not _missing(sector.get(u))} for v in H.nodes}
+    return {v: {sector.get(u) for u in H.neighbors(v) if not _common._missing(sector.get(u))} for v in H.nodes}
 
 
 def _largest(H: nx.Graph) -> set[Any]:

@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from . import _common
 from ._data import PartnerData
 from ._errors import PartnermapError
 from .schema import RELATIONSHIP_KINDS, TIE_STATUSES
@@ -32,36 +33,8 @@ __all__ = ["build_graph", "graph_from_data", "graph_to_frames", "simple_graph", 
 log = logging.getLogger("partnermap")
 
 
-def _as_date(value: Any) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise PartnermapError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
-    return None if pd.isna(ts) else ts.normalize()
 
 
-def _status_at(rel: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Series:
-    """Each tie's status on ``as_of`` (its recorded status when ``as_of`` is None).
-
-    A proposed tie stays proposed. Otherwise a tie that starts after ``as_of`` has
-    not started; one whose ``end_date`` is before ``as_of`` had ended; one with dates
-    around ``as_of`` was active then, even if it has ended since. A tie recorded as
-    ended with no ``end_date`` stays ended.
-    """
-    status = rel["status"].astype(object).copy()
-    if as_of is None:
-        return status
-    nat = pd.Series(pd.NaT, index=rel.index)
-    start = pd.to_datetime(rel["start_date"], errors="coerce") if "start_date" in rel else nat
-    end = pd.to_datetime(rel["end_date"], errors="coerce") if "end_date" in rel else nat
-    dated = status != "proposed"
-    ended_before = end.notna() & (end < as_of)
-    status[dated & end.notna() & ~ended_before] = "active"
-    status[dated & ended_before] = "ended"
-    status[dated & start.notna() & (start > as_of)] = "not_started"
-    return status
 
 
 def build_graph(
@@ -104,7 +77,7 @@ def build_graph(
     >>> G.graph["status"]
     ('active',)
     """
-    as_of_ts = _as_date(as_of)
+    as_of_ts = _common._as_date(as_of)
     status_t = None if status is None else tuple(status)
     kinds_t = None if kinds is None else tuple(kinds)
     for name, given, vocab in (("status", status_t, TIE_STATUSES), ("kinds", kinds_t, RELATIONSHIP_KINDS)):
@@ -124,19 +97,19 @@ def build_graph(
     )
     node_cols = [c for c in orgs.columns if c != orgs.geometry.name] if hasattr(orgs, "geometry") else list(orgs.columns)
     for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records")):
-        G.add_node(org_id, **{k: v for k, v in row.items() if not _missing(v)})
+        G.add_node(org_id, **{k: v for k, v in row.items() if not _common._missing(v)})
 
     rel = data.relationships
     if len(rel):
         keep = pd.Series(True, index=rel.index)
-        eff = _status_at(rel, as_of_ts)
+        eff = _common._status_at(rel, as_of_ts)
         if status_t is not None:
             keep &= eff.isin(status_t)
         if kinds_t is not None:
             keep &= rel["kind"].isin(kinds_t)
         sub = rel[keep].assign(status=eff[keep])
         G.add_edges_from(
-            (row["source"], row["target"], tie_id, {k: v for k, v in row.items() if not _missing(v)})
+            (row["source"], row["target"], tie_id, {k: v for k, v in row.items() if not _common._missing(v)})
             for tie_id, row in zip(sub.index, sub.to_dict("records"))
         )
     log.info(
@@ -149,9 +122,6 @@ def build_graph(
 graph_from_data = build_graph
 
 
-def _missing(v: Any) -> bool:
-    """None, NaN, NaT or pd.NA (lists and other values are never missing)."""
-    return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def simple_graph(G: nx.MultiGraph) -> nx.Graph:

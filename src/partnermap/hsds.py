@@ -75,7 +75,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import _geo, schema
 from ._data import LoadReport, PartnerData
 
 # The module, not the function ``partnermap.load`` that shadows it on the package.
@@ -770,11 +770,11 @@ class _Reader:
         if ok.sum() < 5:
             return
         mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
-        d = _load._haversine_km(lat, lon, mlat, mlon)
+        d = _geo._haversine_km(lat, lon, mlat, mlon)
         typical = float(np.median(d[ok]))
         limit = max(100.0, 10 * typical)
         for i in np.flatnonzero(ok & (d > limit)):
-            swapped = _load._haversine_km(lon[i], lat[i], mlat, mlon)
+            swapped = _geo._haversine_km(lon[i], lat[i], mlat, mlon)
             if swapped <= max(50.0, 2 * typical) and abs(lon[i]) <= 90:
                 self.add("warning", t, t.rows[i], "latitude",
                          f"latitude/longitude ({lat[i]:g}, {lon[i]:g}) look swapped: as written the location is "

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import _geo, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError
 
@@ -835,11 +835,6 @@ def _coordinates(t: _Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series,
     return lat, lon, extra_geom
 
 
-def _haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi, dl = p2 - p1, np.radians(lon2 - lon1)
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
 def _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col: _Collector) -> None:
@@ -853,11 +848,11 @@ def _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col: _Collecto
     if ok.sum() < 5:
         return
     mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
-    d = _haversine_km(lat, lon, mlat, mlon)
+    d = _geo._haversine_km(lat, lon, mlat, mlon)
     typical = float(np.median(d[ok]))
     limit = max(100.0, 10 * typical)
     for i in np.flatnonzero(ok & (d > limit)):
-        swapped = _haversine_km(lon[i], lat[i], mlat, mlon)
+        swapped = _geo._haversine_km(lon[i], lat[i], mlat, mlon)
         if swapped <= max(50.0, 2 * typical) and abs(lon[i]) <= 90:
             col.add("warning", label, "lat",
                     f"lat/lon ({lat[i]:g}, {lon[i]:g}) look swapped: as written the point is {d[i]:,.0f} km "
