@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import datasets, gaps, report, schema
 from ._data import LoadReport, PartnerData, Problem
-from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
+from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
 from .load import load, validate
 from .centrality import COLUMN_MEANINGS, centrality, format_summary, network_summary
@@ -35,6 +35,7 @@ __all__ = [
     "DataValidationError",
     "LoadReport",
     "PartnerData",
+    "ParameterError",
     "PartnermapError",
     "Problem",
     "UnknownOrganizationError",
