@@ -53,10 +53,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from . import _common, _geo, schema
-from ._data import PartnerData
-from ._errors import PartnermapError, UnknownOrganizationError
-from .graph import build_graph, simple_graph
+from .. import _common, _geo, schema
+from .._data import PartnerData
+from .._errors import PartnermapError, UnknownOrganizationError
+from ..graph import build_graph, simple_graph
 
 __all__ = [
     "COMPONENTS",
@@ -1163,7 +1163,7 @@ def portfolio(data: PartnerData, focal: str, *, as_of: str | dt.date | None = No
     # areas neither the focal organisation nor its partners reach
     areas_not_reached = pd.DataFrame()
     if data.areas is not None and len(data.areas):
-        from .coverage import coverage
+        from ..coverage import coverage
 
         G = build_graph(data, as_of=as_of)
         cov = coverage(data, by=None, focal=fid, G=G)
@@ -1394,7 +1394,7 @@ def structural_gaps(
     >>> sorted(set(gaps["gap"]) & {"isolated_group", "sector_pair", "underserved_area"})
     ['isolated_group', 'sector_pair', 'underserved_area']
     """
-    from .centrality import bridges, communities, network_summary
+    from ..centrality import bridges, communities, network_summary
 
     t0 = time.perf_counter()
     if isinstance(source, PartnerData):
@@ -1540,7 +1540,7 @@ def _data_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
     orgs = data.organizations
     names = orgs["name"].to_dict() if "name" in orgs.columns else {}
     if data.areas is not None and len(data.areas):
-        from .coverage import coverage, underserved
+        from ..coverage import coverage, underserved
 
         cov = coverage(data, by=None, G=G)
         for a, r in underserved(cov).iterrows():
@@ -1854,7 +1854,7 @@ def what_if(
     >>> "the first tie between the for-profit and public sectors" in w.effects
     True
     """
-    from .centrality import network_summary
+    from ..centrality import network_summary
 
     orgs = data.organizations
     removed: list[Any] = []
