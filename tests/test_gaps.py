@@ -264,8 +264,8 @@ def test_deterministic_and_ties_break_on_org_id(eco, tmp_path):
 def test_top_keeps_the_best_and_builds_reasons_only_for_them(eco, monkeypatch):
     everything = rank_all(eco)
     calls = []
-    real = gp._reasons
-    monkeypatch.setattr(gp, "_reasons", lambda i, *a: calls.append(i) or real(i, *a))
+    real = gp.partners._reasons
+    monkeypatch.setattr(gp.partners, "_reasons", lambda i, *a: calls.append(i) or real(i, *a))
     top = potential_partners(eco, "ORG-F", top=3, as_of=AS_OF)
     assert len(calls) == 3
     pd.testing.assert_frame_equal(top, everything.head(3), check_like=False)
@@ -353,7 +353,7 @@ def test_within_any_tree_path_matches_brute_force():
     located = np.isfinite(lat)
     radius = rng.uniform(0.5, 6.0, 3000)
     anchors = np.flatnonzero(located)[:40]
-    fast = gp._within_any(lat, lon, located, anchors, radius)
+    fast = gp.partners._within_any(lat, lon, located, anchors, radius)
     slow = np.zeros(3000, dtype=bool)
     for a in anchors:
         slow |= _geo._haversine_km(lat[a], lon[a], lat, lon) <= radius[a]

@@ -1,0 +1,445 @@
+"""Structural gaps of the whole ecosystem, the gaps table and the gaps as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .. import _common
+from .._data import PartnerData
+from .._errors import PartnermapError
+from ..graph import build_graph, simple_graph
+from . import _helpers
+from .portfolio import portfolio
+
+log = logging.getLogger("partnermap")
+
+
+def _dfs(A: sp.csr_array) -> dict[str, Any]:
+    """One iterative depth-first search (Tarjan): preorder, low points, subtree sizes.
+
+    ``cut[v]`` lists the DFS children of ``v`` whose subtrees are separated from the
+    rest when ``v`` is removed; a subtree is a contiguous run of ``order``.
+    """
+    n = A.shape[0]
+    indptr, indices = A.indptr.tolist(), A.indices.tolist()
+    disc, low, size = [-1] * n, [0] * n, [1] * n
+    parent, root_of = [-1] * n, [-1] * n
+    order: list[int] = []
+    cut: dict[int, list[int]] = {}
+    for r in range(n):
+        if disc[r] >= 0:
+            continue
+        disc[r] = low[r] = len(order)
+        order.append(r)
+        root_of[r] = r
+        stack = [[r, indptr[r]]]
+        while stack:
+            top = stack[-1]
+            v = top[0]
+            if top[1] < indptr[v + 1]:
+                u = indices[top[1]]
+                top[1] += 1
+                if disc[u] < 0:
+                    parent[u], root_of[u] = v, r
+                    disc[u] = low[u] = len(order)
+                    order.append(u)
+                    stack.append([u, indptr[u]])
+                elif u != parent[v] and disc[u] < low[v]:
+                    low[v] = disc[u]
+            else:
+                stack.pop()
+                p = parent[v]
+                if p >= 0:
+                    low[p] = min(low[p], low[v])
+                    size[p] += size[v]
+                    if low[v] >= disc[p]:
+                        cut.setdefault(p, []).append(v)
+    return {"order": order, "disc": disc, "size": size, "parent": parent, "root_of": root_of, "cut": cut}
+
+
+def _subtree(t: dict[str, Any], v: int) -> list[int]:
+    return t["order"][t["disc"][v]:t["disc"][v] + t["size"][v]]
+
+
+def _component(t: dict[str, Any], v: int) -> list[int]:
+    return _subtree(t, t["root_of"][v])
+
+
+def _cut_points(t: dict[str, Any]) -> list[tuple[int, list[int]]]:
+    """(cut point, the organisations that would lose their link to the largest remaining part)."""
+    out = []
+    for v, children in t["cut"].items():
+        is_root = t["parent"][v] < 0
+        if is_root and len(children) < 2:
+            continue
+        comp = t["size"][t["root_of"][v]]
+        pieces = [t["size"][c] for c in children]
+        rest = comp - 1 - sum(pieces)
+        if rest >= max(pieces):
+            lost = list(itertools.chain.from_iterable(_subtree(t, c) for c in children))
+        else:
+            big = children[pieces.index(max(pieces))]
+            keep = set(_subtree(t, big)) | {v}
+            lost = [u for u in _component(t, v) if u not in keep]
+        out.append((v, lost))
+    return out
+
+
+def _graph_view(G: nx.Graph) -> tuple[list[Any], sp.csr_array, dict[Any, Any]]:
+    """Nodes, the binary undirected partner matrix and node names of any networkx graph."""
+    H = simple_graph(G) if G.is_multigraph() else G
+    nodes = list(H.nodes)
+    pos = {v: i for i, v in enumerate(nodes)}
+    edges = np.array([(pos[u], pos[v]) for u, v in H.edges()], dtype=np.intp).reshape(-1, 2)
+    A = _helpers._adjacency(len(nodes), edges[:, 0], edges[:, 1])
+    names = {v: d.get("name") for v, d in H.nodes(data=True)}
+    return nodes, A, names
+
+
+def _node_frame(G: nx.Graph) -> pd.DataFrame:
+    nodes = list(G.nodes)
+    return pd.DataFrame({"name": [G.nodes[v].get("name") for v in nodes]},
+                        index=pd.Index(nodes, dtype=object))
+
+
+def structural_gaps(
+    source: PartnerData | nx.Graph,
+    *,
+    focal: str | None = None,
+    as_of: str | dt.date | None = None,
+    metrics: pd.DataFrame | None = None,
+    min_expected: float = 1.0,
+    stall_months: float = 6,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The ecosystem's weak spots: who is cut off, who holds it together alone, what never meets.
+
+    From the network: groups tied only among themselves; isolates; cut points (with the
+    organisations they would cut off); bridge ties that are the only link for two or
+    more organisations; communities that connect to the rest through one organisation;
+    organisations with a single tie; sector pairs and organisation-type pairs with no
+    tie (from the mixing matrices of :func:`partnermap.centrality.network_summary`).
+    From loaded data also: areas of ``data.areas`` that no organisation reaches
+    (:func:`partnermap.coverage.underserved`), organisations contacted but never engaged
+    and proposals past their planned start. See :data:`GAP_MEANINGS`.
+
+    Parameters
+    ----------
+    source
+        What :func:`partnermap.load` returned (the graph is then
+        ``build_graph(data, as_of=as_of)``, active ties), or a graph from
+        :func:`partnermap.build_graph` (network gaps only).
+    focal
+        An ``org_id``: with data, "contacted but never engaged" means no active or
+        proposed tie *with it* (engagement stages are the focal organisation's view).
+    as_of
+        Ties as they stood on this date; stalls judged against it (``None``: recorded
+        statuses, today).
+    metrics
+        A :func:`partnermap.centrality.centrality` table of the same graph: its
+        ``community`` column is reused instead of running Louvain again.
+    min_expected
+        Report an organisation-type pair with no tie only when random partnering would
+        give at least this many ties.
+    stall_months
+        With a ``stage_date`` column in the organisations (the date each reached its
+        engagement stage), only organisations contacted longer ago than this count as
+        stalled; without it, every contacted organisation with no tie is listed.
+    seed
+        Louvain seed when ``metrics`` is not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gap with the columns of :data:`GAP_COLUMNS` (``scope`` is
+        ``ecosystem``; ``members`` lists up to 100 ``org_id``\\ s; ``count`` is what
+        :data:`GAP_MEANINGS` says for that gap), ordered by kind of gap, then ``count``
+        (largest first), then ``org_id``.
+
+    See Also
+    --------
+    portfolio : the gaps of one organisation's portfolio.
+    gaps_table : both in one table.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> from partnermap.gaps import structural_gaps
+    >>> gaps = structural_gaps(pm.load(pm.datasets.demo_path()), as_of=pm.datasets.DEMO_AS_OF)
+    >>> sorted(set(gaps["gap"]) & {"isolated_group", "sector_pair", "underserved_area"})
+    ['isolated_group', 'sector_pair', 'underserved_area']
+    """
+    from ..centrality import bridges, communities, network_summary
+
+    t0 = time.perf_counter()
+    if isinstance(source, PartnerData):
+        data: PartnerData | None = source
+        G = build_graph(source, as_of=as_of)
+        lookup = source.organizations
+    elif isinstance(source, nx.Graph):
+        data, G = None, source
+        lookup = _node_frame(G)
+    else:
+        raise PartnermapError("structural_gaps takes loaded data (partnermap.load) or a graph "
+                              f"(partnermap.build_graph), not {type(source).__name__}.")
+    if isinstance(min_expected, bool) or not isinstance(min_expected, (int, float, np.number)) or min_expected < 0:
+        raise PartnermapError(f"min_expected must be a number of ties, 0 or more, not {min_expected!r}.")
+    fid = lookup.index[_helpers._org_id(lookup, focal, "focal")] if focal is not None else None
+    today = _helpers._today(as_of)
+    nodes, A, names = _graph_view(G)
+    n = len(nodes)
+    rows: list[dict[str, Any]] = []
+    deg = np.diff(A.indptr)
+
+    def who(i: int) -> str:
+        return _helpers._who(names, nodes[i])
+
+    def ids(positions: Iterable[int]) -> list[Any]:
+        return sorted((nodes[p] for p in positions), key=str)
+
+    # components
+    if n:
+        from scipy.sparse import csgraph
+
+        ncomp, comp = csgraph.connected_components(A, directed=False)
+        comp_sizes = np.bincount(comp)
+        first = {}
+        for i in np.argsort(np.array([str(v) for v in nodes], dtype=str), kind="stable"):
+            first.setdefault(int(comp[i]), int(i))
+        main = max(range(ncomp), key=lambda c: (comp_sizes[c], -first[c]))
+        groups = sorted((c for c in range(ncomp) if c != main and comp_sizes[c] >= 2),
+                        key=lambda c: (-comp_sizes[c], str(nodes[first[c]])))
+        for c in groups:
+            members = ids(np.flatnonzero(comp == c))
+            rows.append(_helpers._gap_row(
+                "isolated_group",
+                f"{len(members)} organisations ({_helpers._few(members)}) are tied only among themselves: "
+                f"no tie links them to the main network of {int(comp_sizes[main])}",
+                count=len(members), members=members))
+    for i in np.flatnonzero(deg == 0):
+        rows.append(_helpers._gap_row("isolate", f"{who(i)} has no ties at all", org_id=nodes[i], name=names.get(nodes[i]),
+                             count=1))
+    for i in np.flatnonzero(deg == 1):
+        j = A.indices[A.indptr[i]]
+        rows.append(_helpers._gap_row("single_tie", f"{who(i)} depends on a single partnership, with {who(j)}",
+                             org_id=nodes[i], name=names.get(nodes[i]), other_id=nodes[j], count=1))
+
+    # cut points and bridges
+    tree = _dfs(A)
+    for v, lost in _cut_points(tree):
+        if len(lost) < 2:
+            continue  # the single_tie row of the one organisation it holds already says it
+        lost_ids = ids(lost)
+        rows.append(_helpers._gap_row(
+            "cut_point",
+            f"if {who(v)} went, {_helpers._plural(len(lost_ids), 'organisation')} would lose their link to the rest "
+            f"of the network ({_helpers._few(lost_ids)})",
+            org_id=nodes[v], name=names.get(nodes[v]), count=len(lost_ids), members=lost_ids))
+    pos = {v: i for i, v in enumerate(nodes)}
+    for b in bridges(G).itertuples():
+        if b.cut_off < 2:
+            continue  # the single_tie rows already say it
+        a, c = pos[b.source], pos[b.target]
+        child = c if tree["parent"][c] == a else a
+        side = _subtree(tree, child)
+        comp_n = tree["size"][tree["root_of"][child]]
+        if len(side) > comp_n - len(side):
+            inside = set(side)
+            side = [u for u in _component(tree, child) if u not in inside]
+        side_ids = ids(side)
+        rows.append(_helpers._gap_row(
+            "bridge_tie",
+            f"the tie between {who(a)} and {who(c)} is the only link for {len(side_ids)} organisations "
+            f"({_helpers._few(side_ids)})",
+            org_id=b.source, name=names.get(b.source), other_id=b.target, count=int(b.cut_off), members=side_ids))
+
+    # communities hanging on one organisation
+    if metrics is not None and "community" in metrics.columns:
+        labels = metrics["community"].reindex(nodes)
+    else:
+        labels = communities(G, seed=seed).reindex(nodes)
+    lab = labels.to_numpy()
+    coo = sp.triu(sp.coo_array(A), k=1)
+    u, v = coo.row.astype(np.intp), coo.col.astype(np.intp)
+    if n and len(u):
+        ext = lab[u] != lab[v]
+        links = pd.DataFrame({"c": np.r_[lab[u][ext], lab[v][ext]], "inside": np.r_[u[ext], v[ext]],
+                              "outside": np.r_[v[ext], u[ext]]})
+        sizes = pd.Series(lab).value_counts()
+        for c, grp in links.groupby("c", sort=True):
+            size = int(sizes.get(c, 0))
+            inside, outside = grp["inside"].unique(), grp["outside"].unique()
+            if size < 3 or (len(inside) > 1 and len(outside) > 1):
+                continue
+            gate = int(inside[0]) if len(inside) == 1 else int(outside[0])
+            members = ids(np.flatnonzero(lab == c))
+            rows.append(_helpers._gap_row(
+                "community_single_link",
+                f"community {c} ({size} organisations: {_helpers._few(members)}) connects to the rest of the network "
+                f"only through {who(gate)}",
+                org_id=nodes[gate], name=names.get(nodes[gate]), count=size, members=members))
+
+    # sector and type pairs with no ties
+    summary = network_summary(G, metrics=pd.DataFrame({"community": labels}, index=pd.Index(nodes, dtype=object)))
+    expected = summary["sector_mixing_expected"]
+    for a, b in summary["sector_pairs_without_ties"]:
+        e = float(expected.loc[a, b])
+        rows.append(_helpers._gap_row(
+            "sector_pair",
+            f"no tie joins a {_helpers._sector_label(a)} organisation and a {_helpers._sector_label(b)} one, although about "
+            f"{e:.0f} would be expected if partners were chosen at random",
+            other_id=f"{a}|{b}", count=e))
+    t_counts, t_exp = summary["org_type_mixing"], summary["org_type_mixing_expected"]
+    cats = list(t_counts.index)
+    missing = [(float(t_exp.iat[i, j]), cats[i], cats[j]) for i in range(len(cats)) for j in range(i, len(cats))
+               if t_counts.iat[i, j] == 0 and float(t_exp.iat[i, j]) >= min_expected and t_exp.iat[i, j] > 0]
+    for e, a, b in sorted(missing, key=lambda x: -x[0]):  # most expected first (stable for equal counts)
+        pair = f"two organisations of type '{_helpers._type_label(a)}'" if a == b else \
+            f"types '{_helpers._type_label(a)}' and '{_helpers._type_label(b)}'"
+        rows.append(_helpers._gap_row("type_pair", f"no tie joins {pair}, although about {e:.1f} would be "
+                             "expected at random", other_id=f"{a}|{b}", count=e))
+
+    if data is not None:
+        rows += _data_gaps(data, G, fid, today, stall_months)
+    out = _helpers._gap_frame(rows)
+    log.info("structural gaps: %d organisations, %d gaps (%s) in %.2f s", n, len(out),
+             ", ".join(f"{k} {v}" for k, v in out["gap"].value_counts(sort=False).items()),
+             time.perf_counter() - t0)
+    return out
+
+
+def _data_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
+               stall_months: float) -> list[dict[str, Any]]:
+    """Gaps that need the data, not only the graph: unreached areas, stalled engagement."""
+    rows: list[dict[str, Any]] = []
+    orgs = data.organizations
+    names = orgs["name"].to_dict() if "name" in orgs.columns else {}
+    if data.areas is not None and len(data.areas):
+        from ..coverage import coverage, underserved
+
+        cov = coverage(data, by=None, G=G)
+        for a, r in underserved(cov).iterrows():
+            nm = r.get("name")
+            rows.append(_helpers._gap_row("underserved_area", f"{nm + ' ' if not _common._missing(nm) else ''}({a}): {r.reason}",
+                                 area_id=a, count=r.population if not _common._missing(r.population) else None))
+
+    rel = data.relationships
+    stage = pd.Series(_helpers._column(orgs, "engagement_stage"), index=orgs.index, dtype=object)
+    src, dst, status = _helpers._ties(data, None if G.graph.get("as_of") is None else pd.Timestamp(G.graph["as_of"]))
+    live = np.isin(status, ["active", "proposed", "not_started"])
+    idx = orgs.index
+    if fid is not None:
+        f = idx.get_loc(fid)
+        tied_pos = np.r_[dst[live & (src == f)], src[live & (dst == f)]]
+    else:
+        tied_pos = np.r_[src[live], dst[live]]
+    tied = np.zeros(len(orgs), dtype=bool)
+    tied[tied_pos[tied_pos >= 0]] = True
+    dated = "stage_date" in orgs.columns
+    since = (pd.to_datetime(orgs["stage_date"], errors="coerce", format="ISO8601") if dated
+             else pd.Series(pd.NaT, index=idx))
+    limit = today - pd.DateOffset(months=int(stall_months)) - pd.Timedelta(days=round((stall_months % 1) * 30.44))
+    with_whom = "with you" if fid is not None else "with anyone"
+    if fid is not None or dated:
+        for i in np.flatnonzero((stage == "contacted").to_numpy() & ~tied):
+            oid = idx[i]
+            if oid == fid:
+                continue
+            when = since.iloc[i]
+            if dated and (pd.isna(when) or when > limit):
+                continue
+            told = f"on {when.date().isoformat()}; " if dated else ""
+            rows.append(_helpers._gap_row("stalled", f"{_helpers._who(names, oid)} was contacted but never engaged ({told}no active "
+                                 f"or proposed tie {with_whom}" + ("" if dated else "; date of contact not recorded")
+                                 + ")", org_id=oid, name=names.get(oid),
+                                 count=(today - when).days if dated else None))
+    if len(rel) and "start_date" in rel.columns:
+        start = pd.to_datetime(rel["start_date"], errors="coerce")
+        late = (rel["status"] == "proposed").to_numpy() & (start < today).to_numpy()
+        for tie in rel.index[late]:
+            r = rel.loc[tie]
+            rows.append(_helpers._gap_row(
+                "stalled_proposal",
+                f"the proposed {r.get('kind', 'tie')} tie ({tie}) between {_helpers._who(names, r.source)} and "
+                f"{_helpers._who(names, r.target)} was planned to start on {pd.Timestamp(r.start_date).date().isoformat()} "
+                "and is still only proposed",
+                org_id=r.source, name=names.get(r.source), other_id=r.target,
+                count=(today - pd.Timestamp(r.start_date)).days))
+    return rows
+
+
+def gaps_table(data: PartnerData, *, focal: str | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
+    """The structural gaps of the ecosystem and, with ``focal``, of its portfolio: one table.
+
+    This is the table ``partnermap gaps DATA [--focal ID] -o FILE`` writes.
+
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    focal
+        An ``org_id``: adds the rows of :func:`portfolio` (``scope`` = ``portfolio``).
+    as_of
+        As for :func:`structural_gaps` and :func:`portfolio`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`GAP_COLUMNS`: ecosystem rows first, then portfolio rows.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> from partnermap.gaps import gaps_table
+    >>> table = gaps_table(pm.load(pm.datasets.demo_path()), focal="ORG-001", as_of=pm.datasets.DEMO_AS_OF)
+    >>> sorted(set(table["scope"]))
+    ['ecosystem', 'portfolio']
+    """
+    parts = [structural_gaps(data, focal=focal, as_of=as_of)]
+    if focal is not None:
+        parts.append(portfolio(data, focal, as_of=as_of).gaps)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def format_gaps(table: pd.DataFrame, *, limit: int = 5) -> str:
+    """A gaps table as plain text: each kind of gap with its count and its first messages.
+
+    Parameters
+    ----------
+    table
+        What :func:`structural_gaps`, :func:`gaps_table` or :attr:`Portfolio.gaps` returned.
+    limit
+        Messages shown per kind of gap.
+
+    Returns
+    -------
+    str
+        One heading line per kind of gap (with its meaning), then up to ``limit`` messages.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from partnermap.gaps import format_gaps, structural_gaps
+    >>> text = format_gaps(structural_gaps(nx.path_graph(["a", "b", "c", "d", "e"])))
+    >>> print(text.splitlines()[1])
+      - if c went, 2 organisations would lose their link to the rest of the network (d, e)
+    """
+    lines = []
+    for (scope, gap), grp in table.groupby(["scope", "gap"], sort=False):
+        head = f"{gap} ({len(grp)})" if scope == "ecosystem" else f"{scope}: {gap} ({len(grp)})"
+        lines.append(f"{head}: {_helpers.GAP_MEANINGS.get(gap, '')}".rstrip(": "))
+        for msg in grp["message"].head(limit):
+            lines.append(f"  - {msg}")
+        if len(grp) > limit:
+            lines.append(f"  ... and {len(grp) - limit} more")
+    return "\n".join(lines) if lines else "no gaps found"
