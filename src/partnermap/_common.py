@@ -1,4 +1,4 @@
-"""Small helpers shared by several modules: missing values, dates, term lists, the focal lookup.
+"""Small helpers shared by several modules: missing values, numbers, dates, term lists, the focal lookup.
 
 Private: imported as a module (``from . import _common``), never re-exported.
 """
@@ -15,10 +15,25 @@ import pandas as pd
 from . import schema
 from ._errors import PartnermapError, UnknownOrganizationError
 
+#: Arabic-Indic and Persian digits (and the Arabic decimal separator) -> ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+
 
 def _missing(v: Any) -> bool:
     """None, NaN, NaT or pd.NA (lists and other values are never missing)."""
     return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _number(v: str) -> float | None:
+    """Parse a number written with Latin or Arabic-Indic digits; None if not a number."""
+    s = v.translate(_DIGITS).replace("\u066c", "").strip()
+    if s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")
+    try:
+        x = float(s)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
 
 
 def _as_date(value: Any) -> pd.Timestamp | None:

@@ -78,6 +78,11 @@ class LoadReport:
         """Record an input row that is left out of the result, and why."""
         self.rejected.append({"file": file, "row": row, "ref": ref, "reason": reason})
 
+    def sort_problems(self) -> None:
+        """Order the problems file by file (in the order first met), then by row; file-level lines first."""
+        order = {p.file: i for i, p in reversed(list(enumerate(self.problems)))}
+        self.problems.sort(key=lambda p: (order[p.file], p.row is not None, p.row or 0))
+
     @property
     def errors(self) -> list[Problem]:
         """The problems that stop a run."""

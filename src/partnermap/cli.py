@@ -41,7 +41,7 @@ def _load(path: str) -> PartnerData:
     try:
         data = load(path)
     except DataValidationError as exc:
-        report = getattr(exc, "report", None)
+        report = exc.report
         if report is not None:
             _print_report(report, quiet=True)
             click.echo(f"{path}: {len(report.errors)} error(s); nothing was computed. "

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _common, _geo, schema
+from . import _common, _geo, _tables, _validate, schema
 from ._data import LoadReport, PartnerData
 from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
 
@@ -218,8 +218,6 @@ def read_areas(path: str | Path, *, report: LoadReport | None = None) -> gpd.Geo
     >>> areas.index.name, areas.crs.to_epsg()
     ('area_id', 4326)
     """
-    from .load import _clean_areas, _read_file
-
     path = Path(path)
     report = report if report is not None else LoadReport()
     before = len(report.problems)
@@ -228,9 +226,9 @@ def read_areas(path: str | Path, *, report: LoadReport | None = None) -> gpd.Geo
         report.add("error", str(path), None, None, "no such areas file.",
                    "Check the path; areas must be a GeoJSON, GeoPackage or Shapefile layer.")
     else:
-        table = _read_file(path, "areas", report)
+        table = _tables._read_file(path, "areas", report)
         if table is not None:
-            areas = _clean_areas(table, report)
+            areas = _validate._clean_areas(table, report)
     found = report.problems[before:]
     for p in found:
         if p.severity == "warning":
@@ -239,7 +237,7 @@ def read_areas(path: str | Path, *, report: LoadReport | None = None) -> gpd.Geo
     if errors or areas is None:
         raise DataValidationError(
             f"{path}: the areas cannot be used; fix them and run again:\n"
-            + "\n".join(str(p) for p in (errors or found)), found)
+            + "\n".join(str(p) for p in (errors or found)), found, report=report)
     areas.attrs["repaired"] = {p.ref: p.message for p in found if _is_repair(p)}
     log.info("areas: %d read from %s", len(areas), path.name)
     return areas

@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib
 import json
 import logging
 import re
@@ -75,11 +74,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _geo, schema
+from . import _common, _geo, _tables, _validate, schema
 from ._data import LoadReport, PartnerData
-
-# The module, not the function ``partnermap.load`` that shadows it on the package.
-_load = importlib.import_module(".load", __package__)
 
 __all__ = ["is_hsds", "read_hsds", "UNKNOWN_SECTOR"]
 
@@ -329,7 +325,7 @@ def _open_package(path: Path, report: LoadReport) -> Iterator[_Package | None]:
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            report.add("error", name, None, None, f"not a readable zip file: {_load._plain(exc)}",
+            report.add("error", name, None, None, f"not a readable zip file: {_tables._plain(exc)}",
                        "Download the package again, or unzip it and pass the folder.")
             yield None
             return
@@ -399,23 +395,23 @@ def read_hsds(path: str | Path, *, keep_test_records: bool = False) -> PartnerDa
     report = LoadReport()
     with _open_package(path, report) as pkg:
         if pkg is None:
-            data = _load._empty(report, str(path))
+            data = _validate._empty(report, str(path))
         else:
             data = _Reader(pkg, report, keep_test_records=keep_test_records).run()
     data.source = str(path)
-    _load._sort_problems(report)
+    report.sort_problems()
     log.info("hsds: %s", report.summary())
     return data
 
 
-def _norm_columns(t: _load._Table) -> None:
+def _norm_columns(t: _tables._Table) -> None:
     t.df.columns = [re.sub(r"\s+", "_", str(c).strip().lower()) for c in t.df.columns]
 
 
-def _cells(t: _load._Table | None, col: str) -> pd.Series:
+def _cells(t: _tables._Table | None, col: str) -> pd.Series:
     if t is None:
         return pd.Series([], dtype=object)
-    return _load._cells(t.df, col)
+    return _tables._cells(t.df, col)
 
 
 def _split(v: str) -> list[str]:
@@ -449,9 +445,9 @@ class _Reader:
         self.pkg = pkg
         self.report = report
         self.keep_test = keep_test_records
-        self.t: dict[str, _load._Table] = {}
-        self.others: dict[str, _load._Table] = {}
-        self.addresses: list[tuple[str, _load._Table]] = []
+        self.t: dict[str, _tables._Table] = {}
+        self.others: dict[str, _tables._Table] = {}
+        self.addresses: list[tuple[str, _tables._Table]] = []
         self.flavour = "3.0"
         self.ids: dict[str, pd.Series] = {}
         self.all_ids: dict[str, set[str]] = {}
@@ -460,17 +456,17 @@ class _Reader:
 
     # -- small helpers ------------------------------------------------------------
 
-    def add(self, severity: str, table: str | _load._Table, row: int | None, column: str | None,
+    def add(self, severity: str, table: str | _tables._Table, row: int | None, column: str | None,
             message: str, fix: str = "", ref: str = "") -> None:
-        label = table.label if isinstance(table, _load._Table) else table
+        label = table.label if isinstance(table, _tables._Table) else table
         row = None if row is None else int(row)
         self.report.add(severity, label, row, column, message, fix, ref)  # type: ignore[arg-type]
 
-    def col(self, t: _load._Table, column: str) -> list[str]:
+    def col(self, t: _tables._Table, column: str) -> list[str]:
         """The stripped text cells of one column ('' where absent), computed once."""
         key = (id(t.df), column)
         if key not in self._columns:
-            self._columns[key] = list(_load._cells(t.df, column))
+            self._columns[key] = list(_tables._cells(t.df, column))
         return self._columns[key]
 
     def set_aside(self, table: str, i: int, reason: str) -> None:
@@ -488,10 +484,10 @@ class _Reader:
             self.add("error", "organizations.csv", None, None,
                      "the HSDS package has no organization table (organizations.csv).",
                      "Add organizations.csv, or pass the folder that holds it.")
-            return _load._empty(self.report, str(self.pkg.root))
+            return _validate._empty(self.report, str(self.pkg.root))
         self.check_ids()
         if "id" not in self.t["organization"].df.columns:
-            return _load._empty(self.report, str(self.pkg.root))
+            return _validate._empty(self.report, str(self.pkg.root))
         self.check_references()
         loc_lat, loc_lon = self.check_coordinates()
         self.find_test_records()
@@ -533,7 +529,7 @@ class _Reader:
                                  "Add the file or remove the resource.")
             except Exception as exc:  # noqa: BLE001
                 self.add("warning", "datapackage.json", None, None,
-                         f"datapackage.json could not be read ({_load._plain(exc)}); tables found by file name.")
+                         f"datapackage.json could not be read ({_tables._plain(exc)}); tables found by file name.")
         for name in sorted(files):
             p = files[name]
             if p.suffix.lower() != ".csv":
@@ -559,9 +555,9 @@ class _Reader:
                     self.others[t.label] = t
         self.detect_flavour(meta_version)
 
-    def read_one(self, p: Path, table: str, *, core: bool) -> _load._Table | None:
+    def read_one(self, p: Path, table: str, *, core: bool) -> _tables._Table | None:
         sub = LoadReport()
-        t = _load._read_file(p, table, sub)
+        t = _tables._read_file(p, table, sub)
         for prob in sub.problems:
             if prob.severity == "error" and not core:
                 prob = dataclasses.replace(prob, severity="warning",
@@ -675,7 +671,7 @@ class _Reader:
                                  "kept as written.", "Correct the id or leave it blank.", oid)
         self.check_taxonomy_references()
 
-    def dangling(self, t: _load._Table, col: str, target: str, hits: list[tuple[int, str]], *,
+    def dangling(self, t: _tables._Table, col: str, target: str, hits: list[tuple[int, str]], *,
                  set_aside: bool) -> None:
         n = len(hits)
         examples = ", ".join(f"row {r} '{v}'" for r, v in hits[:3]) + (f" and {n - 3} more" if n > 3 else "")
@@ -733,11 +729,11 @@ class _Reader:
             return lat, lon
         ids = self.ids.get("location", _cells(t, "id"))
         fix = "Latitude must be within ±90 and longitude within ±180 degrees (WGS84)."
-        for i, (a, b, row, ref) in enumerate(zip(_load._cells(t.df, "latitude"), _load._cells(t.df, "longitude"),
+        for i, (a, b, row, ref) in enumerate(zip(_tables._cells(t.df, "latitude"), _tables._cells(t.df, "longitude"),
                                                  t.rows, ids)):
             if not a and not b:
                 continue
-            x, y = (_load._number(a) if a else None), (_load._number(b) if b else None)
+            x, y = (_common._number(a) if a else None), (_common._number(b) if b else None)
             bad = [(c, v) for c, v, num in (("latitude", a, x), ("longitude", b, y)) if v and num is None]
             if bad:
                 for c, v in bad:
@@ -765,7 +761,7 @@ class _Reader:
         self.check_far(t, lat, lon, ids)
         return lat, lon
 
-    def check_far(self, t: _load._Table, lat: np.ndarray, lon: np.ndarray, ids: pd.Series) -> None:
+    def check_far(self, t: _tables._Table, lat: np.ndarray, lon: np.ndarray, ids: pd.Series) -> None:
         ok = ~np.isnan(lat)
         if ok.sum() < 5:
             return
@@ -914,11 +910,11 @@ class _Reader:
         keep = self.kept("location")
         out = pd.DataFrame(index=df.index)
         out["organization_id"] = _cells(t, "organization_id")
-        out["name"] = _load._cells(df, "name")
+        out["name"] = _tables._cells(df, "name")
         if "location_type" in df.columns:
-            kind = _load._cells(df, "location_type").str.lower()
+            kind = _tables._cells(df, "location_type").str.lower()
         elif "virtual" in df.columns:  # Ohana
-            kind = _load._cells(df, "virtual").str.lower().map(
+            kind = _tables._cells(df, "virtual").str.lower().map(
                 lambda v: "virtual" if v in ("true", "t", "1", "yes") else "physical")
         else:
             kind = pd.Series("physical", index=df.index)
@@ -929,7 +925,7 @@ class _Reader:
             out[c] = [addr.get(v, {}).get(c) for v in self.ids["location"]]
         for c in df.columns:
             if c not in out.columns and c not in ("id", "latitude", "longitude"):
-                out[c] = _load._cells(df, c).replace("", None)
+                out[c] = _tables._cells(df, c).replace("", None)
         out["source_row"] = t.rows
         out.index = pd.Index(self.ids["location"], name="location_id")
         out = out[keep]
@@ -958,7 +954,7 @@ class _Reader:
         best: dict[str, tuple[int, dict[str, str | None]]] = {}
         for kind, t in self.addresses:
             df = t.df
-            types = _load._cells(df, "address_type").str.lower() if "address_type" in df.columns else \
+            types = _tables._cells(df, "address_type").str.lower() if "address_type" in df.columns else \
                 pd.Series("physical" if kind in ("address", "physical_address") else "postal", index=df.index)
             lines = [c for c in ("address_1", "address_2", "address_3", "address_4") if c in df.columns]
             for i, lid in enumerate(_cells(t, "location_id")):
@@ -986,7 +982,7 @@ class _Reader:
         if name is None:
             return {}
         t = self.t[name]
-        return dict(zip(_cells(t, "id"), _load._cells(t.df, "name")))
+        return dict(zip(_cells(t, "id"), _tables._cells(t.df, "name")))
 
     def build_services(self) -> pd.DataFrame:
         t = self.t.get("service")
@@ -1007,7 +1003,7 @@ class _Reader:
                 terms[sid].append(term)
 
         if "taxonomy_ids" in df.columns:
-            for sid, v in zip(ids, _load._cells(df, "taxonomy_ids")):
+            for sid, v in zip(ids, _tables._cells(df, "taxonomy_ids")):
                 for x in _split(v):
                     add_term(sid, names.get(x, ""))
         st = self.t.get("service_taxonomy")
@@ -1021,7 +1017,7 @@ class _Reader:
                 if link in svc:
                     add_term(link, names.get(x, ""))
         if "keywords" in df.columns:  # Ohana
-            for sid, v in zip(ids, _load._cells(df, "keywords")):
+            for sid, v in zip(ids, _tables._cells(df, "keywords")):
                 for x in _split(v):
                     add_term(sid, x)
         locs: dict[str, list[str]] = defaultdict(list)
@@ -1037,14 +1033,14 @@ class _Reader:
                     locs[sid].append(lid)
         out = pd.DataFrame(index=df.index)
         out["organization_id"] = self.org_of("service")
-        out["name"] = _load._cells(df, "name")
-        out["status"] = _load._cells(df, "status").str.lower().replace("", None) if "status" in df.columns else None
+        out["name"] = _tables._cells(df, "name")
+        out["status"] = _tables._cells(df, "status").str.lower().replace("", None) if "status" in df.columns else None
         out["location_ids"] = [locs.get(s, []) for s in ids]
         out["taxonomy_terms"] = [terms.get(s, []) for s in ids]
         out["service_areas"] = [[] for _ in ids]  # filled by build_service_areas
         for c in df.columns:
             if c not in out.columns and c not in ("id", "service_areas"):
-                out[c] = _load._cells(df, c).replace("", None)
+                out[c] = _tables._cells(df, c).replace("", None)
         out["source_row"] = t.rows
         out.index = pd.Index(ids, name="service_id")
         out = out[keep]
@@ -1112,16 +1108,16 @@ class _Reader:
             df = pd.DataFrame({"area_id": list(has.index), "name": has["name"].fillna("").tolist(),
                                "service_id": has["service_id"].tolist(),
                                "org_id": has["organization_id"].tolist()}, dtype=object)
-            polygons = _load._Table(df, has["file"].iloc[0], geometry=np.asarray(list(has.geometry), dtype=object),
+            polygons = _tables._Table(df, has["file"].iloc[0], geometry=np.asarray(list(has.geometry), dtype=object),
                                     crs="EPSG:4326")
             polygons.rows = np.asarray(has["source_row"], dtype=int)
         gdf = gdf.drop(columns=["file"])
         return gdf, polygons
 
-    def derive_sectors(self, org: _load._Table, services: pd.DataFrame) -> tuple[list[str], list[str]]:
+    def derive_sectors(self, org: _tables._Table, services: pd.DataFrame) -> tuple[list[str], list[str]]:
         """Sector and org_type per organisation row, with one info line per distinct mapping."""
         df = org.df
-        legal, tax = _load._cells(df, "legal_status"), _load._cells(df, "tax_status")
+        legal, tax = _tables._cells(df, "legal_status"), _tables._cells(df, "tax_status")
         public_terms: dict[str, tuple[str, str]] = {}
         if len(services):
             for oid, terms in zip(services["organization_id"], services["taxonomy_terms"]):
@@ -1179,19 +1175,19 @@ class _Reader:
 
         table = pd.DataFrame(index=df.index)
         table["org_id"] = ids
-        table["name"] = _load._cells(df, "name")
+        table["name"] = _tables._cells(df, "name")
         table["sector"] = sectors
         table["org_type"] = types
         table["city"] = [(site[o][1].city or "") if o in site else "" for o in ids]
         table["address"] = [(site[o][1].address or "") if o in site else "" for o in ids]
         for c in df.columns:
             if c not in table.columns and c not in ("id", "lat", "lon"):
-                table[c] = _load._cells(df, c)
-        t = _load._Table(table[keep].astype(object), org.label)
+                table[c] = _tables._cells(df, c)
+        t = _tables._Table(table[keep].astype(object), org.label)
         t.rows = org.rows[keep]
         sub = LoadReport()
         sub.sources = dict(self.report.sources)
-        orgs = _load._clean_organizations(t, sub)
+        orgs = _validate._clean_organizations(t, sub)
         undecided = 0
         for p in sub.problems:
             if p.severity == "error" and p.column == "sector" and "blank sector" in p.message:
@@ -1286,37 +1282,37 @@ class _Reader:
 
     def beside(self, aliases: tuple[str, ...]) -> Path | None:
         for p in sorted(self.pkg.root.iterdir()):
-            if p.is_file() and p.stem.lower() in aliases and p.suffix.lower() in _load.SUPPORTED \
+            if p.is_file() and p.stem.lower() in aliases and p.suffix.lower() in _tables.SUPPORTED \
                     and p.suffix.lower() != ".json":
                 return p
         return None
 
     def read_relationships(self, orgs) -> pd.DataFrame:
-        p = self.beside(_load._TABLE_ALIASES["relationships"])
+        p = self.beside(_tables._TABLE_ALIASES["relationships"])
         if p is None:
             self.add("info", self.label("organization"), None, None,
                      "HSDS has no partnership ties: the network has no ties until you add a relationships.csv "
                      "(source, target = organisation ids) beside the HSDS files.")
-            return _load._clean_relationships(None, orgs, self.report)
+            return _validate._clean_relationships(None, orgs, self.report)
         self.report.sources["organizations"] = self.report.sources.get("organization", "organizations.csv")
-        t = _load._read_file(p, "relationships", self.report)
+        t = _tables._read_file(p, "relationships", self.report)
         if t is None:
-            return _load._clean_relationships(None, orgs, self.report)
+            return _validate._clean_relationships(None, orgs, self.report)
         self.report.sources["relationships"] = str(p)
-        return _load._clean_relationships(t, orgs, self.report)
+        return _validate._clean_relationships(t, orgs, self.report)
 
-    def read_areas(self, polygons: _load._Table | None):
-        p = self.beside(_load._TABLE_ALIASES["areas"])
+    def read_areas(self, polygons: _tables._Table | None):
+        p = self.beside(_tables._TABLE_ALIASES["areas"])
         if p is not None:
-            t = _load._read_file(p, "areas", self.report)
+            t = _tables._read_file(p, "areas", self.report)
             self.report.sources["areas"] = str(p)
             if polygons is not None:
                 self.add("info", p.name, None, None, f"areas taken from {p.name}; the HSDS service-area polygons "
                          "stay in data.extra['service_areas'].")
-            return _load._clean_areas(t, self.report)
+            return _validate._clean_areas(t, self.report)
         if polygons is None:
             return None
-        areas = _load._clean_areas(polygons, self.report)
+        areas = _validate._clean_areas(polygons, self.report)
         if areas is not None:
             self.add("info", polygons.label, None, "extent",
                      f"{len(areas)} service area(s) with a GeoJSON extent are the areas for coverage.")

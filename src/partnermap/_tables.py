@@ -1,0 +1,347 @@
+"""Raw reading: CSV files (encodings, separators, broken quotes), worksheets and GIS layers.
+
+Every reader returns a :class:`_Table` of text cells with the row number of each record
+in its file, and records what went wrong in the :class:`~partnermap.LoadReport`; nothing
+here knows the data contract (that is :mod:`partnermap._validate`).
+
+Private: imported as a module (``from . import _tables``), never re-exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._data import LoadReport
+
+TABLES = ("organizations", "relationships", "areas")
+_TABLE_ALIASES = {
+    "organizations": ("organizations", "organisations", "orgs"),
+    "relationships": ("relationships", "ties", "partnerships", "edges"),
+    "areas": ("areas", "districts", "wards"),
+}
+TABULAR = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+SPATIAL = (".geojson", ".json", ".gpkg", ".shp")
+SUPPORTED = TABULAR + SPATIAL
+#: Files that travel with a shapefile (or a QGIS/ArcGIS project) and are not tables.
+_SIDECARS = (".cpg", ".dbf", ".shx", ".prj", ".sbn", ".sbx", ".qix", ".qmd", ".fix", ".aih", ".ain",
+             ".atx", ".shp.xml", ".cst", ".qpj", ".lock")
+csv.field_size_limit(2**31 - 1)  # long notes cells are fine
+
+
+class _Table:
+    """A raw table: text cells, the file label for messages, row numbers, geometry."""
+
+    def __init__(self, df: pd.DataFrame, label: str, first_row: int = 2, geometry: Any = None,
+                 crs: Any = None, rows: Any = None) -> None:
+        self.df = df.reset_index(drop=True)
+        self.label = label
+        self.rows = np.arange(first_row, first_row + len(df)) if rows is None else np.asarray(rows, dtype=int)
+        self.geometry = geometry
+        self.crs = crs
+        self.unread = 0  # rows that could not even be parsed (already in report.rejected)
+
+
+def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
+    files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    frames: dict[str, _Table] = {}
+    for table in TABLES:
+        found = [files[n] for n in sorted(files)
+                 if Path(n).stem in _TABLE_ALIASES[table] and not n.endswith(_SIDECARS)]
+        if not found:
+            if table == "organizations":
+                others = ", ".join(sorted(p.name for p in files.values())) or "nothing"
+                report.add("error", str(folder / "organizations.csv"), None, None,
+                           f"missing file: no organizations.* in {folder} (found: {others}).",
+                           "Add organizations.csv (or .xlsx/.geojson/.gpkg/.shp); "
+                           "`partnermap demo -o DIR` writes a template.")
+            continue
+        supported = [p for p in found if p.suffix.lower() in SUPPORTED]
+        for p in found:
+            if p.suffix.lower() not in SUPPORTED:
+                report.add("error", p.name, None, None,
+                           f"unsupported format '{p.suffix}'.",
+                           "Save it as CSV (UTF-8) or .xlsx; spatial data as GeoJSON, GeoPackage or Shapefile.")
+        if len(supported) > 1:
+            report.add("error", supported[0].name, None, None,
+                       f"more than one {table} file: {', '.join(p.name for p in supported)}.",
+                       "Keep one and move the others out of the folder.")
+            continue
+        if supported:
+            t = _read_file(supported[0], table, report)
+            if t is not None:
+                frames[table] = t
+                report.sources[table] = str(supported[0])
+    return frames
+
+
+def _read_file(path: Path, table: str, report: LoadReport) -> _Table | None:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            return _read_csv(path, report)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_sheet(path, None, table, report)
+        return _read_spatial(path, report)
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a report line
+        report.add("error", path.name, None, None, f"unreadable file: {_plain(exc)}",
+                   "Open it in a spreadsheet or GIS program and save it again.")
+        return None
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]
+
+
+def _bad_lines(text: str) -> list[int]:
+    return [n for n, ln in enumerate(text.splitlines(), start=1) if "\ufffd" in ln]
+
+
+def _decode(raw: bytes, name: str, report: LoadReport) -> str | None:
+    """UTF-8 (with or without BOM), UTF-16, or Windows-1256; a few stray bytes are reported."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if bom or good > bad:  # UTF-8 with a few broken bytes: keep it, name the lines
+        lines = _bad_lines(text)
+        report.add("warning", name, lines[0] if lines else None, None,
+                   f"{bad} byte(s) are not valid UTF-8 and were replaced by '\ufffd' "
+                   f"(line(s) {', '.join(map(str, lines[:10]))}{' …' if len(lines) > 10 else ''}).",
+                   "Retype those characters, or save the file again as 'CSV UTF-8'.")
+        return text
+    text = body.decode("cp1256", errors="replace")
+    report.add("info", name, None, None, "read as Windows-1256 (Arabic) text.",
+               "Saving it as 'CSV UTF-8' avoids any doubt.")
+    return text
+
+
+def _read_csv(path: Path, report: LoadReport) -> _Table | None:
+    raw = path.read_bytes()
+    text = _decode(raw, path.name, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.add("error", path.name, None, None, "the file is empty.",
+                   "Add a header line (e.g. org_id,name,sector) and one row per record.")
+        return None
+    first = next(ln for ln in text.splitlines() if ln.strip())
+    hint = re.fullmatch(r"\s*sep=(.)\s*", first)  # Excel's 'sep=;' first line
+    if hint:
+        text = text[text.index(first) + len(first):].lstrip("\r\n")
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+        sep = hint.group(1)
+    else:
+        sep = max([",", ";", "\t"], key=first.count)
+    offset = 1 if hint else 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    head: list[str] | None = None
+    records: list[list[str]] = []
+    lines: list[int] = []
+    end = unread = 0
+    try:
+        for fields in reader:
+            line, end = end + 1 + offset, reader.line_num + offset  # numbered by its first line
+            if not any(f.strip() for f in fields):
+                continue
+            if head is None:
+                head = _unique_headings([f.strip() for f in fields], path.name, report)
+                continue
+            if end > line and any("\n" in f and sep in f for f in fields):
+                report.add("warning", path.name, line, None,
+                           f"one value runs from line {line} to line {end} and holds the separator '{sep}': "
+                           "a quote may be missing, so several rows could have been read as one.",
+                           "Check the double quotes on that line.")
+            if len(fields) > len(head):
+                extra = [f for f in fields[len(head):] if f.strip()]
+                if extra:
+                    report.add("error", path.name, line, head[-1] if head else None,
+                               f"the row has {len(fields)} values but the header has {len(head)} columns "
+                               f"(extra: {', '.join(repr(x[:40]) for x in extra[:3])}).",
+                               f"A value probably contains the separator '{sep}': put it in double quotes.")
+                fields = fields[:len(head)]
+            elif len(fields) < len(head):
+                fields = fields + [""] * (len(head) - len(fields))
+            records.append(fields)
+            lines.append(line)
+    except csv.Error as exc:
+        report.add("error", path.name, end + 1 + offset, None,
+                   f"the file cannot be split into rows from line {end + 1 + offset} on ({exc}); "
+                   f"{len(records)} row(s) before it were read.",
+                   "A double quote is probably not closed: check that line and the ones after it.")
+        for n, ln in enumerate(text.splitlines()[end:], start=end + 1 + offset):
+            if ln.strip():
+                unread += 1
+                report.reject(path.name, n, "", "could not be read (unbalanced quotes)")
+    head = head or []
+    df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
+    t = _Table(df, path.name, rows=lines)
+    t.unread = unread
+    t.geometry = _wkt_geometry(t, report)
+    return t
+
+
+def _unique_headings(head: list[str], label: str, report: LoadReport) -> list[str]:
+    """Blank headings become ``unnamed_N``; a repeated heading gets ``_2``, ``_3`` (with a warning)."""
+    out: list[str] = []
+    for i, h in enumerate(head, start=1):
+        name = h or f"unnamed_{i}"
+        if not h:
+            report.add("warning", label, 1, None, f"column {i} has no heading; kept as '{name}'.")
+        if name in out:
+            n = 2
+            while f"{name}_{n}" in out or f"{name}_{n}" in head:
+                n += 1
+            report.add("warning", label, 1, h, f"the heading '{h}' appears more than once; "
+                       f"column {i} is kept as '{name}_{n}'.", "Give each column its own heading.")
+            name = f"{name}_{n}"
+        out.append(name)
+    return out
+
+
+def _read_sheet(path: Path, sheet: str | None, table: str, report: LoadReport) -> _Table | None:
+    book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    if sheet is None:
+        names = {n.strip().lower(): n for n in book}
+        sheet = next((names[a] for a in _TABLE_ALIASES.get(table, ()) if a in names), next(iter(book)))
+    return _sheet_table(book[sheet], f"{path.name}[{sheet}]", report)
+
+
+def _sheet_table(raw: pd.DataFrame, label: str, report: LoadReport) -> _Table:
+    """A worksheet as text cells, keeping each row's spreadsheet row number."""
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        return str(v)
+
+    raw = raw.dropna(how="all")
+    rows = raw.index.to_numpy() + 2  # pandas row 0 is spreadsheet row 2
+    heads = [str(c) if not str(c).startswith("Unnamed: ") else "" for c in raw.columns]
+    df = raw.map(cell) if len(raw) else raw.astype(object)
+    df.columns = _unique_headings([h.strip() for h in heads], label, report)
+    t = _Table(df, label, rows=rows)
+    t.geometry = _wkt_geometry(t, report)
+    if t.geometry is not None:
+        t.crs = "EPSG:4326"
+    return t
+
+
+def _read_workbook(path: Path, report: LoadReport) -> dict[str, _Table]:
+    try:
+        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001
+        report.add("error", path.name, None, None, f"unreadable workbook: {_plain(exc)}",
+                   "Open it in Excel or LibreOffice and save it again as .xlsx.")
+        return {}
+    names = {n.strip().lower(): n for n in book}
+    frames: dict[str, _Table] = {}
+    for table in TABLES:
+        sheet = next((names[a] for a in _TABLE_ALIASES[table] if a in names), None)
+        if sheet is None:
+            if table == "organizations":
+                report.add("error", path.name, None, None,
+                           f"the workbook has no 'organizations' sheet (sheets found: {', '.join(book)}).",
+                           "Rename the sheet that lists the organisations to 'organizations'.")
+            elif table == "relationships":
+                report.add("warning", path.name, None, None,
+                           f"the workbook has no 'relationships' sheet (sheets found: {', '.join(book)}); "
+                           "the network will have no ties.",
+                           "Add a 'relationships' sheet with source and target columns.")
+            continue
+        label = f"{path.name}[{sheet}]"
+        t = _sheet_table(book[sheet], label, report)
+        if table == "areas" and len(t.df) == 0:
+            report.add("info", label, None, None, "the areas sheet is empty; coverage will use a hex grid.")
+            continue
+        frames[table] = t
+        report.sources[table] = f"{path}[{sheet}]"
+    return frames
+
+
+def _wkt_geometry(t: _Table, report: LoadReport) -> Any:
+    """Parse a WKT ``geometry`` (or ``wkt``) text column into shapes; None if there is none."""
+    col = next((c for c in t.df.columns if c.strip().lower() in ("geometry", "wkt", "geom")), None)
+    if col is None:
+        return None
+    out = []
+    for row, value in zip(t.rows, t.df[col]):
+        try:
+            out.append(shapely.from_wkt(value) if value else None)
+        except Exception:  # noqa: BLE001
+            report.add("warning", t.label, int(row), col, f"'{value[:40]}' is not WKT geometry; left empty.",
+                       "Write it as WKT, e.g. POINT (50.1 26.4) or POLYGON ((…)).")
+            out.append(None)
+    t.df = t.df.drop(columns=[col])
+    return np.asarray(out, dtype=object)
+
+
+def _read_spatial(path: Path, report: LoadReport) -> _Table | None:
+    if path.stat().st_size == 0:
+        report.add("error", path.name, None, None, "the file is empty.",
+                   "Export the layer again from your GIS program.")
+        return None
+    gdf = _read_layer(path, report)
+    if gdf.geometry.name is None or "geometry" not in gdf:
+        props = pd.DataFrame(gdf)
+        geometry = None
+    else:
+        props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        geometry = np.asarray(gdf.geometry.values, dtype=object)
+    text = props.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                     else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+    return _Table(text, path.name, first_row=1, geometry=geometry, crs=gdf.crs)
+
+
+def _read_layer(path: Path, report: LoadReport):
+    """geopandas.read_file, guessing a shapefile's text encoding when it has no .cpg file."""
+    if path.suffix.lower() != ".shp" or path.with_suffix(".cpg").exists():
+        return gpd.read_file(path)
+    for encoding in ("utf-8", "cp1256"):
+        try:
+            gdf = gpd.read_file(path, encoding=encoding)
+        except Exception:  # noqa: BLE001 - undecodable in this encoding: try the next
+            continue
+        texts = gdf.select_dtypes(exclude="geometry").astype(str).to_numpy().ravel()
+        if not any("\ufffd" in x for x in texts):
+            report.add("info", path.name, None, None,
+                       f"no .cpg file beside the shapefile; its text was read as {encoding}.",
+                       "Add a .cpg file naming the encoding (e.g. UTF-8) to be sure.")
+            return gdf
+    report.add("warning", path.name, None, None,
+               "no .cpg file beside the shapefile and its text is neither UTF-8 nor Windows-1256; "
+               "read with the default encoding, so names may be garbled.",
+               "Add a .cpg file naming the encoding.")
+    return gpd.read_file(path)
+
+
+
+def _cells(df: pd.DataFrame, col: str) -> pd.Series:
+    if col not in df.columns:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    # object dtype, not pandas' string dtype: iterating it element by element is 5x faster
+    return pd.Series([str(v).strip() if v is not None and v == v else "" for v in df[col].tolist()],
+                     index=df.index, dtype=object)

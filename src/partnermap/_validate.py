@@ -1,0 +1,711 @@
+"""Cleaning against the data contract: organisations, relationships and areas.
+
+Each ``_clean_*`` takes a raw :class:`partnermap._tables._Table` (or None) and the
+:class:`~partnermap.LoadReport`, maps heading variants and vocabulary synonyms onto the
+contract (:mod:`partnermap.schema`), records every problem with file, row, column and
+the record's id, and returns the table of the contract; rows it leaves out are listed in
+``report.rejected`` with the reason.
+
+Private: imported as a module (``from . import _validate``), never re-exported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import _common, _geo, _tables, schema
+from ._data import LoadReport, PartnerData
+
+_TRUE = {"true", "t", "yes", "y", "1", "formal", "نعم", "رسمي", "صح"}
+_FALSE = {"false", "f", "no", "n", "0", "informal", "لا", "غير رسمي", "خطا"}
+_SPLIT = re.compile(r"[;؛،,|]")
+_MAX_ROWS_PER_MESSAGE = 5
+
+
+
+def _empty(report: LoadReport, source: str) -> PartnerData:
+    """No data: the empty tables of the contract, with the report that says why."""
+    return PartnerData(_clean_organizations(None, report), _clean_relationships(None, None, report),
+                       None, report, source)
+
+
+# ------------------------------------------------------------------------ columns
+
+
+def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract: tuple[str, ...],
+             report: LoadReport) -> bool:
+    """Map heading variants onto the contract; report missing required columns."""
+    norm_contract = {schema.normalize_text(c): c for c in contract}
+    rename: dict[str, str] = {}
+    present = set()
+    for col in t.df.columns:
+        n = schema.normalize_text(col)
+        target = norm_contract.get(n)
+        if target is None and schema.COLUMN_SYNONYMS.get(n) in contract:
+            target = schema.COLUMN_SYNONYMS[n]
+        if target and target not in present and target != col and target not in t.df.columns:
+            rename[col] = target
+            if col.strip().lower() != target:  # 'Name' for 'name' is not worth a line
+                report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
+                           f"column '{col}' read as '{target}'.")
+        present.add(target or col)
+    if rename:
+        t.df = t.df.rename(columns=rename)
+    ok = True
+    found = [str(c) for c in t.df.columns]
+    for col in required:
+        if col in t.df.columns:
+            continue
+        if table == "organizations" and col == "sector" and "org_type" in t.df.columns:
+            continue
+        ok = False
+        hints = [c for c in found if schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)) == col]
+        hints += [c for c in difflib.get_close_matches(col, found, n=2, cutoff=0.6) if c not in hints]
+        hint = f" Did you mean '{hints[0]}'? Rename it to '{col}'." if hints else f" Add a '{col}' column."
+        report.add("error", t.label, None, col,
+                   f"missing required column '{col}' (columns found: {', '.join(found) or 'none'}).",
+                   hint.strip())
+    return ok
+
+
+class _Collector:
+    """Aggregates one kind of row-level problem so a message is not repeated 5,000 times."""
+
+    def __init__(self, report: LoadReport) -> None:
+        self.report = report
+        self.groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+
+    def add(self, severity: str, label: str, column: str, message: str, row: int, ref: str,
+            fix: str = "") -> None:
+        self.groups[(severity, label, column, message, fix)].append((int(row), ref))
+
+    def flush(self) -> None:
+        for (severity, label, column, message, fix), hits in self.groups.items():
+            for row, ref in hits[:_MAX_ROWS_PER_MESSAGE]:
+                self.report.add(severity, label, row, column, message, fix, ref)  # type: ignore[arg-type]
+            if len(hits) > _MAX_ROWS_PER_MESSAGE:
+                more = ", ".join(str(r) for r, _ in hits[_MAX_ROWS_PER_MESSAGE:_MAX_ROWS_PER_MESSAGE + 20])
+                self.report.add(severity, label, None, column,  # type: ignore[arg-type]
+                                f"{message} — also in {len(hits) - _MAX_ROWS_PER_MESSAGE} more row(s): "
+                                f"{more}{' …' if len(hits) > _MAX_ROWS_PER_MESSAGE + 20 else ''}", fix)
+        self.groups.clear()
+
+
+def _also(hits: list[tuple[int, str]], limit: int = 20) -> str:
+    """' (also rows 5, 9, 12 …)' for the rows after the first."""
+    rest = [str(r) for r, _ in hits[1:limit + 1]]
+    if not rest:
+        return ""
+    return f" (also row(s) {', '.join(rest)}{' …' if len(hits) > limit + 1 else ''})"
+
+
+def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
+           synonyms: dict[str, str], report: LoadReport, what: str) -> pd.Series:
+    """Normalise a single-valued vocabulary column; report mappings and unknown terms."""
+    out = []
+    mapped: dict[tuple[str, str], int] = defaultdict(int)
+    unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    memo: dict[str, str | None] = {}
+    for v, row, ref in zip(values, rows, refs):
+        if not v:
+            out.append(None)
+            continue
+        key = memo[v] if v in memo else memo.setdefault(v, synonyms.get(schema.normalize_text(v)))
+        if key is None:
+            unknown[v].append((row, ref))
+            out.append(v)
+        else:
+            if key != v:
+                mapped[(v, key)] += 1
+            out.append(key)
+    for (v, key), n in mapped.items():
+        report.add("info", label, None, column, f"'{v}' read as '{key}' ({n} row(s)).")
+    choices = ", ".join(sorted(set(synonyms.values())))
+    for v, hits in unknown.items():
+        row, ref = hits[0]
+        report.add("warning", label, int(row), column,
+                   f"unknown {what} '{v}' kept as written{_also(hits)}.", f"Use one of: {choices}.", ref)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
+           synonyms: dict[str, str], report: LoadReport) -> pd.Series:
+    """Split ``;``-separated cells into lists of normalised terms; free terms kept, reported."""
+    out = []
+    unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    memo: dict[str, list[str]] = {}
+    for v, row, ref in zip(values, rows, refs):
+        if v in memo and not any(t in unknown for t in memo[v]):
+            out.append(list(memo[v]))
+            continue
+        terms: list[str] = []
+        for part in _SPLIT.split(v):
+            part = part.strip()
+            if not part:
+                continue
+            key = synonyms.get(schema.normalize_text(part))
+            if key is None:
+                key = schema.normalize_text(part).replace(" ", "_")
+                unknown[key].append((row, ref))
+            if key not in terms:
+                terms.append(key)
+        memo[v] = terms
+        out.append(list(terms))
+    choices = ", ".join(sorted(set(synonyms.values())))
+    for term, hits in unknown.items():
+        row, ref = hits[0]
+        report.add("warning", label, int(row), column,
+                   f"'{term}' is not in the vocabulary; kept as a free term{_also(hits)}.",
+                   f"Known terms: {choices}.", ref)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+# ------------------------------------------------------------------ organisations
+
+
+def _clean_organizations(t: _tables._Table | None, report: LoadReport):  # -> gpd.GeoDataFrame
+    empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in schema.ORG_COLUMNS},
+                             geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    empty.index.name = "org_id"
+    empty = empty.drop(columns="org_id")
+    if t is None:
+        return empty
+    label = t.label
+    if len(t.df) == 0:
+        if not t.unread:
+            report.add("error", label, None, None, "the file has a header but no organisations.",
+                       "Add one row per organisation.")
+        report.counts["organizations"] = (t.unread, 0)
+        return empty
+    if not _columns(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report):
+        report.counts["organizations"] = (len(t.df) + t.unread, 0)
+        for row in t.rows:
+            report.reject(label, int(row), "", "file is missing a required column")
+        return empty
+
+    df = t.df.copy()
+    rows = t.rows
+    ids = _tables._cells(df, "org_id")
+    refs = ids.copy()
+    col = _Collector(report)
+    keep = np.ones(len(df), dtype=bool)
+
+    # -- ids: blank and duplicate rows are rejected (the first of a duplicate stays)
+    first_row: dict[str, int] = {}
+    for i, (oid, row) in enumerate(zip(ids, rows)):
+        if not oid:
+            keep[i] = False
+            name = _tables._cells(df, "name").iloc[i]
+            report.add("error", label, int(row), "org_id", "blank org_id.",
+                       "Give every organisation a unique id.", name)
+            report.reject(label, int(row), name, "blank org_id")
+        elif oid in first_row:
+            keep[i] = False
+            report.add("error", label, int(row), "org_id",
+                       f"duplicate org_id '{oid}' (first used on row {first_row[oid]}).",
+                       "Give each organisation its own id, or merge the two rows.", oid)
+            report.reject(label, int(row), oid, f"duplicate org_id (first on row {first_row[oid]})")
+        else:
+            first_row[oid] = int(row)
+
+    # -- names
+    names = _tables._cells(df, "name")
+    for oid, row, nm, k in zip(ids, rows, names, keep):
+        if k and not nm:
+            col.add("error", label, "name", "blank name.", row, oid, "Every organisation needs a name.")
+
+    # -- vocabularies
+    org_type = _vocab(_tables._cells(df, "org_type"), rows, refs, label, "org_type",
+                      schema.ORG_TYPE_SYNONYMS, report, "org_type")
+    sector = _clean_sector(_tables._cells(df, "sector"), org_type, rows, refs, keep, label, report, col)
+    out = pd.DataFrame(index=df.index)
+    out["name"] = names
+    out["sector"] = sector
+    out["org_type"] = org_type
+    for c, syn, what in (("size", schema.SIZE_SYNONYMS, "size"),
+                         ("capacity", schema.CAPACITY_SYNONYMS, "capacity"),
+                         ("engagement_stage", schema.STAGE_SYNONYMS, "engagement stage")):
+        if c in df.columns:
+            out[c] = _vocab(_tables._cells(df, c), rows, refs, label, c, syn, report, what)
+    for c, syn in schema.MULTI_VALUED.items():
+        if c in df.columns and c != "resources":
+            out[c] = _multi(_tables._cells(df, c), rows, refs, label, c, syn, report)
+    if "service_radius_km" in df.columns:
+        radius = []
+        for v, row, ref in zip(_tables._cells(df, "service_radius_km"), rows, refs):
+            x = _common._number(v) if v else None
+            if v and (x is None or x < 0):
+                col.add("warning", label, "service_radius_km",
+                        f"service_radius_km '{v}' is not a distance in km; left empty.", row, ref,
+                        "Write a number of kilometres, e.g. 5.")
+                x = None
+            radius.append(x)
+        out["service_radius_km"] = pd.array(radius, dtype="Float64").astype(float)
+
+    # -- coordinates
+    lat, lon, extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col)
+    out["lat"], out["lon"] = lat, lon
+    for c in schema.ORG_COLUMNS:
+        if c not in out.columns and c != "org_id" and c in df.columns:
+            out[c] = _tables._cells(df, c).replace("", None)
+    for c in df.columns:  # unknown columns are kept as text
+        if c not in out.columns and c != "org_id":
+            out[c] = df[c].replace("", None)
+    if extra_geom is not None:
+        out["area_geometry"] = extra_geom
+    col.flush()
+
+    out.index = pd.Index(ids, name="org_id")
+    out = out[keep]
+    ordered = [c for c in schema.ORG_COLUMNS if c in out.columns and c != "org_id"]
+    out = out[ordered + [c for c in out.columns if c not in ordered]]
+    points = gpd.points_from_xy(out["lon"], out["lat"], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(out, geometry=points, crs="EPSG:4326")
+    gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
+    report.counts["organizations"] = (len(df) + t.unread, len(gdf))
+    return gdf
+
+
+def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs: pd.Series,
+                  keep: np.ndarray, label: str, report: LoadReport, col: _Collector) -> pd.Series:
+    out = []
+    mapped: dict[tuple[str, str], int] = defaultdict(int)
+    derived = 0
+    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep):
+        key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
+        if key is not None:
+            if key != v:
+                mapped[(v, key)] += 1
+            out.append(key)
+            continue
+        implied = schema.ORG_TYPES[ot].sector if ot in schema.ORG_TYPES else ""
+        if implied:
+            if v:
+                col.add("warning", label, "sector",
+                        f"unknown sector '{v}'; used '{implied}' from org_type '{ot}'.", row, ref,
+                        "Use for_profit, non_profit or public.")
+            else:
+                derived += 1
+            out.append(implied)
+            continue
+        out.append(None)
+        if k:
+            what = f"unknown sector '{v}'" if v else "blank sector"
+            col.add("error", label, "sector",
+                    f"{what}, and it cannot be derived from org_type '{ot}'." if ot
+                    else f"{what}, and there is no org_type to derive it from.",
+                    row, ref, "Write for_profit, non_profit or public (or a known org_type).")
+    for (v, key), n in mapped.items():
+        report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
+    if derived:
+        report.add("info", label, None, "sector", f"sector derived from org_type for {derived} row(s).")
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, keep: np.ndarray,
+                 label: str, report: LoadReport, col: _Collector):
+    """lat/lon from columns or point geometry; range, placeholder, swap and outlier checks."""
+    n = len(df)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    extra_geom = None
+    flagged = np.zeros(n, dtype=bool)  # rows whose coordinates already have a message
+    has_cols = "lat" in df.columns and "lon" in df.columns
+    if t.geometry is not None and not has_cols:
+        geoms = t.geometry
+        if t.crs is not None and str(t.crs).upper() not in ("EPSG:4326", "OGC:CRS84"):
+            geoms = np.asarray(gpd.GeoSeries(geoms, crs=t.crs).to_crs("EPSG:4326").values, dtype=object)
+            report.add("info", label, None, None, f"coordinates reprojected from {t.crs} to EPSG:4326.")
+        polys = [None] * n
+        for i, g in enumerate(geoms):
+            if g is None or g.is_empty:
+                continue
+            if g.geom_type != "Point":
+                polys[i] = g
+                g = g.representative_point()
+            lon[i], lat[i] = g.x, g.y
+        if any(p is not None for p in polys):
+            extra_geom = pd.Series(polys, index=df.index, dtype=object)
+            report.add("info", label, None, None,
+                       "non-point geometries: located at a point inside each shape; the shape is kept "
+                       "in 'area_geometry' as the organisation's declared service area.")
+    elif "lat" in df.columns or "lon" in df.columns:
+        if not has_cols:
+            missing = "lon" if "lat" in df.columns else "lat"
+            report.add("error", label, None, missing,
+                       f"there is a '{'lat' if missing == 'lon' else 'lon'}' column but no '{missing}' column.",
+                       "Add both lat and lon (WGS84 degrees).")
+        else:
+            for i, (a, b, row, ref) in enumerate(zip(_tables._cells(df, "lat"), _tables._cells(df, "lon"), rows, refs)):
+                if not a and not b:
+                    continue
+                flagged[i] = True  # until proven good: a bad value gets its own message below
+                x, y = (_common._number(a) if a else None), (_common._number(b) if b else None)
+                bad = [(c, v) for c, v, num in (("lat", a, x), ("lon", b, y)) if v and num is None]
+                for c, v in bad:
+                    col.add("error", label, c, f"{c} '{v}' is not a number.", row, ref,
+                            "Write decimal degrees, e.g. 26.43 and 50.10.")
+                if bad:
+                    continue
+                if x is None or y is None:
+                    col.add("warning", label, "lat" if x is None else "lon",
+                            "only one of lat/lon is given; the location is left empty.", row, ref)
+                    continue
+                if abs(x) > 90 or abs(y) > 180:
+                    c, v = ("lat", x) if abs(x) > 90 else ("lon", y)
+                    fix = ("lat and lon look swapped: swap them." if abs(x) > 90 and abs(x) <= 180 and abs(y) <= 90
+                           else "lat must be within ±90 and lon within ±180 degrees.")
+                    col.add("error", label, c, f"{c} {v:g} is outside the valid range.", row, ref, fix)
+                    continue
+                lat[i], lon[i] = x, y
+                flagged[i] = False
+    placeholders = ~np.isnan(lat)
+    _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col)
+    flagged |= placeholders & np.isnan(lat)
+    where = np.flatnonzero(np.isnan(lat) & keep & ~flagged)
+    if len(where) and (has_cols or t.geometry is not None):
+        named = ", ".join(f"{refs.iloc[i]} (row {rows[i]})" for i in where[:10])
+        report.add("warning", label, None, "lat",
+                   f"{len(where)} organisation(s) have no coordinates: {named}{' …' if len(where) > 10 else ''}; "
+                   "they are kept but left off maps and coverage.", "Add lat/lon to place them.")
+    elif not has_cols and t.geometry is None:
+        report.add("info", label, None, None, "no coordinates (lat/lon); maps and coverage need them.")
+    return lat, lon, extra_geom
+
+
+
+
+def _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col: _Collector) -> None:
+    for i in range(len(lat)):
+        if not np.isnan(lat[i]) and (lat[i], lon[i]) in ((0.0, 0.0), (-1.0, -1.0), (1.0, 1.0)):
+            col.add("warning", label, "lat",
+                    f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; location left empty.",
+                    rows[i], refs.iloc[i], "Add the real coordinates.")
+            lat[i] = lon[i] = np.nan
+    ok = ~np.isnan(lat) & keep
+    if ok.sum() < 5:
+        return
+    mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
+    d = _geo._haversine_km(lat, lon, mlat, mlon)
+    typical = float(np.median(d[ok]))
+    limit = max(100.0, 10 * typical)
+    for i in np.flatnonzero(ok & (d > limit)):
+        swapped = _geo._haversine_km(lon[i], lat[i], mlat, mlon)
+        if swapped <= max(50.0, 2 * typical) and abs(lon[i]) <= 90:
+            col.add("warning", label, "lat",
+                    f"lat/lon ({lat[i]:g}, {lon[i]:g}) look swapped: as written the point is {d[i]:,.0f} km "
+                    f"from the others; swapped it is {swapped:,.0f} km. Used the swapped values.",
+                    rows[i], refs.iloc[i], "Swap lat and lon in the file.")
+            lat[i], lon[i] = lon[i], lat[i]
+        else:
+            col.add("warning", label, "lat",
+                    f"({lat[i]:g}, {lon[i]:g}) is {d[i]:,.0f} km from the other organisations.",
+                    rows[i], refs.iloc[i], "Check the coordinates.")
+
+
+# ------------------------------------------------------------------- relationships
+
+
+_REL_OUT = ["source", "target", "kind", "formal", "status", "directed", "weight", "start_date",
+            "end_date", "last_reviewed", "review_every_months", "resources"]
+
+
+def _clean_relationships(t: _tables._Table | None, orgs, report: LoadReport) -> pd.DataFrame:
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _REL_OUT})
+    empty.index = pd.Index([], name="tie_id", dtype=object)
+    if t is None:
+        return empty
+    label = t.label
+    if len(t.df) == 0:
+        if not t.unread:
+            report.add("info", label, None, None, "no relationships listed.")
+        report.counts["relationships"] = (t.unread, 0)
+        return empty
+    if not _columns(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report):
+        report.counts["relationships"] = (len(t.df) + t.unread, 0)
+        for row in t.rows:
+            report.reject(label, int(row), "", "file is missing a required column")
+        return empty
+    df = t.df
+    rows = t.rows
+    src = _tables._cells(df, "source")
+    tgt = _tables._cells(df, "target")
+    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt)], index=df.index, dtype=object)
+    col = _Collector(report)
+    keep = np.ones(len(df), dtype=bool)
+    known = set(orgs.index) if orgs is not None else set()
+    known_list = sorted(known)
+    orgs_label = report.sources.get("organizations", "organizations")
+    orgs_label = Path(orgs_label).name if "[" not in orgs_label else orgs_label.split("/")[-1]
+
+    suggestions: dict[str, str] = {}
+    set_aside = {r["ref"]: r["reason"] for r in report.rejected if r["ref"] and r["ref"] not in known}
+
+    def reject(i: int, reason: str) -> None:
+        keep[i] = False
+        report.reject(label, int(rows[i]), refs.iloc[i], reason)
+
+    for i, (s, g, row, ref) in enumerate(zip(src, tgt, rows, refs)):
+        for c, v in (("source", s), ("target", g)):
+            if not v:
+                col.add("error", label, c, f"blank {c}.", row, ref, "Every tie needs a source and a target org_id.")
+            elif v not in known:
+                if v not in suggestions:  # difflib is slow on big registries: ask for 50 ids at most
+                    close = difflib.get_close_matches(v, known_list, n=1, cutoff=0.8) if len(suggestions) < 50 else []
+                    suggestions[v] = f" (did you mean '{close[0]}'?)" if close else ""
+                if v in set_aside:
+                    report.add("error", label, int(row), c,
+                               f"'{v}' is in {orgs_label} but that row was set aside ({set_aside[v]}).",
+                               "Fix that organisation's row, or remove this tie.", ref)
+                    continue
+                hint = suggestions[v]
+                report.add("error", label, int(row), c,
+                           f"'{v}' is not an org_id in {orgs_label}{hint}.", "Add it or remove the row.", ref)
+        if not s or not g or s not in known or g not in known:
+            reject(i, "tie to a blank or unknown org_id")
+        elif s == g:
+            col.add("warning", label, "target", "self-tie (an organisation tied to itself); left out.",
+                    row, ref, "Remove the row.")
+            reject(i, "self-tie")
+
+    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind")
+    kind = kind.where(kind.notna(), "partnership")
+    status = _vocab(_tables._cells(df, "status"), rows, refs, label, "status", schema.STATUS_SYNONYMS, report, "status")
+    status = status.where(status.notna(), "active")
+    formal = _booleans(_tables._cells(df, "formal"), rows, refs, label, "formal", col)
+    formal = pd.Series([f if f is not None else (True if k in ("mou", "membership") else
+                        False if k == "informal" else None) for f, k in zip(formal, kind)],
+                       index=df.index, dtype=object)
+    directed = _booleans(_tables._cells(df, "directed"), rows, refs, label, "directed", col)
+    directed = pd.Series([k in schema.DIRECTED_KINDS if d is None else d for d, k in zip(directed, kind)],
+                         index=df.index, dtype=bool)
+
+    weight = np.ones(len(df))
+    for i, (v, row, ref) in enumerate(zip(_tables._cells(df, "weight"), rows, refs)):
+        if not v:
+            continue
+        x = _common._number(v)
+        if x is None or x <= 0:
+            col.add("error", label, "weight", f"weight '{v}' must be a number greater than 0.", row, ref,
+                    "Use e.g. 1 for an ordinary tie, 2 or more for a strong one; remove ties that no longer exist.")
+            weight[i] = np.nan
+        else:
+            weight[i] = x
+
+    dates = {}
+    for c in ("start_date", "end_date", "last_reviewed"):
+        dates[c] = _dates(_tables._cells(df, c), rows, refs, label, c, col) if c in df.columns else \
+            pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    bad_order = dates["start_date"].notna() & dates["end_date"].notna() & (dates["end_date"] < dates["start_date"])
+    for i in np.flatnonzero(bad_order.to_numpy()):
+        col.add("error", label, "end_date",
+                f"end_date {dates['end_date'].iloc[i].date()} is before start_date {dates['start_date'].iloc[i].date()}.",
+                rows[i], refs.iloc[i], "Swap the dates or correct the one that is wrong.")
+    # an 'active' tie that had ended by the latest review recorded in the file (a stable date,
+    # unlike today's, so the same file always gives the same report)
+    latest = dates["last_reviewed"].max()
+    if pd.notna(latest):
+        stale = (status == "active") & dates["end_date"].notna() & (dates["end_date"] < latest)
+        for i in np.flatnonzero((stale & keep).to_numpy()):
+            col.add("warning", label, "status",
+                    f"status is 'active' but end_date {dates['end_date'].iloc[i].date()} is before the latest "
+                    f"review in this file ({latest.date()}); counted as active unless you analyse --as-of a date.",
+                    rows[i], refs.iloc[i], "Set status to ended, or correct end_date.")
+    review = []
+    for v, row, ref in zip(_tables._cells(df, "review_every_months"), rows, refs):
+        x = _common._number(v) if v else None
+        if v and (x is None or x <= 0):
+            col.add("warning", label, "review_every_months",
+                    f"review_every_months '{v}' is not a positive number of months; left empty.", row, ref)
+            x = None
+        review.append(x)
+
+    out = pd.DataFrame({
+        "source": src, "target": tgt, "kind": kind, "formal": formal, "status": status,
+        "directed": directed, "weight": weight, **dates,
+        "review_every_months": pd.array(review, dtype="Float64").astype(float),
+        "resources": _multi(_tables._cells(df, "resources"), rows, refs, label, "resources",
+                            schema.RESOURCE_SYNONYMS, report),
+    }, index=df.index)
+    for c in df.columns:
+        if c not in out.columns and c != "tie_id":
+            out[c] = df[c].replace("", None)
+
+    # duplicates: same pair (ordered if directed), kind and start date; the first stays
+    s_arr, t_arr = src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)
+    swap = ~directed.to_numpy() & (s_arr > t_arr)
+    a, b = np.where(swap, t_arr, s_arr), np.where(swap, s_arr, t_arr)
+    keys = pd.DataFrame({"a": a, "b": b, "kind": kind.to_numpy(), "start": dates["start_date"].to_numpy(),
+                         "row": rows})[keep]
+    dup = keys.duplicated(["a", "b", "kind", "start"], keep="first")
+    if dup.any():
+        first = keys.groupby(["a", "b", "kind", "start"], dropna=False)["row"].transform("first")
+        for i, first_row in zip(np.flatnonzero(keep)[dup.to_numpy()], first[dup]):
+            col.add("warning", label, "source",
+                    f"duplicate tie (same organisations, kind '{kind.iloc[i]}' and start date as row {first_row}); "
+                    "left out.", rows[i], refs.iloc[i], "Remove the repeated row, or give it another kind or date.")
+            reject(i, f"duplicate of row {first_row}")
+    col.flush()
+
+    # the user's tie ids are kept; blank ones (or all, without a tie_id column) become T<row>
+    ids = _tables._cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index, dtype=object)
+    seen_ids: dict[str, int] = {}
+    named = []
+    for i, (v, row) in enumerate(zip(ids.tolist(), rows)):
+        if v and v in seen_ids:
+            report.add("warning", label, int(row), "tie_id",
+                       f"duplicate tie_id '{v}' (first on row {seen_ids[v]}); this tie is called 'T{row}'.",
+                       "Give each tie its own id.", refs.iloc[i])
+            v = ""
+        if v:
+            seen_ids[v] = int(row)
+        named.append(v or f"T{row}")
+    ids = named
+    out.index = pd.Index(ids, name="tie_id")
+    out = out[keep]
+    report.counts["relationships"] = (len(df) + t.unread, len(out))
+    return out
+
+
+def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
+    out: list = []
+    memo: dict[str, str] = {}
+    for v, row, ref in zip(values, rows, refs):
+        n = memo[v] if v in memo else memo.setdefault(v, schema.normalize_text(v))
+        if not n:
+            out.append(None)
+        elif n in _TRUE:
+            out.append(True)
+        elif n in _FALSE:
+            out.append(False)
+        else:
+            col.add("warning", label, column, f"'{v}' is not true/false; left empty.", row, ref,
+                    "Write true or false.")
+            out.append(None)
+    return out
+
+
+def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
+    """ISO dates (YYYY-MM-DD, with or without time); others are read day first, and said so.
+
+    Day first (31/12/2024) is the order used in Saudi Arabia, the Gulf and the UK. Words
+    such as 'today' are refused, so the same file always gives the same dates.
+    """
+    text = values.map(lambda v: v.translate(_common._DIGITS).strip())
+    text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    other = text.ne("") & parsed.isna() & text.str.contains(r"\d", regex=True)
+    if other.any():
+        guess = pd.to_datetime(text[other], errors="coerce", dayfirst=True, format="mixed")
+        parsed[other] = guess
+        read = other & parsed.notna()
+        if read.any():
+            i = int(np.flatnonzero(read.to_numpy())[0])
+            col.report.add("info", label, int(rows[i]), column,
+                           f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
+                           f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
+                           "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
+    for i in np.flatnonzero((values.ne("") & parsed.isna()).to_numpy()):
+        col.add("warning", label, column, f"'{values.iloc[i]}' is not a date; left empty.", rows[i],
+                refs.iloc[i], "Write dates as YYYY-MM-DD.")
+    return parsed.astype("datetime64[ns]")
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def _clean_areas(t: _tables._Table | None, report: LoadReport):
+    if t is None:
+        return None
+    label = t.label
+    if t.geometry is None:
+        report.add("error", label, None, None,
+                   "the areas file has no polygons (areas must be a GeoJSON, GeoPackage or Shapefile layer, "
+                   "or a sheet with a WKT 'geometry' column).",
+                   "Export the areas from your GIS program as GeoJSON, or leave the file out to use a hex grid.")
+        return None
+    if len(t.df) == 0:
+        report.add("error", label, None, None, "the areas layer has no features.")
+        return None
+    if not _columns(t, "areas", schema.AREA_REQUIRED, ("area_id", "name", "population"), report):
+        for row in t.rows:
+            report.reject(label, int(row), "", "file is missing a required column")
+        report.counts["areas"] = (len(t.df), 0)
+        return None
+    df = t.df
+    ids = _tables._cells(df, "area_id")
+    geoms = list(t.geometry)
+    keep = np.ones(len(df), dtype=bool)
+    seen: dict[str, int] = {}
+    col = _Collector(report)
+    for i, (aid, g, row) in enumerate(zip(ids, geoms, t.rows)):
+        if not aid:
+            col.add("error", label, "area_id", "blank area_id.", row, "", "Give every area a unique id.")
+            keep[i] = False
+            report.reject(label, int(row), "", "blank area_id")
+            continue
+        if aid in seen:
+            report.add("error", label, int(row), "area_id", f"duplicate area_id '{aid}' (first on row {seen[aid]}).",
+                       "Give each area its own id.", aid)
+            keep[i] = False
+            report.reject(label, int(row), aid, "duplicate area_id")
+            continue
+        seen[aid] = int(row)
+        if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+            kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
+            report.add("warning", label, int(row), "geometry", f"area '{aid}' has {kind}; left out.",
+                       "Draw the area as a polygon.", aid)
+            keep[i] = False
+            report.reject(label, int(row), aid, kind)
+            continue
+        if not g.is_valid:
+            why = shapely.is_valid_reason(g)
+            fixed = shapely.make_valid(g)
+            if fixed.geom_type == "GeometryCollection":
+                fixed = shapely.union_all([p for p in fixed.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
+            geoms[i] = fixed
+            report.add("warning", label, int(row), "geometry",
+                       f"area '{aid}' had an invalid polygon ({why}); repaired.", "Check its outline.", aid)
+    if not keep.any():
+        report.add("error", label, None, "geometry", "the areas file has no usable polygons.")
+    out = df.drop(columns=["area_id"]).copy()
+    if "population" in out.columns:
+        pop = []
+        for v, row, aid in zip(_tables._cells(df, "population"), t.rows, ids):
+            x = _common._number(v.replace(",", "")) if v else None
+            if v and (x is None or x < 0):
+                what = "is negative" if x is not None else "is not a number"
+                col.add("warning", label, "population", f"population '{v}' {what}; left empty.", row, aid)
+                x = None
+            pop.append(x)
+        out["population"] = pd.array(pop, dtype="Float64").astype(float)
+    for c in out.columns:
+        if c == "population":
+            continue
+        values = out[c].replace("", None)
+        numbers = [(_common._number(v) if isinstance(v, str) else None) for v in values]
+        filled = [v for v in values if v is not None and v == v]
+        if filled and c not in ("name", "name_en") and all(
+                n is not None for n, v in zip(numbers, values) if v is not None and v == v):
+            out[c] = pd.array(numbers, dtype="Float64").astype(float)  # need indicators stay numbers
+        else:
+            out[c] = values
+    col.flush()
+    gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=t.crs or "EPSG:4326"))
+    if t.crs is None:
+        report.add("warning", label, None, None, "the areas layer has no CRS; assumed WGS84 (EPSG:4326).")
+    elif gdf.crs.to_epsg() != 4326:
+        report.add("info", label, None, None, f"areas reprojected from {gdf.crs} to EPSG:4326.")
+        gdf = gdf.to_crs("EPSG:4326")
+    gdf.index = pd.Index(ids, name="area_id")
+    gdf = gdf[keep]
+    report.counts["areas"] = (len(df), len(gdf))
+    return gdf
