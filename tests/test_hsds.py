@@ -313,6 +313,17 @@ def test_coordinate_problems_name_the_location_rows(tmp_path: Path) -> None:
     assert data.organizations.loc["o3", "geometry"] is None
 
 
+def test_swapped_location_in_a_four_location_package(tmp_path: Path) -> None:
+    # Philadelphia: swapped, (-75.14, 39.97) is still in range, so only the other locations can tell
+    locs = ("id,organization_id,name,latitude,longitude\n"
+            "l1,o1,Pantry,39.95,-75.16\nl2,o2,Clinic,39.96,-75.15\n"
+            "l3,o3,Shop,39.94,-75.17\nl4,o4,Hall,-75.14,39.97\n")
+    data = pm.load(package(tmp_path, locations=locs))
+    p = one(data.report, r"latitude/longitude \(-75\.14, 39\.97\) look swapped", "warning")
+    assert (p.file, p.row, p.column, p.ref) == ("locations.csv", 5, "latitude", "l4")
+    assert data.organizations.loc["o4", ["lat", "lon"]].tolist() == [39.97, -75.14]
+
+
 def test_dangling_references_are_counted_per_table_with_examples(tmp_path: Path) -> None:
     sal = "id,service_id,location_id\n" + "".join(f"x{i},s{i + 4},l1\n" for i in range(5)) + "ok,s1,l1\n"
     phones = "id,organization_id,number\np1,o1,555\np2,zz,556\n"

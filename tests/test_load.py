@@ -273,6 +273,35 @@ def test_probable_swap_is_warned_and_fixed(folder) -> None:
     assert data.organizations.loc["SW", ["lat", "lon"]].tolist() == [26.31, 50.12]
 
 
+def test_swap_in_a_four_row_file_is_found_against_the_other_points(folder) -> None:
+    text = (HEADER + "\nA,a,public,,26.43,50.10,,,,,,,,\nB,b,public,,26.30,50.20,,,,,,,,\n"
+            "C,c,public,,26.29,50.19,,,,,,,,\nSW,Swapped,public,,50.01,26.56,,,,,,,,\n")
+    data = pm.load(folder(orgs=text))
+    p = one(data.report, "look swapped", "warning")
+    assert (p.row, p.column, p.ref) == (5, "lat", "SW") and "from the others" in p.message
+    assert data.organizations.loc["SW", ["lat", "lon"]].tolist() == [26.56, 50.01]
+    assert data.organizations.loc["A", ["lat", "lon"]].tolist() == [26.43, 50.10]
+
+
+def test_a_far_point_in_a_small_file_is_not_taken_for_a_swap(folder) -> None:
+    text = (HEADER + "\nA,a,public,,26.43,50.10,,,,,,,,\nB,b,public,,26.30,50.20,,,,,,,,\n"
+            "C,c,public,,26.29,50.19,,,,,,,,\nFAR,Far away,public,,51.5,-0.12,,,,,,,,\n")
+    data = pm.load(folder(orgs=text))
+    assert not [p for p in data.report.problems if "swapped" in p.message]
+    assert data.organizations.loc["FAR", ["lat", "lon"]].tolist() == [51.5, -0.12]
+
+
+def test_swap_in_a_two_row_file_is_found_against_the_areas(folder) -> None:
+    text = HEADER + "\nA,a,public,,26.43,50.10,,,,,,,,\nSW,Swapped,public,,50.12,26.31,,,,,,,,\n"
+    assert not [p for p in pm.validate(folder(orgs=text)).problems if "swapped" in p.message]  # nothing to go by
+    west = Polygon([(50.0, 26.2), (50.15, 26.2), (50.15, 26.5), (50.0, 26.5)])
+    east = Polygon([(50.15, 26.2), (50.3, 26.2), (50.3, 26.5), (50.15, 26.5)])
+    data = pm.load(_areas(folder(orgs=text), [west, east]))
+    p = one(data.report, "look swapped", "warning")
+    assert (p.row, p.ref) == (3, "SW") and "from the areas" in p.message
+    assert data.organizations.loc["SW", ["lat", "lon"]].tolist() == [26.31, 50.12]
+
+
 def test_far_and_placeholder_and_missing_coordinates_warn(folder) -> None:
     text = ORGS + "FAR,Far away,public,school,51.5,-0.12,,,,,,,,\nZ,Zero,public,school,0,0,,,,,,,,\nN,None,public,school,,,,,,,,,,\n"
     data = pm.load(folder(orgs=text))

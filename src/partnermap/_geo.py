@@ -1,4 +1,9 @@
-"""Geography shared by several modules: distances, organisation locations, service radii.
+"""Geography shared by several modules: distances, the lat/lon checker, locations, service radii.
+
+:func:`_check_points` is the one place the coordinate rules live (range, placeholder,
+probable swap, far from the rest): a data folder (:mod:`partnermap._validate`) and an
+HSDS package (:mod:`partnermap.hsds`) both call it, with their own column names and
+severity.
 
 Private: imported as a module (``from . import _geo``), never re-exported.
 """
@@ -6,6 +11,7 @@ Private: imported as a module (``from . import _geo``), never re-exported.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -13,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import _common
 from ._data import PartnerData
 from ._errors import PartnermapError
 
@@ -22,6 +29,15 @@ _WGS84 = "EPSG:4326"
 DEFAULT_RADIUS_KM = 5.0
 #: (lat, lon) pairs that mark a missing location rather than a place.
 PLACEHOLDER_COORDINATES = ((0.0, 0.0), (-1.0, -1.0), (1.0, 1.0))
+#: A point is far from the others beyond this many km (or ten times their typical distance) ...
+_FAR_KM = 100.0
+#: ... and probably swapped if, swapped back, it lands within this many km (or twice the typical distance).
+_NEAR_KM = 50.0
+#: With fewer located points there is no typical distance: each is compared with the others' median.
+_MIN_SPREAD = 5
+
+#: ``emit(severity, column, position, message, fix)``: how a caller records one coordinate problem.
+Emit = Callable[[str, str, int, str, str], None]
 
 
 def _haversine_km(lat1, lon1, lat2, lon2):
@@ -29,6 +45,146 @@ def _haversine_km(lat1, lon1, lat2, lon2):
     dphi, dl = p2 - p1, np.radians(lon2 - lon1)
     h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _check_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, *,
+                  names: tuple[str, str] = ("lat", "lon"), severity: str = "error", what: str = "organisation",
+                  keep: np.ndarray | None = None,
+                  extent: tuple[float, float, float, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read and check text coordinates: (lat, lon, flagged), NaN where there is no usable place.
+
+    ``severity`` is that of values that are not numbers or out of range: ``"error"`` in a
+    data folder (the run stops), ``"warning"`` in a directory such as HSDS (the ``what``
+    is kept without coordinates). ``flagged`` marks the rows that got a message and have
+    no location now, so callers do not also list them as "no coordinates". The rules
+    after reading are those of :func:`_check_located`.
+    """
+    lat, lon, flagged = _parse_points(lat_text, lon_text, emit, names=names, severity=severity, what=what)
+    flagged |= _check_located(lat, lon, emit, names=names, what=what, keep=keep, extent=extent)
+    return lat, lon, flagged
+
+
+def _parse_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, *, names: tuple[str, str],
+                  severity: str, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers (Latin or Arabic-Indic digits) within ±90 / ±180; a message for every other value."""
+    la, lo = names
+    kept = "" if severity == "error" else f"; the {what} is kept without coordinates"
+    n = len(lat_text)
+    lat, lon = np.full(n, np.nan), np.full(n, np.nan)
+    flagged = np.zeros(n, dtype=bool)
+    for i, (a, b) in enumerate(zip(lat_text, lon_text, strict=True)):
+        if not a and not b:
+            continue
+        x, y = (_common._number(a) if a else None), (_common._number(b) if b else None)
+        bad = [(c, v) for c, v, num in ((la, a, x), (lo, b, y)) if v and num is None]
+        flagged[i] = True  # until proven good
+        for c, v in bad:
+            emit(severity, c, i, f"{c} '{v}' is not a number{kept}.", "Write decimal degrees, e.g. 26.43 and 50.10.")
+        if bad:
+            continue
+        if x is None or y is None:
+            emit("warning", la if x is None else lo, i,
+                 f"only one of {la}/{lo} is given; the {what} is kept without coordinates.", "Add both.")
+            continue
+        if abs(x) > 90 or abs(y) > 180:
+            emit(severity, la if abs(x) > 90 else lo, i, *_out_of_range(x, y, names, kept))
+            continue
+        lat[i], lon[i] = x, y
+        flagged[i] = False
+    return lat, lon, flagged
+
+
+def _out_of_range(x: float, y: float, names: tuple[str, str], kept: str) -> tuple[str, str]:
+    """Message and fix for a latitude beyond ±90 or a longitude beyond ±180."""
+    la, lo = names
+    if abs(x) <= 180 and abs(y) <= 90:
+        fix = f"{la.capitalize()} and {lo} look swapped: swap them."
+    else:
+        fix = f"{la.capitalize()} must be within ±90 and {lo} within ±180 degrees (WGS84)."
+    if not kept:  # an error: name the first value that is wrong
+        c, v = (la, x) if abs(x) > 90 else (lo, y)
+        return f"{c} {v:g} is outside the valid range.", fix
+    parts = ([f"{la} {x:g} is outside ±90"] if abs(x) > 90 else []) + \
+        ([f"{lo} {y:g} is outside ±180"] if abs(y) > 180 else [])
+    return f"{' and '.join(parts)}{kept}.", fix
+
+
+def _check_located(lat: np.ndarray, lon: np.ndarray, emit: Emit, *, names: tuple[str, str] = ("lat", "lon"),
+                   what: str = "organisation", keep: np.ndarray | None = None,
+                   extent: tuple[float, float, float, float] | None = None) -> np.ndarray:
+    """Placeholders, probable swaps and far-away points, in place; returns the rows blanked.
+
+    Placeholders such as (0, 0) become NaN. A point more than :data:`_FAR_KM` (or ten
+    typical distances) from the median of the others is reported; if swapping it
+    brings it within :data:`_NEAR_KM` (or two typical distances) it is swapped instead.
+    With fewer than :data:`_MIN_SPREAD` located points only swaps are looked for: a
+    point is compared with the median of the two or more others, or else with the
+    ``extent`` (minx, miny, maxx, maxy in degrees) of the areas. Rows where ``keep`` is
+    False are left alone.
+    """
+    keep = np.ones(len(lat), dtype=bool) if keep is None else keep
+    blanked = np.zeros(len(lat), dtype=bool)
+    for i in np.flatnonzero(~np.isnan(lat)):
+        if (lat[i], lon[i]) in PLACEHOLDER_COORDINATES:
+            emit("warning", names[0], i, f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; "
+                 f"the {what} is kept without coordinates.", "Add the real coordinates.")
+            lat[i] = lon[i] = np.nan
+            blanked[i] = True
+    ok = ~np.isnan(lat) & keep
+    if ok.sum() >= _MIN_SPREAD:
+        _far_from_the_rest(lat, lon, ok, emit, names, what)
+    else:
+        _swapped_among_few(lat, lon, ok, emit, names, what, extent)
+    return blanked
+
+
+def _far_from_the_rest(lat: np.ndarray, lon: np.ndarray, ok: np.ndarray, emit: Emit, names: tuple[str, str],
+                       what: str) -> None:
+    mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
+    d = _haversine_km(lat, lon, mlat, mlon)
+    typical = float(np.median(d[ok]))
+    limit = max(_FAR_KM, 10 * typical)
+    for i in np.flatnonzero(ok & (d > limit)):
+        swapped = _haversine_km(lon[i], lat[i], mlat, mlon)
+        if swapped <= max(_NEAR_KM, 2 * typical) and abs(lon[i]) <= 90:
+            _swap(lat, lon, i, emit, names, what, d[i], swapped, "the others")
+        else:
+            emit("warning", names[0], i, f"({lat[i]:g}, {lon[i]:g}) is {d[i]:,.0f} km from the other {what}s.",
+                 "Check the coordinates.")
+
+
+def _swapped_among_few(lat: np.ndarray, lon: np.ndarray, ok: np.ndarray, emit: Emit, names: tuple[str, str],
+                       what: str, extent: tuple[float, float, float, float] | None) -> None:
+    located = np.flatnonzero(ok)
+    for i in located:
+        if abs(lon[i]) > 90:
+            continue  # swapped, it would not be a latitude
+        others = located[located != i]
+        if len(others) >= 2:
+            mlat, mlon = np.median(lat[others]), np.median(lon[others])
+            d, swapped = _haversine_km(lat[i], lon[i], mlat, mlon), _haversine_km(lon[i], lat[i], mlat, mlon)
+            if d > _FAR_KM and swapped <= _NEAR_KM:
+                _swap(lat, lon, i, emit, names, what, d, swapped, "the others")
+                continue
+        if extent is not None:
+            d, swapped = _km_outside(lat[i], lon[i], extent), _km_outside(lon[i], lat[i], extent)
+            if d > _FAR_KM and swapped <= _NEAR_KM:
+                _swap(lat, lon, i, emit, names, what, d, swapped, "the areas")
+
+
+def _km_outside(lat: float, lon: float, extent: tuple[float, float, float, float]) -> float:
+    """Distance in km from a point to a (minx, miny, maxx, maxy) box in degrees; 0 inside it."""
+    minx, miny, maxx, maxy = extent
+    return float(_haversine_km(lat, lon, min(max(lat, miny), maxy), min(max(lon, minx), maxx)))
+
+
+def _swap(lat: np.ndarray, lon: np.ndarray, i: int, emit: Emit, names: tuple[str, str], what: str,
+          written_km: float, swapped_km: float, reference: str) -> None:
+    la, lo = names
+    emit("warning", la, i, f"{la}/{lo} ({lat[i]:g}, {lon[i]:g}) look swapped: as written the {what} is "
+         f"{written_km:,.0f} km from {reference}; swapped it is {swapped_km:,.0f} km. Used the swapped values.",
+         f"Swap {la} and {lo} in the file.")
+    lat[i], lon[i] = lon[i], lat[i]
 
 
 def _org_locations(data: PartnerData) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[dict]]:

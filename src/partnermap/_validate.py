@@ -171,7 +171,8 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
 # ------------------------------------------------------------------ organisations
 
 
-def _clean_organizations(t: _tables._Table | None, report: LoadReport):  # -> gpd.GeoDataFrame
+def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
+                         extent: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
     empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in schema.ORG_COLUMNS},
                              geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
     empty.index.name = "org_id"
@@ -251,7 +252,7 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport):  # -> gp
         out["service_radius_km"] = pd.array(radius, dtype="Float64").astype(float)
 
     # -- coordinates
-    lat, lon, extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col)
+    lat, lon, extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col, extent)
     out["lat"], out["lon"] = lat, lon
     for c in schema.ORG_COLUMNS:
         if c not in out.columns and c != "org_id" and c in df.columns:
@@ -311,65 +312,28 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs
 
 
 def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, keep: np.ndarray,
-                 label: str, report: LoadReport, col: _Collector):
-    """lat/lon from columns or point geometry; range, placeholder, swap and outlier checks."""
+                 label: str, report: LoadReport, col: _Collector,
+                 extent: tuple[float, float, float, float] | None = None):
+    """lat/lon from columns or point geometry, checked by :func:`partnermap._geo._check_points`."""
+    def emit(severity: str, column: str, i: int, message: str, fix: str) -> None:
+        col.add(severity, label, column, message, rows[i], refs.iloc[i], fix)
+
     n = len(df)
-    lat = np.full(n, np.nan)
-    lon = np.full(n, np.nan)
-    extra_geom = None
-    flagged = np.zeros(n, dtype=bool)  # rows whose coordinates already have a message
     has_cols = "lat" in df.columns and "lon" in df.columns
+    extra_geom = None
     if t.geometry is not None and not has_cols:
-        geoms = t.geometry
-        if t.crs is not None and str(t.crs).upper() not in ("EPSG:4326", "OGC:CRS84"):
-            geoms = np.asarray(gpd.GeoSeries(geoms, crs=t.crs).to_crs("EPSG:4326").values, dtype=object)
-            report.add("info", label, None, None, f"coordinates reprojected from {t.crs} to EPSG:4326.")
-        polys = [None] * n
-        for i, g in enumerate(geoms):
-            if g is None or g.is_empty:
-                continue
-            if g.geom_type != "Point":
-                polys[i] = g
-                g = g.representative_point()
-            lon[i], lat[i] = g.x, g.y
-        if any(p is not None for p in polys):
-            extra_geom = pd.Series(polys, index=df.index, dtype=object)
-            report.add("info", label, None, None,
-                       "non-point geometries: located at a point inside each shape; the shape is kept "
-                       "in 'area_geometry' as the organisation's declared service area.")
-    elif "lat" in df.columns or "lon" in df.columns:
-        if not has_cols:
+        lat, lon, extra_geom = _geometry_points(t, report)
+        flagged = _geo._check_located(lat, lon, emit, keep=keep, extent=extent)
+    elif has_cols:
+        lat, lon, flagged = _geo._check_points(_tables._cells(df, "lat"), _tables._cells(df, "lon"), emit,
+                                               keep=keep, extent=extent)
+    else:
+        lat, lon, flagged = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
+        if "lat" in df.columns or "lon" in df.columns:
             missing = "lon" if "lat" in df.columns else "lat"
             report.add("error", label, None, missing,
                        f"there is a '{'lat' if missing == 'lon' else 'lon'}' column but no '{missing}' column.",
                        "Add both lat and lon (WGS84 degrees).")
-        else:
-            for i, (a, b, row, ref) in enumerate(zip(_tables._cells(df, "lat"), _tables._cells(df, "lon"), rows, refs)):
-                if not a and not b:
-                    continue
-                flagged[i] = True  # until proven good: a bad value gets its own message below
-                x, y = (_common._number(a) if a else None), (_common._number(b) if b else None)
-                bad = [(c, v) for c, v, num in (("lat", a, x), ("lon", b, y)) if v and num is None]
-                for c, v in bad:
-                    col.add("error", label, c, f"{c} '{v}' is not a number.", row, ref,
-                            "Write decimal degrees, e.g. 26.43 and 50.10.")
-                if bad:
-                    continue
-                if x is None or y is None:
-                    col.add("warning", label, "lat" if x is None else "lon",
-                            "only one of lat/lon is given; the location is left empty.", row, ref)
-                    continue
-                if abs(x) > 90 or abs(y) > 180:
-                    c, v = ("lat", x) if abs(x) > 90 else ("lon", y)
-                    fix = ("lat and lon look swapped: swap them." if abs(x) > 90 and abs(x) <= 180 and abs(y) <= 90
-                           else "lat must be within ±90 and lon within ±180 degrees.")
-                    col.add("error", label, c, f"{c} {v:g} is outside the valid range.", row, ref, fix)
-                    continue
-                lat[i], lon[i] = x, y
-                flagged[i] = False
-    placeholders = ~np.isnan(lat)
-    _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col)
-    flagged |= placeholders & np.isnan(lat)
     where = np.flatnonzero(np.isnan(lat) & keep & ~flagged)
     if len(where) and (has_cols or t.geometry is not None):
         named = ", ".join(f"{refs.iloc[i]} (row {rows[i]})" for i in where[:10])
@@ -381,34 +345,42 @@ def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd
     return lat, lon, extra_geom
 
 
+def _geometry_points(t: _tables._Table, report: LoadReport) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
+    """lat/lon of point geometries (in EPSG:4326); other shapes are placed at a point inside and kept."""
+    n = len(t.df)
+    lat, lon = np.full(n, np.nan), np.full(n, np.nan)
+    geoms = t.geometry
+    if t.crs is not None and str(t.crs).upper() not in ("EPSG:4326", "OGC:CRS84"):
+        geoms = np.asarray(gpd.GeoSeries(geoms, crs=t.crs).to_crs("EPSG:4326").values, dtype=object)
+        report.add("info", t.label, None, None, f"coordinates reprojected from {t.crs} to EPSG:4326.")
+    polys = [None] * n
+    for i, g in enumerate(geoms):
+        if g is None or g.is_empty:
+            continue
+        if g.geom_type != "Point":
+            polys[i] = g
+            g = g.representative_point()
+        lon[i], lat[i] = g.x, g.y
+    if all(p is None for p in polys):
+        return lat, lon, None
+    report.add("info", t.label, None, None,
+               "non-point geometries: located at a point inside each shape; the shape is kept "
+               "in 'area_geometry' as the organisation's declared service area.")
+    return lat, lon, pd.Series(polys, index=t.df.index, dtype=object)
 
 
-def _placeholders_and_outliers(lat, lon, rows, refs, keep, label, col: _Collector) -> None:
-    for i in range(len(lat)):
-        if not np.isnan(lat[i]) and (lat[i], lon[i]) in ((0.0, 0.0), (-1.0, -1.0), (1.0, 1.0)):
-            col.add("warning", label, "lat",
-                    f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; location left empty.",
-                    rows[i], refs.iloc[i], "Add the real coordinates.")
-            lat[i] = lon[i] = np.nan
-    ok = ~np.isnan(lat) & keep
-    if ok.sum() < 5:
-        return
-    mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
-    d = _geo._haversine_km(lat, lon, mlat, mlon)
-    typical = float(np.median(d[ok]))
-    limit = max(100.0, 10 * typical)
-    for i in np.flatnonzero(ok & (d > limit)):
-        swapped = _geo._haversine_km(lon[i], lat[i], mlat, mlon)
-        if swapped <= max(50.0, 2 * typical) and abs(lon[i]) <= 90:
-            col.add("warning", label, "lat",
-                    f"lat/lon ({lat[i]:g}, {lon[i]:g}) look swapped: as written the point is {d[i]:,.0f} km "
-                    f"from the others; swapped it is {swapped:,.0f} km. Used the swapped values.",
-                    rows[i], refs.iloc[i], "Swap lat and lon in the file.")
-            lat[i], lon[i] = lon[i], lat[i]
-        else:
-            col.add("warning", label, "lat",
-                    f"({lat[i]:g}, {lon[i]:g}) is {d[i]:,.0f} km from the other organisations.",
-                    rows[i], refs.iloc[i], "Check the coordinates.")
+def _extent(t: _tables._Table | None) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) in degrees of the shapes of an areas table; None without shapes."""
+    if t is None or t.geometry is None:
+        return None
+    shapes = gpd.GeoSeries([g for g in t.geometry if g is not None], crs=t.crs or "EPSG:4326")
+    shapes = shapes[~shapes.is_empty]
+    if not len(shapes):
+        return None
+    if shapes.crs.to_epsg() != 4326:
+        shapes = shapes.to_crs("EPSG:4326")
+    minx, miny, maxx, maxy = (float(b) for b in shapes.total_bounds)
+    return (minx, miny, maxx, maxy) if np.isfinite([minx, miny, maxx, maxy]).all() else None
 
 
 # ------------------------------------------------------------------- relationships

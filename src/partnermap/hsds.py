@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _common, _geo, _tables, _validate, schema
+from . import _geo, _tables, _validate, schema
 from ._data import LoadReport, PartnerData
 
 __all__ = ["is_hsds", "read_hsds", "UNKNOWN_SECTOR"]
@@ -722,65 +722,17 @@ class _Reader:
         t = self.t.get("location")
         if t is None:
             return np.array([]), np.array([])
-        n = len(t.df)
-        lat, lon = np.full(n, np.nan), np.full(n, np.nan)
         if "latitude" not in t.df.columns and "longitude" not in t.df.columns:
             self.add("info", t, None, None, "no latitude/longitude columns; maps and coverage need them.")
-            return lat, lon
+            return np.full(len(t.df), np.nan), np.full(len(t.df), np.nan)
         ids = self.ids.get("location", _cells(t, "id"))
-        fix = "Latitude must be within ±90 and longitude within ±180 degrees (WGS84)."
-        for i, (a, b, row, ref) in enumerate(zip(_tables._cells(t.df, "latitude"), _tables._cells(t.df, "longitude"),
-                                                 t.rows, ids)):
-            if not a and not b:
-                continue
-            x, y = (_common._number(a) if a else None), (_common._number(b) if b else None)
-            bad = [(c, v) for c, v, num in (("latitude", a, x), ("longitude", b, y)) if v and num is None]
-            if bad:
-                for c, v in bad:
-                    self.add("warning", t, row, c, f"{c} '{v}' is not a number; the location is kept without "
-                             "coordinates.", "Write decimal degrees, e.g. 37.48.", ref)
-                continue
-            if x is None or y is None:
-                self.add("warning", t, row, "latitude" if x is None else "longitude",
-                         "only one of latitude/longitude is given; the location is kept without coordinates.",
-                         "Add both.", ref)
-                continue
-            if abs(x) > 90 or abs(y) > 180:
-                parts = ([f"latitude {x:g} is outside ±90"] if abs(x) > 90 else []) + \
-                        ([f"longitude {y:g} is outside ±180"] if abs(y) > 180 else [])
-                swapped = abs(x) <= 180 and abs(y) <= 90
-                self.add("warning", t, row, "latitude" if abs(x) > 90 else "longitude",
-                         f"{' and '.join(parts)}; the location is kept without coordinates.",
-                         "Latitude and longitude look swapped: swap them." if swapped else fix, ref)
-                continue
-            if (x, y) in ((0.0, 0.0), (1.0, 1.0), (-1.0, -1.0)):
-                self.add("warning", t, row, "latitude", f"({x:g}, {y:g}) looks like a placeholder, not a place; "
-                         "the location is kept without coordinates.", "Add the real coordinates.", ref)
-                continue
-            lat[i], lon[i] = x, y
-        self.check_far(t, lat, lon, ids)
-        return lat, lon
 
-    def check_far(self, t: _tables._Table, lat: np.ndarray, lon: np.ndarray, ids: pd.Series) -> None:
-        ok = ~np.isnan(lat)
-        if ok.sum() < 5:
-            return
-        mlat, mlon = np.median(lat[ok]), np.median(lon[ok])
-        d = _geo._haversine_km(lat, lon, mlat, mlon)
-        typical = float(np.median(d[ok]))
-        limit = max(100.0, 10 * typical)
-        for i in np.flatnonzero(ok & (d > limit)):
-            swapped = _geo._haversine_km(lon[i], lat[i], mlat, mlon)
-            if swapped <= max(50.0, 2 * typical) and abs(lon[i]) <= 90:
-                self.add("warning", t, t.rows[i], "latitude",
-                         f"latitude/longitude ({lat[i]:g}, {lon[i]:g}) look swapped: as written the location is "
-                         f"{d[i]:,.0f} km from the others, swapped {swapped:,.0f} km. Used the swapped values.",
-                         "Swap latitude and longitude in the file.", ids.iloc[i])
-                lat[i], lon[i] = lon[i], lat[i]
-            else:
-                self.add("warning", t, t.rows[i], "latitude",
-                         f"({lat[i]:g}, {lon[i]:g}) is {d[i]:,.0f} km from the other locations.",
-                         "Check the coordinates.", ids.iloc[i])
+        def emit(severity: str, column: str, i: int, message: str, fix: str) -> None:
+            self.add(severity, t, t.rows[i], column, message, fix, ids.iloc[i])
+
+        lat, lon, _ = _geo._check_points(self.col(t, "latitude"), self.col(t, "longitude"), emit,
+                                         names=("latitude", "longitude"), severity="warning", what="location")
+        return lat, lon
 
     def find_test_records(self) -> None:
         """Organisations, locations and services that say they are tests (set aside unless kept)."""

@@ -139,7 +139,8 @@ def _read(path: Path) -> PartnerData:
     else:
         frames = _tables._read_folder(path, report)
 
-    orgs = _validate._clean_organizations(frames.get("organizations"), report)
+    extent = _validate._extent(frames.get("areas"))  # where the organisations should be, for the swap check
+    orgs = _validate._clean_organizations(frames.get("organizations"), report, extent=extent)
     rels = _validate._clean_relationships(frames.get("relationships"), orgs, report)
     areas = _validate._clean_areas(frames.get("areas"), report)
     report.sort_problems()
