@@ -135,68 +135,79 @@ def _decode(raw: bytes, name: str, report: LoadReport) -> str | None:
 
 
 def _read_csv(path: Path, report: LoadReport) -> _Table | None:
-    raw = path.read_bytes()
-    text = _decode(raw, path.name, report)
+    text = _decode(path.read_bytes(), path.name, report)
     if text is None:
         return None
     if not text.strip():
         report.add("error", path.name, None, None, "the file is empty.",
                    "Add a header line (e.g. org_id,name,sector) and one row per record.")
         return None
+    text, sep, offset = _separator(text)
+    head, records, lines, unread = _csv_rows(text, sep, offset, path.name, report)
+    df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
+    t = _Table(df, path.name, rows=lines)
+    t.unread = unread
+    t.geometry = _wkt_geometry(t, report)
+    return t
+
+
+def _separator(text: str) -> tuple[str, str, int]:
+    """The text after Excel's ``sep=;`` first line (if any), the separator, and the lines skipped."""
     first = next(ln for ln in text.splitlines() if ln.strip())
-    hint = re.fullmatch(r"\s*sep=(.)\s*", first)  # Excel's 'sep=;' first line
-    if hint:
-        text = text[text.index(first) + len(first):].lstrip("\r\n")
-        first = next((ln for ln in text.splitlines() if ln.strip()), "")
-        sep = hint.group(1)
-    else:
-        sep = max([",", ";", "\t"], key=first.count)
-    offset = 1 if hint else 0
+    hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if hint is None:
+        return text, max([",", ";", "\t"], key=first.count), 0
+    return text[text.index(first) + len(first):].lstrip("\r\n"), hint.group(1), 1
+
+
+def _csv_rows(text: str, sep: str, offset: int, name: str,
+              report: LoadReport) -> tuple[list[str], list[list[str]], list[int], int]:
+    """Headings, records (fitted to the headings), the line of each, and how many lines could not be read."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     head: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
-    end = unread = 0
+    end = 0
     try:
         for fields in reader:
             line, end = end + 1 + offset, reader.line_num + offset  # numbered by its first line
             if not any(f.strip() for f in fields):
                 continue
             if head is None:
-                head = _unique_headings([f.strip() for f in fields], path.name, report)
+                head = _unique_headings([f.strip() for f in fields], name, report)
                 continue
             if end > line and any("\n" in f and sep in f for f in fields):
-                report.add("warning", path.name, line, None,
+                report.add("warning", name, line, None,
                            f"one value runs from line {line} to line {end} and holds the separator '{sep}': "
                            "a quote may be missing, so several rows could have been read as one.",
                            "Check the double quotes on that line.")
-            if len(fields) > len(head):
-                extra = [f for f in fields[len(head):] if f.strip()]
-                if extra:
-                    report.add("error", path.name, line, head[-1] if head else None,
-                               f"the row has {len(fields)} values but the header has {len(head)} columns "
-                               f"(extra: {', '.join(repr(x[:40]) for x in extra[:3])}).",
-                               f"A value probably contains the separator '{sep}': put it in double quotes.")
-                fields = fields[:len(head)]
-            elif len(fields) < len(head):
-                fields = fields + [""] * (len(head) - len(fields))
-            records.append(fields)
+            records.append(_fit(fields, head, sep, line, name, report))
             lines.append(line)
     except csv.Error as exc:
-        report.add("error", path.name, end + 1 + offset, None,
+        report.add("error", name, end + 1 + offset, None,
                    f"the file cannot be split into rows from line {end + 1 + offset} on ({exc}); "
                    f"{len(records)} row(s) before it were read.",
                    "A double quote is probably not closed: check that line and the ones after it.")
+        unread = 0
         for n, ln in enumerate(text.splitlines()[end:], start=end + 1 + offset):
             if ln.strip():
                 unread += 1
-                report.reject(path.name, n, "", "could not be read (unbalanced quotes)")
-    head = head or []
-    df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
-    t = _Table(df, path.name, rows=lines)
-    t.unread = unread
-    t.geometry = _wkt_geometry(t, report)
-    return t
+                report.reject(name, n, "", "could not be read (unbalanced quotes)")
+        return head or [], records, lines, unread
+    return head or [], records, lines, 0
+
+
+def _fit(fields: list[str], head: list[str], sep: str, line: int, name: str, report: LoadReport) -> list[str]:
+    """``fields`` cut or padded to the headings; extra values that are not blank are an error."""
+    if len(fields) < len(head):
+        return fields + [""] * (len(head) - len(fields))
+    extra = [f for f in fields[len(head):] if f.strip()]
+    if extra:
+        report.add("error", name, line, head[-1] if head else None,
+                   f"the row has {len(fields)} values but the header has {len(head)} columns "
+                   f"(extra: {', '.join(repr(x[:40]) for x in extra[:3])}).",
+                   f"A value probably contains the separator '{sep}': put it in double quotes.")
+    return fields[:len(head)]
 
 
 def _unique_headings(head: list[str], label: str, report: LoadReport) -> list[str]:

@@ -171,40 +171,80 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
 # ------------------------------------------------------------------ organisations
 
 
-def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
-                         extent: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+def _usable(t: _tables._Table, table: str, required: tuple[str, ...], contract: tuple[str, ...],
+            report: LoadReport, empty: tuple[str, str, str]) -> bool:
+    """False when the table has no rows (``empty``: severity, message, fix) or lacks a required column."""
+    if len(t.df) == 0:
+        if not t.unread:
+            severity, message, fix = empty
+            report.add(severity, t.label, None, None, message, fix)  # type: ignore[arg-type]
+        report.counts[table] = (t.unread, 0)
+        return False
+    if not _columns(t, table, required, contract, report):
+        report.counts[table] = (len(t.df) + t.unread, 0)
+        for row in t.rows:
+            report.reject(t.label, int(row), "", "file is missing a required column")
+        return False
+    return True
+
+
+def _empty_organizations() -> gpd.GeoDataFrame:
     empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in schema.ORG_COLUMNS},
                              geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
     empty.index.name = "org_id"
-    empty = empty.drop(columns="org_id")
-    if t is None:
-        return empty
-    label = t.label
-    if len(t.df) == 0:
-        if not t.unread:
-            report.add("error", label, None, None, "the file has a header but no organisations.",
-                       "Add one row per organisation.")
-        report.counts["organizations"] = (t.unread, 0)
-        return empty
-    if not _columns(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report):
-        report.counts["organizations"] = (len(t.df) + t.unread, 0)
-        for row in t.rows:
-            report.reject(label, int(row), "", "file is missing a required column")
-        return empty
+    return empty.drop(columns="org_id")
 
+
+def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
+                         extent: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+    """The organisations table of the contract, indexed by ``org_id``, with point geometry.
+
+    ``extent`` (of the areas, in degrees) helps find swapped coordinates in small files.
+    """
+    if t is None or not _usable(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report,
+                                ("error", "the file has a header but no organisations.",
+                                 "Add one row per organisation.")):
+        return _empty_organizations()
     df = t.df.copy()
-    rows = t.rows
+    rows, label = t.rows, t.label
     ids = _tables._cells(df, "org_id")
     refs = ids.copy()
     col = _Collector(report)
-    keep = np.ones(len(df), dtype=bool)
+    keep = _org_ids(ids, _tables._cells(df, "name"), rows, label, report)
+    out = pd.DataFrame(index=df.index)
+    out["name"] = _names(_tables._cells(df, "name"), ids, rows, keep, label, col)
+    _org_terms(out, df, rows, refs, keep, label, report, col)
+    if "service_radius_km" in df.columns:
+        out["service_radius_km"] = _radius(_tables._cells(df, "service_radius_km"), rows, refs, label, col)
+    out["lat"], out["lon"], extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col, extent)
+    for c in schema.ORG_COLUMNS:
+        if c not in out.columns and c != "org_id" and c in df.columns:
+            out[c] = _tables._cells(df, c).replace("", None)
+    for c in df.columns:  # unknown columns are kept as text
+        if c not in out.columns and c != "org_id":
+            out[c] = df[c].replace("", None)
+    if extra_geom is not None:
+        out["area_geometry"] = extra_geom
+    col.flush()
+    out.index = pd.Index(ids, name="org_id")
+    out = out[keep]
+    ordered = [c for c in schema.ORG_COLUMNS if c in out.columns and c != "org_id"]
+    out = out[ordered + [c for c in out.columns if c not in ordered]]
+    points = gpd.points_from_xy(out["lon"], out["lat"], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(out, geometry=points, crs="EPSG:4326")
+    gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
+    report.counts["organizations"] = (len(df) + t.unread, len(gdf))
+    return gdf
 
-    # -- ids: blank and duplicate rows are rejected (the first of a duplicate stays)
+
+def _org_ids(ids: pd.Series, names: pd.Series, rows: np.ndarray, label: str, report: LoadReport) -> np.ndarray:
+    """The rows kept: blank and duplicate ids are errors and set aside (the first of a duplicate stays)."""
+    keep = np.ones(len(ids), dtype=bool)
     first_row: dict[str, int] = {}
-    for i, (oid, row) in enumerate(zip(ids, rows)):
+    for i, (oid, row) in enumerate(zip(ids, rows, strict=True)):
         if not oid:
             keep[i] = False
-            name = _tables._cells(df, "name").iloc[i]
+            name = names.iloc[i]
             report.add("error", label, int(row), "org_id", "blank org_id.",
                        "Give every organisation a unique id.", name)
             report.reject(label, int(row), name, "blank org_id")
@@ -216,20 +256,23 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
             report.reject(label, int(row), oid, f"duplicate org_id (first on row {first_row[oid]})")
         else:
             first_row[oid] = int(row)
+    return keep
 
-    # -- names
-    names = _tables._cells(df, "name")
-    for oid, row, nm, k in zip(ids, rows, names, keep):
+
+def _names(names: pd.Series, ids: pd.Series, rows: np.ndarray, keep: np.ndarray, label: str,
+           col: _Collector) -> pd.Series:
+    for oid, row, nm, k in zip(ids, rows, names, keep, strict=True):
         if k and not nm:
             col.add("error", label, "name", "blank name.", row, oid, "Every organisation needs a name.")
+    return names
 
-    # -- vocabularies
+
+def _org_terms(out: pd.DataFrame, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, keep: np.ndarray,
+               label: str, report: LoadReport, col: _Collector) -> None:
+    """The vocabulary columns into ``out``: org_type, sector, size, capacity, stage and the term lists."""
     org_type = _vocab(_tables._cells(df, "org_type"), rows, refs, label, "org_type",
                       schema.ORG_TYPE_SYNONYMS, report, "org_type")
-    sector = _clean_sector(_tables._cells(df, "sector"), org_type, rows, refs, keep, label, report, col)
-    out = pd.DataFrame(index=df.index)
-    out["name"] = names
-    out["sector"] = sector
+    out["sector"] = _clean_sector(_tables._cells(df, "sector"), org_type, rows, refs, keep, label, report, col)
     out["org_type"] = org_type
     for c, syn, what in (("size", schema.SIZE_SYNONYMS, "size"),
                          ("capacity", schema.CAPACITY_SYNONYMS, "capacity"),
@@ -239,40 +282,19 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     for c, syn in schema.MULTI_VALUED.items():
         if c in df.columns and c != "resources":
             out[c] = _multi(_tables._cells(df, c), rows, refs, label, c, syn, report)
-    if "service_radius_km" in df.columns:
-        radius = []
-        for v, row, ref in zip(_tables._cells(df, "service_radius_km"), rows, refs):
-            x = _common._number(v) if v else None
-            if v and (x is None or x < 0):
-                col.add("warning", label, "service_radius_km",
-                        f"service_radius_km '{v}' is not a distance in km; left empty.", row, ref,
-                        "Write a number of kilometres, e.g. 5.")
-                x = None
-            radius.append(x)
-        out["service_radius_km"] = pd.array(radius, dtype="Float64").astype(float)
 
-    # -- coordinates
-    lat, lon, extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col, extent)
-    out["lat"], out["lon"] = lat, lon
-    for c in schema.ORG_COLUMNS:
-        if c not in out.columns and c != "org_id" and c in df.columns:
-            out[c] = _tables._cells(df, c).replace("", None)
-    for c in df.columns:  # unknown columns are kept as text
-        if c not in out.columns and c != "org_id":
-            out[c] = df[c].replace("", None)
-    if extra_geom is not None:
-        out["area_geometry"] = extra_geom
-    col.flush()
 
-    out.index = pd.Index(ids, name="org_id")
-    out = out[keep]
-    ordered = [c for c in schema.ORG_COLUMNS if c in out.columns and c != "org_id"]
-    out = out[ordered + [c for c in out.columns if c not in ordered]]
-    points = gpd.points_from_xy(out["lon"], out["lat"], crs="EPSG:4326")
-    gdf = gpd.GeoDataFrame(out, geometry=points, crs="EPSG:4326")
-    gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
-    report.counts["organizations"] = (len(df) + t.unread, len(gdf))
-    return gdf
+def _radius(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
+    radius = []
+    for v, row, ref in zip(values, rows, refs, strict=True):
+        x = _common._number(v) if v else None
+        if v and (x is None or x < 0):
+            col.add("warning", label, "service_radius_km",
+                    f"service_radius_km '{v}' is not a distance in km; left empty.", row, ref,
+                    "Write a number of kilometres, e.g. 5.")
+            x = None
+        radius.append(x)
+    return pd.array(radius, dtype="Float64").astype(float)
 
 
 def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs: pd.Series,
@@ -390,78 +412,117 @@ _REL_OUT = ["source", "target", "kind", "formal", "status", "directed", "weight"
             "end_date", "last_reviewed", "review_every_months", "resources"]
 
 
-def _clean_relationships(t: _tables._Table | None, orgs, report: LoadReport) -> pd.DataFrame:
+def _empty_relationships() -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _REL_OUT})
     empty.index = pd.Index([], name="tie_id", dtype=object)
-    if t is None:
-        return empty
-    label = t.label
-    if len(t.df) == 0:
-        if not t.unread:
-            report.add("info", label, None, None, "no relationships listed.")
-        report.counts["relationships"] = (t.unread, 0)
-        return empty
-    if not _columns(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report):
-        report.counts["relationships"] = (len(t.df) + t.unread, 0)
-        for row in t.rows:
-            report.reject(label, int(row), "", "file is missing a required column")
-        return empty
-    df = t.df
-    rows = t.rows
-    src = _tables._cells(df, "source")
-    tgt = _tables._cells(df, "target")
-    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt)], index=df.index, dtype=object)
+    return empty
+
+
+def _reject(report: LoadReport, t: _tables._Table, refs: pd.Series, keep: np.ndarray, i: int, reason: str) -> None:
+    """Leave row ``i`` out of the result and list it in ``report.rejected``."""
+    keep[i] = False
+    report.reject(t.label, int(t.rows[i]), refs.iloc[i], reason)
+
+
+def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, report: LoadReport) -> pd.DataFrame:
+    """The ties of the contract, indexed by ``tie_id``; bad, self- and duplicate ties are set aside."""
+    if t is None or not _usable(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report,
+                                ("info", "no relationships listed.", "")):
+        return _empty_relationships()
+    df, rows, label = t.df, t.rows, t.label
+    src, tgt = _tables._cells(df, "source"), _tables._cells(df, "target")
+    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt, strict=True)], index=df.index,
+                     dtype=object)
     col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
+    for i, reason in _endpoints(src, tgt, rows, refs, orgs, label, report, col):
+        _reject(report, t, refs, keep, i, reason)
+    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind")
+    kind = kind.where(kind.notna(), "partnership")
+    status = _vocab(_tables._cells(df, "status"), rows, refs, label, "status", schema.STATUS_SYNONYMS, report,
+                    "status")
+    status = status.where(status.notna(), "active")
+    formal = _formal(_booleans(_tables._cells(df, "formal"), rows, refs, label, "formal", col), kind)
+    directed = _directed(_booleans(_tables._cells(df, "directed"), rows, refs, label, "directed", col), kind)
+    weight = _weights(_tables._cells(df, "weight"), rows, refs, label, col)
+    dates = _tie_dates(df, rows, refs, label, col)
+    _still_active(status, dates, keep, rows, refs, label, col)
+    out = pd.DataFrame({
+        "source": src, "target": tgt, "kind": kind, "formal": formal, "status": status,
+        "directed": directed, "weight": weight, **dates,
+        "review_every_months": _review_months(_tables._cells(df, "review_every_months"), rows, refs, label, col),
+        "resources": _multi(_tables._cells(df, "resources"), rows, refs, label, "resources",
+                            schema.RESOURCE_SYNONYMS, report),
+    }, index=df.index)
+    for c in df.columns:
+        if c not in out.columns and c != "tie_id":
+            out[c] = df[c].replace("", None)
+    for i, reason in _duplicate_ties(src, tgt, directed, kind, dates["start_date"], rows, refs, keep, label, col):
+        _reject(report, t, refs, keep, i, reason)
+    col.flush()
+    out.index = pd.Index(_tie_ids(df, rows, refs, label, report), name="tie_id")
+    out = out[keep]
+    report.counts["relationships"] = (len(df) + t.unread, len(out))
+    return out
+
+
+class _UnknownIds:
+    """What to say about an id that is not an organisation: a close id, or the reason its row was set aside."""
+
+    def __init__(self, known: set[str], report: LoadReport) -> None:
+        self.known = sorted(known)
+        label = report.sources.get("organizations", "organizations")
+        self.orgs_label = Path(label).name if "[" not in label else label.split("/")[-1]
+        self.set_aside = {r["ref"]: r["reason"] for r in report.rejected if r["ref"] and r["ref"] not in known}
+        self.suggestions: dict[str, str] = {}
+
+    def message(self, v: str) -> tuple[str, str]:
+        if v in self.set_aside:
+            return (f"'{v}' is in {self.orgs_label} but that row was set aside ({self.set_aside[v]}).",
+                    "Fix that organisation's row, or remove this tie.")
+        if v not in self.suggestions:  # difflib is slow on big registries: ask for 50 ids at most
+            close = difflib.get_close_matches(v, self.known, n=1, cutoff=0.8) if len(self.suggestions) < 50 else []
+            self.suggestions[v] = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"'{v}' is not an org_id in {self.orgs_label}{self.suggestions[v]}.", "Add it or remove the row."
+
+
+def _endpoints(src: pd.Series, tgt: pd.Series, rows: np.ndarray, refs: pd.Series, orgs: pd.DataFrame | None,
+               label: str, report: LoadReport, col: _Collector) -> list[tuple[int, str]]:
+    """Ties with a blank or unknown end (errors) or to themselves (a warning): the rows to set aside, and why."""
     known = set(orgs.index) if orgs is not None else set()
-    known_list = sorted(known)
-    orgs_label = report.sources.get("organizations", "organizations")
-    orgs_label = Path(orgs_label).name if "[" not in orgs_label else orgs_label.split("/")[-1]
-
-    suggestions: dict[str, str] = {}
-    set_aside = {r["ref"]: r["reason"] for r in report.rejected if r["ref"] and r["ref"] not in known}
-
-    def reject(i: int, reason: str) -> None:
-        keep[i] = False
-        report.reject(label, int(rows[i]), refs.iloc[i], reason)
-
-    for i, (s, g, row, ref) in enumerate(zip(src, tgt, rows, refs)):
+    unknown = _UnknownIds(known, report)
+    out = []
+    for i, (s, g, row, ref) in enumerate(zip(src, tgt, rows, refs, strict=True)):
         for c, v in (("source", s), ("target", g)):
             if not v:
                 col.add("error", label, c, f"blank {c}.", row, ref, "Every tie needs a source and a target org_id.")
             elif v not in known:
-                if v not in suggestions:  # difflib is slow on big registries: ask for 50 ids at most
-                    close = difflib.get_close_matches(v, known_list, n=1, cutoff=0.8) if len(suggestions) < 50 else []
-                    suggestions[v] = f" (did you mean '{close[0]}'?)" if close else ""
-                if v in set_aside:
-                    report.add("error", label, int(row), c,
-                               f"'{v}' is in {orgs_label} but that row was set aside ({set_aside[v]}).",
-                               "Fix that organisation's row, or remove this tie.", ref)
-                    continue
-                hint = suggestions[v]
-                report.add("error", label, int(row), c,
-                           f"'{v}' is not an org_id in {orgs_label}{hint}.", "Add it or remove the row.", ref)
+                report.add("error", label, int(row), c, *unknown.message(v), ref)
         if not s or not g or s not in known or g not in known:
-            reject(i, "tie to a blank or unknown org_id")
+            out.append((i, "tie to a blank or unknown org_id"))
         elif s == g:
             col.add("warning", label, "target", "self-tie (an organisation tied to itself); left out.",
                     row, ref, "Remove the row.")
-            reject(i, "self-tie")
+            out.append((i, "self-tie"))
+    return out
 
-    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind")
-    kind = kind.where(kind.notna(), "partnership")
-    status = _vocab(_tables._cells(df, "status"), rows, refs, label, "status", schema.STATUS_SYNONYMS, report, "status")
-    status = status.where(status.notna(), "active")
-    formal = _booleans(_tables._cells(df, "formal"), rows, refs, label, "formal", col)
-    formal = pd.Series([f if f is not None else (True if k in ("mou", "membership") else
-                        False if k == "informal" else None) for f, k in zip(formal, kind)],
-                       index=df.index, dtype=object)
-    directed = _booleans(_tables._cells(df, "directed"), rows, refs, label, "directed", col)
-    directed = pd.Series([k in schema.DIRECTED_KINDS if d is None else d for d, k in zip(directed, kind)],
-                         index=df.index, dtype=bool)
 
-    weight = np.ones(len(df))
-    for i, (v, row, ref) in enumerate(zip(_tables._cells(df, "weight"), rows, refs)):
+def _formal(formal: list, kind: pd.Series) -> pd.Series:
+    """As written; else true for an MoU or a membership, false for an informal tie, unknown otherwise."""
+    return pd.Series([f if f is not None else (True if k in ("mou", "membership") else
+                      False if k == "informal" else None) for f, k in zip(formal, kind, strict=True)],
+                     index=kind.index, dtype=object)
+
+
+def _directed(directed: list, kind: pd.Series) -> pd.Series:
+    """As written; else funding and referral ties are directed (schema.DIRECTED_KINDS)."""
+    return pd.Series([k in schema.DIRECTED_KINDS if d is None else d for d, k in zip(directed, kind, strict=True)],
+                     index=kind.index, dtype=bool)
+
+
+def _weights(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
+    weight = np.ones(len(values))
+    for i, (v, row, ref) in enumerate(zip(values, rows, refs, strict=True)):
         if not v:
             continue
         x = _common._number(v)
@@ -471,80 +532,90 @@ def _clean_relationships(t: _tables._Table | None, orgs, report: LoadReport) -> 
             weight[i] = np.nan
         else:
             weight[i] = x
+    return weight
 
+
+def _tie_dates(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str,
+               col: _Collector) -> dict[str, pd.Series]:
+    """start_date, end_date and last_reviewed (NaT where absent); an end before the start is an error."""
     dates = {}
     for c in ("start_date", "end_date", "last_reviewed"):
         dates[c] = _dates(_tables._cells(df, c), rows, refs, label, c, col) if c in df.columns else \
             pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-    bad_order = dates["start_date"].notna() & dates["end_date"].notna() & (dates["end_date"] < dates["start_date"])
-    for i in np.flatnonzero(bad_order.to_numpy()):
+    start, end = dates["start_date"], dates["end_date"]
+    for i in np.flatnonzero((start.notna() & end.notna() & (end < start)).to_numpy()):
         col.add("error", label, "end_date",
-                f"end_date {dates['end_date'].iloc[i].date()} is before start_date {dates['start_date'].iloc[i].date()}.",
+                f"end_date {end.iloc[i].date()} is before start_date {start.iloc[i].date()}.",
                 rows[i], refs.iloc[i], "Swap the dates or correct the one that is wrong.")
-    # an 'active' tie that had ended by the latest review recorded in the file (a stable date,
-    # unlike today's, so the same file always gives the same report)
+    return dates
+
+
+def _still_active(status: pd.Series, dates: dict[str, pd.Series], keep: np.ndarray, rows: np.ndarray,
+                  refs: pd.Series, label: str, col: _Collector) -> None:
+    """Warn on an 'active' tie that had ended by the latest review recorded in the file.
+
+    The latest review is a stable date, unlike today's, so the same file always gives the same report.
+    """
     latest = dates["last_reviewed"].max()
-    if pd.notna(latest):
-        stale = (status == "active") & dates["end_date"].notna() & (dates["end_date"] < latest)
-        for i in np.flatnonzero((stale & keep).to_numpy()):
-            col.add("warning", label, "status",
-                    f"status is 'active' but end_date {dates['end_date'].iloc[i].date()} is before the latest "
-                    f"review in this file ({latest.date()}); counted as active unless you analyse --as-of a date.",
-                    rows[i], refs.iloc[i], "Set status to ended, or correct end_date.")
+    if pd.isna(latest):
+        return
+    end = dates["end_date"]
+    stale = (status == "active") & end.notna() & (end < latest)
+    for i in np.flatnonzero((stale & keep).to_numpy()):
+        col.add("warning", label, "status",
+                f"status is 'active' but end_date {end.iloc[i].date()} is before the latest "
+                f"review in this file ({latest.date()}); counted as active unless you analyse --as-of a date.",
+                rows[i], refs.iloc[i], "Set status to ended, or correct end_date.")
+
+
+def _review_months(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
     review = []
-    for v, row, ref in zip(_tables._cells(df, "review_every_months"), rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         x = _common._number(v) if v else None
         if v and (x is None or x <= 0):
             col.add("warning", label, "review_every_months",
                     f"review_every_months '{v}' is not a positive number of months; left empty.", row, ref)
             x = None
         review.append(x)
+    return pd.array(review, dtype="Float64").astype(float)
 
-    out = pd.DataFrame({
-        "source": src, "target": tgt, "kind": kind, "formal": formal, "status": status,
-        "directed": directed, "weight": weight, **dates,
-        "review_every_months": pd.array(review, dtype="Float64").astype(float),
-        "resources": _multi(_tables._cells(df, "resources"), rows, refs, label, "resources",
-                            schema.RESOURCE_SYNONYMS, report),
-    }, index=df.index)
-    for c in df.columns:
-        if c not in out.columns and c != "tie_id":
-            out[c] = df[c].replace("", None)
 
-    # duplicates: same pair (ordered if directed), kind and start date; the first stays
+def _duplicate_ties(src: pd.Series, tgt: pd.Series, directed: pd.Series, kind: pd.Series, start: pd.Series,
+                    rows: np.ndarray, refs: pd.Series, keep: np.ndarray, label: str,
+                    col: _Collector) -> list[tuple[int, str]]:
+    """Same pair (ordered if directed), kind and start date as a kept row above: warned, to be set aside."""
     s_arr, t_arr = src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)
     swap = ~directed.to_numpy() & (s_arr > t_arr)
     a, b = np.where(swap, t_arr, s_arr), np.where(swap, s_arr, t_arr)
-    keys = pd.DataFrame({"a": a, "b": b, "kind": kind.to_numpy(), "start": dates["start_date"].to_numpy(),
-                         "row": rows})[keep]
+    keys = pd.DataFrame({"a": a, "b": b, "kind": kind.to_numpy(), "start": start.to_numpy(), "row": rows})[keep]
     dup = keys.duplicated(["a", "b", "kind", "start"], keep="first")
-    if dup.any():
-        first = keys.groupby(["a", "b", "kind", "start"], dropna=False)["row"].transform("first")
-        for i, first_row in zip(np.flatnonzero(keep)[dup.to_numpy()], first[dup]):
-            col.add("warning", label, "source",
-                    f"duplicate tie (same organisations, kind '{kind.iloc[i]}' and start date as row {first_row}); "
-                    "left out.", rows[i], refs.iloc[i], "Remove the repeated row, or give it another kind or date.")
-            reject(i, f"duplicate of row {first_row}")
-    col.flush()
+    if not dup.any():
+        return []
+    first = keys.groupby(["a", "b", "kind", "start"], dropna=False)["row"].transform("first")
+    out = []
+    for i, first_row in zip(np.flatnonzero(keep)[dup.to_numpy()], first[dup], strict=True):
+        col.add("warning", label, "source",
+                f"duplicate tie (same organisations, kind '{kind.iloc[i]}' and start date as row {first_row}); "
+                "left out.", rows[i], refs.iloc[i], "Remove the repeated row, or give it another kind or date.")
+        out.append((int(i), f"duplicate of row {first_row}"))
+    return out
 
-    # the user's tie ids are kept; blank ones (or all, without a tie_id column) become T<row>
-    ids = _tables._cells(df, "tie_id") if "tie_id" in df.columns else pd.Series("", index=df.index, dtype=object)
-    seen_ids: dict[str, int] = {}
+
+def _tie_ids(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str, report: LoadReport) -> list[str]:
+    """The user's tie ids; blank or repeated ones (or all, without a tie_id column) become T<row>."""
+    ids = _tables._cells(df, "tie_id").tolist() if "tie_id" in df.columns else [""] * len(df)
+    seen: dict[str, int] = {}
     named = []
-    for i, (v, row) in enumerate(zip(ids.tolist(), rows)):
-        if v and v in seen_ids:
+    for i, (v, row) in enumerate(zip(ids, rows, strict=True)):
+        if v and v in seen:
             report.add("warning", label, int(row), "tie_id",
-                       f"duplicate tie_id '{v}' (first on row {seen_ids[v]}); this tie is called 'T{row}'.",
+                       f"duplicate tie_id '{v}' (first on row {seen[v]}); this tie is called 'T{row}'.",
                        "Give each tie its own id.", refs.iloc[i])
             v = ""
         if v:
-            seen_ids[v] = int(row)
+            seen[v] = int(row)
         named.append(v or f"T{row}")
-    ids = named
-    out.index = pd.Index(ids, name="tie_id")
-    out = out[keep]
-    report.counts["relationships"] = (len(df) + t.unread, len(out))
-    return out
+    return named
 
 
 def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
@@ -594,90 +665,112 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
 # --------------------------------------------------------------------------- areas
 
 
-def _clean_areas(t: _tables._Table | None, report: LoadReport):
-    if t is None:
-        return None
-    label = t.label
-    if t.geometry is None:
-        report.add("error", label, None, None,
-                   "the areas file has no polygons (areas must be a GeoJSON, GeoPackage or Shapefile layer, "
-                   "or a sheet with a WKT 'geometry' column).",
-                   "Export the areas from your GIS program as GeoJSON, or leave the file out to use a hex grid.")
-        return None
-    if len(t.df) == 0:
-        report.add("error", label, None, None, "the areas layer has no features.")
-        return None
-    if not _columns(t, "areas", schema.AREA_REQUIRED, ("area_id", "name", "population"), report):
-        for row in t.rows:
-            report.reject(label, int(row), "", "file is missing a required column")
-        report.counts["areas"] = (len(t.df), 0)
+def _clean_areas(t: _tables._Table | None, report: LoadReport) -> gpd.GeoDataFrame | None:
+    """The areas of the contract: valid polygons indexed by ``area_id`` in EPSG:4326; None if unusable."""
+    if t is None or not _usable_areas(t, report):
         return None
     df = t.df
     ids = _tables._cells(df, "area_id")
-    geoms = list(t.geometry)
-    keep = np.ones(len(df), dtype=bool)
-    seen: dict[str, int] = {}
     col = _Collector(report)
-    for i, (aid, g, row) in enumerate(zip(ids, geoms, t.rows)):
-        if not aid:
-            col.add("error", label, "area_id", "blank area_id.", row, "", "Give every area a unique id.")
-            keep[i] = False
-            report.reject(label, int(row), "", "blank area_id")
-            continue
-        if aid in seen:
-            report.add("error", label, int(row), "area_id", f"duplicate area_id '{aid}' (first on row {seen[aid]}).",
-                       "Give each area its own id.", aid)
-            keep[i] = False
-            report.reject(label, int(row), aid, "duplicate area_id")
-            continue
-        seen[aid] = int(row)
-        if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
-            kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
-            report.add("warning", label, int(row), "geometry", f"area '{aid}' has {kind}; left out.",
-                       "Draw the area as a polygon.", aid)
-            keep[i] = False
-            report.reject(label, int(row), aid, kind)
-            continue
-        if not g.is_valid:
-            why = shapely.is_valid_reason(g)
-            fixed = shapely.make_valid(g)
-            if fixed.geom_type == "GeometryCollection":
-                fixed = shapely.union_all([p for p in fixed.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
-            geoms[i] = fixed
-            report.add("warning", label, int(row), "geometry",
-                       f"area '{aid}' had an invalid polygon ({why}); repaired.", "Check its outline.", aid)
+    keep, geoms = _area_shapes(t, ids, report, col)
     if not keep.any():
-        report.add("error", label, None, "geometry", "the areas file has no usable polygons.")
+        report.add("error", t.label, None, "geometry", "the areas file has no usable polygons.")
     out = df.drop(columns=["area_id"]).copy()
     if "population" in out.columns:
-        pop = []
-        for v, row, aid in zip(_tables._cells(df, "population"), t.rows, ids):
-            x = _common._number(v.replace(",", "")) if v else None
-            if v and (x is None or x < 0):
-                what = "is negative" if x is not None else "is not a number"
-                col.add("warning", label, "population", f"population '{v}' {what}; left empty.", row, aid)
-                x = None
-            pop.append(x)
-        out["population"] = pd.array(pop, dtype="Float64").astype(float)
+        out["population"] = _population(_tables._cells(df, "population"), t.rows, ids, t.label, col)
     for c in out.columns:
-        if c == "population":
-            continue
-        values = out[c].replace("", None)
-        numbers = [(_common._number(v) if isinstance(v, str) else None) for v in values]
-        filled = [v for v in values if v is not None and v == v]
-        if filled and c not in ("name", "name_en") and all(
-                n is not None for n, v in zip(numbers, values) if v is not None and v == v):
-            out[c] = pd.array(numbers, dtype="Float64").astype(float)  # need indicators stay numbers
-        else:
-            out[c] = values
+        if c != "population":
+            out[c] = _indicator(out[c]) if c not in ("name", "name_en") else out[c].replace("", None)
     col.flush()
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=t.crs or "EPSG:4326"))
     if t.crs is None:
-        report.add("warning", label, None, None, "the areas layer has no CRS; assumed WGS84 (EPSG:4326).")
+        report.add("warning", t.label, None, None, "the areas layer has no CRS; assumed WGS84 (EPSG:4326).")
     elif gdf.crs.to_epsg() != 4326:
-        report.add("info", label, None, None, f"areas reprojected from {gdf.crs} to EPSG:4326.")
+        report.add("info", t.label, None, None, f"areas reprojected from {gdf.crs} to EPSG:4326.")
         gdf = gdf.to_crs("EPSG:4326")
     gdf.index = pd.Index(ids, name="area_id")
     gdf = gdf[keep]
     report.counts["areas"] = (len(df), len(gdf))
     return gdf
+
+
+def _usable_areas(t: _tables._Table, report: LoadReport) -> bool:
+    """False (with the reason) when the areas have no shapes, no rows or no ``area_id`` column."""
+    if t.geometry is None:
+        report.add("error", t.label, None, None,
+                   "the areas file has no polygons (areas must be a GeoJSON, GeoPackage or Shapefile layer, "
+                   "or a sheet with a WKT 'geometry' column).",
+                   "Export the areas from your GIS program as GeoJSON, or leave the file out to use a hex grid.")
+        return False
+    if len(t.df) == 0:
+        report.add("error", t.label, None, None, "the areas layer has no features.")
+        return False
+    if not _columns(t, "areas", schema.AREA_REQUIRED, ("area_id", "name", "population"), report):
+        for row in t.rows:
+            report.reject(t.label, int(row), "", "file is missing a required column")
+        report.counts["areas"] = (len(t.df), 0)
+        return False
+    return True
+
+
+def _area_shapes(t: _tables._Table, ids: pd.Series, report: LoadReport,
+                 col: _Collector) -> tuple[np.ndarray, list]:
+    """The rows kept (unique ids, polygons) and the shapes, invalid polygons repaired (each said so)."""
+    label = t.label
+    geoms = list(t.geometry)
+    keep = np.ones(len(ids), dtype=bool)
+    seen: dict[str, int] = {}
+    for i, (aid, g, row) in enumerate(zip(ids, geoms, t.rows, strict=True)):
+        if not aid:
+            col.add("error", label, "area_id", "blank area_id.", row, "", "Give every area a unique id.")
+            keep[i] = False
+            report.reject(label, int(row), "", "blank area_id")
+        elif aid in seen:
+            report.add("error", label, int(row), "area_id", f"duplicate area_id '{aid}' (first on row {seen[aid]}).",
+                       "Give each area its own id.", aid)
+            keep[i] = False
+            report.reject(label, int(row), aid, "duplicate area_id")
+        elif g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+            seen[aid] = int(row)
+            kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
+            report.add("warning", label, int(row), "geometry", f"area '{aid}' has {kind}; left out.",
+                       "Draw the area as a polygon.", aid)
+            keep[i] = False
+            report.reject(label, int(row), aid, kind)
+        else:
+            seen[aid] = int(row)
+            if not g.is_valid:
+                geoms[i] = _repaired(g, aid, label, int(row), report)
+    return keep, geoms
+
+
+def _repaired(g: shapely.Geometry, aid: str, label: str, row: int, report: LoadReport) -> shapely.Geometry:
+    why = shapely.is_valid_reason(g)
+    fixed = shapely.make_valid(g)
+    if fixed.geom_type == "GeometryCollection":
+        fixed = shapely.union_all([p for p in fixed.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
+    report.add("warning", label, row, "geometry", f"area '{aid}' had an invalid polygon ({why}); repaired.",
+               "Check its outline.", aid)
+    return fixed
+
+
+def _population(values: pd.Series, rows: np.ndarray, ids: pd.Series, label: str, col: _Collector) -> np.ndarray:
+    pop = []
+    for v, row, aid in zip(values, rows, ids, strict=True):
+        x = _common._number(v.replace(",", "")) if v else None
+        if v and (x is None or x < 0):
+            what = "is negative" if x is not None else "is not a number"
+            col.add("warning", label, "population", f"population '{v}' {what}; left empty.", row, aid)
+            x = None
+        pop.append(x)
+    return pd.array(pop, dtype="Float64").astype(float)
+
+
+def _indicator(column: pd.Series) -> pd.Series:
+    """A column whose every filled cell is a number becomes numbers (need indicators); others stay text."""
+    values = column.replace("", None)
+    filled = [v for v in values if v is not None and v == v]
+    numbers = [(_common._number(v) if isinstance(v, str) else None) for v in values]
+    if filled and all(n is not None for n, v in zip(numbers, values, strict=True) if v is not None and v == v):
+        return pd.Series(pd.array(numbers, dtype="Float64").astype(float), index=column.index)
+    return values
