@@ -1,4 +1,9 @@
-"""Structural gaps of the whole ecosystem, the gaps table and the gaps as text."""
+"""Structural gaps of the whole ecosystem, the gaps table and the gaps as text.
+
+:func:`structural_gaps` collects one ``_..._gaps`` helper per kind of gap
+(:data:`GAP_MEANINGS`), each returning its rows; the network ones read one
+:class:`_View` of the graph and one depth-first search (``_dfs``).
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,31 @@ import datetime as dt
 import itertools
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 from .. import _common
 from .._data import PartnerData
-from .._errors import PartnermapError
+from .._errors import ParameterError
+from ..centrality import bridges, communities, network_summary
+from ..coverage import coverage, underserved
 from ..graph import build_graph, simple_graph
 from . import _helpers
 from .portfolio import portfolio
 
 log = logging.getLogger("partnermap")
+
+Row = dict[str, Any]
+
+
+# ---------------------------------------------------------- the network's shape
 
 
 def _dfs(A: sp.csr_array) -> dict[str, Any]:
@@ -95,7 +109,30 @@ def _cut_points(t: dict[str, Any]) -> list[tuple[int, list[int]]]:
     return out
 
 
-def _graph_view(G: nx.Graph) -> tuple[list[Any], sp.csr_array, dict[Any, Any]]:
+
+
+@dataclass
+class _View:
+    """Any networkx graph as positions: nodes, the binary undirected partner matrix, names, degrees."""
+
+    nodes: list[Any]
+    A: sp.csr_array
+    names: dict[Any, Any]
+
+    @property
+    def deg(self) -> np.ndarray:
+        return np.diff(self.A.indptr)
+
+    def who(self, i: int) -> str:
+        """The name and id of the node at position ``i``."""
+        return _helpers._who(self.names, self.nodes[i])
+
+    def ids(self, positions: Iterable[int]) -> list[Any]:
+        """The ids at ``positions``, sorted as text."""
+        return sorted((self.nodes[p] for p in positions), key=str)
+
+
+def _graph_view(G: nx.Graph) -> _View:
     """Nodes, the binary undirected partner matrix and node names of any networkx graph."""
     H = simple_graph(G) if G.is_multigraph() else G
     nodes = list(H.nodes)
@@ -103,13 +140,15 @@ def _graph_view(G: nx.Graph) -> tuple[list[Any], sp.csr_array, dict[Any, Any]]:
     edges = np.array([(pos[u], pos[v]) for u, v in H.edges()], dtype=np.intp).reshape(-1, 2)
     A = _helpers._adjacency(len(nodes), edges[:, 0], edges[:, 1])
     names = {v: d.get("name") for v, d in H.nodes(data=True)}
-    return nodes, A, names
+    return _View(nodes=nodes, A=A, names=names)
 
 
 def _node_frame(G: nx.Graph) -> pd.DataFrame:
     nodes = list(G.nodes)
     return pd.DataFrame({"name": [G.nodes[v].get("name") for v in nodes]},
                         index=pd.Index(nodes, dtype=object))
+
+
 
 
 def structural_gaps(
@@ -122,7 +161,7 @@ def structural_gaps(
     stall_months: float = 6,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The ecosystem's weak spots: who is cut off, who holds it together alone, what never meets.
+    r"""The ecosystem's weak spots: who is cut off, who holds it together alone, what never meets.
 
     From the network: groups tied only among themselves; isolates; cut points (with the
     organisations they would cut off); bridge ties that are the only link for two or
@@ -162,7 +201,7 @@ def structural_gaps(
     -------
     pandas.DataFrame
         One row per gap with the columns of :data:`GAP_COLUMNS` (``scope`` is
-        ``ecosystem``; ``members`` lists up to 100 ``org_id``\\ s; ``count`` is what
+        ``ecosystem``; ``members`` lists up to 100 ``org_id``\ s; ``count`` is what
         :data:`GAP_MEANINGS` says for that gap), ordered by kind of gap, then ``count``
         (largest first), then ``org_id``.
 
@@ -179,73 +218,122 @@ def structural_gaps(
     >>> sorted(set(gaps["gap"]) & {"isolated_group", "sector_pair", "underserved_area"})
     ['isolated_group', 'sector_pair', 'underserved_area']
     """
-    from ..centrality import bridges, communities, network_summary
-
     t0 = time.perf_counter()
-    if isinstance(source, PartnerData):
-        data: PartnerData | None = source
-        G = build_graph(source, as_of=as_of)
-        lookup = source.organizations
-    elif isinstance(source, nx.Graph):
-        data, G = None, source
-        lookup = _node_frame(G)
-    else:
-        raise PartnermapError("structural_gaps takes loaded data (partnermap.load) or a graph "
-                              f"(partnermap.build_graph), not {type(source).__name__}.")
+    data, G, lookup = _source(source, as_of)
     if isinstance(min_expected, bool) or not isinstance(min_expected, (int, float, np.number)) or min_expected < 0:
-        raise PartnermapError(f"min_expected must be a number of ties, 0 or more, not {min_expected!r}.")
+        raise ParameterError(f"min_expected must be a number of ties, 0 or more, not {min_expected!r}.")
+    if not _finite_number(stall_months):
+        raise ParameterError(f"stall_months must be a number of months, 0 or more, not {stall_months!r}.")
     fid = lookup.index[_helpers._org_id(lookup, focal, "focal")] if focal is not None else None
     today = _helpers._today(as_of)
-    nodes, A, names = _graph_view(G)
-    n = len(nodes)
-    rows: list[dict[str, Any]] = []
-    deg = np.diff(A.indptr)
+    view = _graph_view(G)
+    tree = _dfs(view.A)
+    labels = _community_labels(G, view.nodes, metrics, seed)
+    summary = network_summary(G, metrics=pd.DataFrame({"community": labels},
+                                                      index=pd.Index(view.nodes, dtype=object)))
+    rows = [
+        *_isolated_group_gaps(view),
+        *_isolate_gaps(view),
+        *_single_tie_gaps(view),
+        *_cut_point_gaps(view, tree),
+        *_bridge_tie_gaps(view, tree, G),
+        *_community_gaps(view, labels.to_numpy()),
+        *_sector_pair_gaps(summary),
+        *_type_pair_gaps(summary, min_expected),
+    ]
+    if data is not None:
+        rows += _data_gaps(data, G, fid, today, stall_months)
+    out = _helpers._gap_frame(rows)
+    log.info("structural gaps: %d organisations, %d gaps (%s) in %.2f s", len(view.nodes), len(out),
+             ", ".join(f"{k} {v}" for k, v in out["gap"].value_counts(sort=False).items()),
+             time.perf_counter() - t0)
+    return out
 
-    def who(i: int) -> str:
-        return _helpers._who(names, nodes[i])
 
-    def ids(positions: Iterable[int]) -> list[Any]:
-        return sorted((nodes[p] for p in positions), key=str)
+def _finite_number(value: Any) -> bool:
+    """Whether ``value`` is a finite number of 0 or more (not a bool)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.number)) and bool(value >= 0) \
+        and bool(np.isfinite(value))
 
-    # components
-    if n:
-        from scipy.sparse import csgraph
 
-        ncomp, comp = csgraph.connected_components(A, directed=False)
-        comp_sizes = np.bincount(comp)
-        first = {}
-        for i in np.argsort(np.array([str(v) for v in nodes], dtype=str), kind="stable"):
-            first.setdefault(int(comp[i]), int(i))
-        main = max(range(ncomp), key=lambda c: (comp_sizes[c], -first[c]))
-        groups = sorted((c for c in range(ncomp) if c != main and comp_sizes[c] >= 2),
-                        key=lambda c: (-comp_sizes[c], str(nodes[first[c]])))
-        for c in groups:
-            members = ids(np.flatnonzero(comp == c))
-            rows.append(_helpers._gap_row(
-                "isolated_group",
-                f"{len(members)} organisations ({_helpers._few(members)}) are tied only among themselves: "
-                f"no tie links them to the main network of {int(comp_sizes[main])}",
-                count=len(members), members=members))
-    for i in np.flatnonzero(deg == 0):
-        rows.append(_helpers._gap_row("isolate", f"{who(i)} has no ties at all", org_id=nodes[i], name=names.get(nodes[i]),
-                             count=1))
-    for i in np.flatnonzero(deg == 1):
-        j = A.indices[A.indptr[i]]
-        rows.append(_helpers._gap_row("single_tie", f"{who(i)} depends on a single partnership, with {who(j)}",
-                             org_id=nodes[i], name=names.get(nodes[i]), other_id=nodes[j], count=1))
+def _source(source: PartnerData | nx.Graph, as_of: Any) -> tuple[PartnerData | None, nx.Graph, pd.DataFrame]:
+    """The data (or ``None`` for a graph), the graph, and the organisations to look ``focal`` up in."""
+    if isinstance(source, PartnerData):
+        return source, build_graph(source, as_of=as_of), source.organizations
+    if isinstance(source, nx.Graph):
+        return None, source, _node_frame(source)
+    raise ParameterError("structural_gaps takes loaded data (partnermap.load) or a graph "
+                         f"(partnermap.build_graph), not {type(source).__name__}.")
 
-    # cut points and bridges
-    tree = _dfs(A)
+
+def _community_labels(G: nx.Graph, nodes: list[Any], metrics: pd.DataFrame | None, seed: int) -> pd.Series:
+    """Each node's community: from ``metrics`` when it has them, else Louvain with ``seed``."""
+    if metrics is not None and "community" in metrics.columns:
+        return metrics["community"].reindex(nodes)
+    return communities(G, seed=seed).reindex(nodes)
+
+
+def _isolated_group_gaps(view: _View) -> list[Row]:
+    """Groups of two or more tied only among themselves, largest first."""
+    nodes = view.nodes
+    if not nodes:
+        return []
+    ncomp, comp = csgraph.connected_components(view.A, directed=False)
+    comp_sizes = np.bincount(comp)
+    first = {}
+    for i in np.argsort(np.array([str(v) for v in nodes], dtype=str), kind="stable"):
+        first.setdefault(int(comp[i]), int(i))
+    main = max(range(ncomp), key=lambda c: (comp_sizes[c], -first[c]))
+    groups = sorted((c for c in range(ncomp) if c != main and comp_sizes[c] >= 2),
+                    key=lambda c: (-comp_sizes[c], str(nodes[first[c]])))
+    rows = []
+    for c in groups:
+        members = view.ids(np.flatnonzero(comp == c))
+        rows.append(_helpers._gap_row(
+            "isolated_group",
+            f"{len(members)} organisations ({_helpers._few(members)}) are tied only among themselves: "
+            f"no tie links them to the main network of {int(comp_sizes[main])}",
+            count=len(members), members=members))
+    return rows
+
+
+def _isolate_gaps(view: _View) -> list[Row]:
+    """Organisations with no ties."""
+    return [_helpers._gap_row("isolate", f"{view.who(i)} has no ties at all", org_id=view.nodes[i],
+                              name=view.names.get(view.nodes[i]), count=1)
+            for i in np.flatnonzero(view.deg == 0)]
+
+
+def _single_tie_gaps(view: _View) -> list[Row]:
+    """Organisations with one partner only."""
+    rows = []
+    for i in np.flatnonzero(view.deg == 1):
+        j = view.A.indices[view.A.indptr[i]]
+        rows.append(_helpers._gap_row("single_tie", f"{view.who(i)} depends on a single partnership, with "
+                                      f"{view.who(j)}", org_id=view.nodes[i], name=view.names.get(view.nodes[i]),
+                                      other_id=view.nodes[j], count=1))
+    return rows
+
+
+def _cut_point_gaps(view: _View, tree: dict[str, Any]) -> list[Row]:
+    """Organisations whose loss would cut two or more others off."""
+    rows = []
     for v, lost in _cut_points(tree):
         if len(lost) < 2:
             continue  # the single_tie row of the one organisation it holds already says it
-        lost_ids = ids(lost)
+        lost_ids = view.ids(lost)
         rows.append(_helpers._gap_row(
             "cut_point",
-            f"if {who(v)} went, {_helpers._plural(len(lost_ids), 'organisation')} would lose their link to the rest "
-            f"of the network ({_helpers._few(lost_ids)})",
-            org_id=nodes[v], name=names.get(nodes[v]), count=len(lost_ids), members=lost_ids))
-    pos = {v: i for i, v in enumerate(nodes)}
+            f"if {view.who(v)} went, {_helpers._plural(len(lost_ids), 'organisation')} would lose their link to "
+            f"the rest of the network ({_helpers._few(lost_ids)})",
+            org_id=view.nodes[v], name=view.names.get(view.nodes[v]), count=len(lost_ids), members=lost_ids))
+    return rows
+
+
+def _bridge_tie_gaps(view: _View, tree: dict[str, Any], G: nx.Graph) -> list[Row]:
+    """Ties that are the only link for two or more organisations (the smaller side listed)."""
+    pos = {v: i for i, v in enumerate(view.nodes)}
+    rows = []
     for b in bridges(G).itertuples():
         if b.cut_off < 2:
             continue  # the single_tie rows already say it
@@ -256,126 +344,158 @@ def structural_gaps(
         if len(side) > comp_n - len(side):
             inside = set(side)
             side = [u for u in _component(tree, child) if u not in inside]
-        side_ids = ids(side)
+        side_ids = view.ids(side)
         rows.append(_helpers._gap_row(
             "bridge_tie",
-            f"the tie between {who(a)} and {who(c)} is the only link for {len(side_ids)} organisations "
+            f"the tie between {view.who(a)} and {view.who(c)} is the only link for {len(side_ids)} organisations "
             f"({_helpers._few(side_ids)})",
-            org_id=b.source, name=names.get(b.source), other_id=b.target, count=int(b.cut_off), members=side_ids))
+            org_id=b.source, name=view.names.get(b.source), other_id=b.target, count=int(b.cut_off),
+            members=side_ids))
+    return rows
 
-    # communities hanging on one organisation
-    if metrics is not None and "community" in metrics.columns:
-        labels = metrics["community"].reindex(nodes)
-    else:
-        labels = communities(G, seed=seed).reindex(nodes)
-    lab = labels.to_numpy()
-    coo = sp.triu(sp.coo_array(A), k=1)
+
+def _community_gaps(view: _View, lab: np.ndarray) -> list[Row]:
+    """Communities of three or more that reach the rest through one organisation."""
+    coo = sp.triu(sp.coo_array(view.A), k=1)
     u, v = coo.row.astype(np.intp), coo.col.astype(np.intp)
-    if n and len(u):
-        ext = lab[u] != lab[v]
-        links = pd.DataFrame({"c": np.r_[lab[u][ext], lab[v][ext]], "inside": np.r_[u[ext], v[ext]],
-                              "outside": np.r_[v[ext], u[ext]]})
-        sizes = pd.Series(lab).value_counts()
-        for c, grp in links.groupby("c", sort=True):
-            size = int(sizes.get(c, 0))
-            inside, outside = grp["inside"].unique(), grp["outside"].unique()
-            if size < 3 or (len(inside) > 1 and len(outside) > 1):
-                continue
-            gate = int(inside[0]) if len(inside) == 1 else int(outside[0])
-            members = ids(np.flatnonzero(lab == c))
-            rows.append(_helpers._gap_row(
-                "community_single_link",
-                f"community {c} ({size} organisations: {_helpers._few(members)}) connects to the rest of the network "
-                f"only through {who(gate)}",
-                org_id=nodes[gate], name=names.get(nodes[gate]), count=size, members=members))
+    if not view.nodes or not len(u):
+        return []
+    ext = lab[u] != lab[v]
+    links = pd.DataFrame({"c": np.r_[lab[u][ext], lab[v][ext]], "inside": np.r_[u[ext], v[ext]],
+                          "outside": np.r_[v[ext], u[ext]]})
+    sizes = pd.Series(lab).value_counts()
+    rows = []
+    for c, grp in links.groupby("c", sort=True):
+        size = int(sizes.get(c, 0))
+        inside, outside = grp["inside"].unique(), grp["outside"].unique()
+        if size < 3 or (len(inside) > 1 and len(outside) > 1):
+            continue
+        gate = int(inside[0]) if len(inside) == 1 else int(outside[0])
+        members = view.ids(np.flatnonzero(lab == c))
+        rows.append(_helpers._gap_row(
+            "community_single_link",
+            f"community {c} ({size} organisations: {_helpers._few(members)}) connects to the rest of the network "
+            f"only through {view.who(gate)}",
+            org_id=view.nodes[gate], name=view.names.get(view.nodes[gate]), count=size, members=members))
+    return rows
 
-    # sector and type pairs with no ties
-    summary = network_summary(G, metrics=pd.DataFrame({"community": labels}, index=pd.Index(nodes, dtype=object)))
+
+def _sector_pair_gaps(summary: Mapping[str, Any]) -> list[Row]:
+    """Sector pairs with no tie (from the network summary's mixing matrices)."""
     expected = summary["sector_mixing_expected"]
+    rows = []
     for a, b in summary["sector_pairs_without_ties"]:
         e = float(expected.loc[a, b])
         rows.append(_helpers._gap_row(
             "sector_pair",
-            f"no tie joins a {_helpers._sector_label(a)} organisation and a {_helpers._sector_label(b)} one, although about "
-            f"{e:.0f} would be expected if partners were chosen at random",
+            f"no tie joins a {_helpers._sector_label(a)} organisation and a {_helpers._sector_label(b)} one, "
+            f"although about {e:.0f} would be expected if partners were chosen at random",
             other_id=f"{a}|{b}", count=e))
+    return rows
+
+
+def _type_pair_gaps(summary: Mapping[str, Any], min_expected: float) -> list[Row]:
+    """Organisation-type pairs with no tie although chance would give at least ``min_expected``."""
     t_counts, t_exp = summary["org_type_mixing"], summary["org_type_mixing_expected"]
     cats = list(t_counts.index)
     missing = [(float(t_exp.iat[i, j]), cats[i], cats[j]) for i in range(len(cats)) for j in range(i, len(cats))
                if t_counts.iat[i, j] == 0 and float(t_exp.iat[i, j]) >= min_expected and t_exp.iat[i, j] > 0]
+    rows = []
     for e, a, b in sorted(missing, key=lambda x: -x[0]):  # most expected first (stable for equal counts)
         pair = f"two organisations of type '{_helpers._type_label(a)}'" if a == b else \
             f"types '{_helpers._type_label(a)}' and '{_helpers._type_label(b)}'"
         rows.append(_helpers._gap_row("type_pair", f"no tie joins {pair}, although about {e:.1f} would be "
-                             "expected at random", other_id=f"{a}|{b}", count=e))
-
-    if data is not None:
-        rows += _data_gaps(data, G, fid, today, stall_months)
-    out = _helpers._gap_frame(rows)
-    log.info("structural gaps: %d organisations, %d gaps (%s) in %.2f s", n, len(out),
-             ", ".join(f"{k} {v}" for k, v in out["gap"].value_counts(sort=False).items()),
-             time.perf_counter() - t0)
-    return out
+                                      "expected at random", other_id=f"{a}|{b}", count=e))
+    return rows
 
 
-def _data_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
-               stall_months: float) -> list[dict[str, Any]]:
+# ------------------------------------------------------------ gaps in the data
+
+
+def _data_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp, stall_months: float) -> list[Row]:
     """Gaps that need the data, not only the graph: unreached areas, stalled engagement."""
-    rows: list[dict[str, Any]] = []
     orgs = data.organizations
     names = orgs["name"].to_dict() if "name" in orgs.columns else {}
-    if data.areas is not None and len(data.areas):
-        from ..coverage import coverage, underserved
+    return [*_underserved_gaps(data, G), *_stalled_gaps(data, G, fid, today, stall_months, names),
+            *_stalled_proposal_gaps(data.relationships, today, names)]
 
-        cov = coverage(data, by=None, G=G)
-        for a, r in underserved(cov).iterrows():
-            nm = r.get("name")
-            rows.append(_helpers._gap_row("underserved_area", f"{nm + ' ' if not _common._missing(nm) else ''}({a}): {r.reason}",
-                                 area_id=a, count=r.population if not _common._missing(r.population) else None))
 
-    rel = data.relationships
+def _underserved_gaps(data: PartnerData, G: nx.Graph) -> list[Row]:
+    """Areas no organisation reaches (none without an areas layer)."""
+    if data.areas is None or not len(data.areas):
+        return []
+    rows = []
+    for a, r in underserved(coverage(data, by=None, G=G)).iterrows():
+        nm = r.get("name")
+        rows.append(_helpers._gap_row(
+            "underserved_area", f"{nm + ' ' if not _common._missing(nm) else ''}({a}): {r.reason}",
+            area_id=a, count=r.population if not _common._missing(r.population) else None))
+    return rows
+
+
+def _stalled_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp, stall_months: float,
+                  names: Mapping[Any, Any]) -> list[Row]:
+    """Organisations contacted but never engaged: no live tie with ``fid`` (or anyone), contacted long ago."""
+    orgs = data.organizations
+    dated = "stage_date" in orgs.columns
+    if fid is None and not dated:
+        return []
     stage = pd.Series(_helpers._column(orgs, "engagement_stage"), index=orgs.index, dtype=object)
+    tied = _live_tied(data, G, fid)
+    idx = orgs.index
+    since = (pd.to_datetime(orgs["stage_date"], errors="coerce", format="ISO8601") if dated
+             else pd.Series(pd.NaT, index=idx))
+    limit = today - pd.DateOffset(months=int(stall_months)) - pd.Timedelta(days=round((stall_months % 1) * 30.44))
+    with_whom = "with you" if fid is not None else "with anyone"
+    rows = []
+    for i in np.flatnonzero((stage == "contacted").to_numpy() & ~tied):
+        oid = idx[i]
+        when = since.iloc[i]
+        if oid == fid or (dated and (pd.isna(when) or when > limit)):
+            continue
+        told = f"on {when.date().isoformat()}; " if dated else ""
+        rows.append(_helpers._gap_row(
+            "stalled", f"{_helpers._who(names, oid)} was contacted but never engaged ({told}no active or proposed "
+            f"tie {with_whom}" + ("" if dated else "; date of contact not recorded") + ")",
+            org_id=oid, name=names.get(oid), count=(today - when).days if dated else None))
+    return rows
+
+
+def _live_tied(data: PartnerData, G: nx.Graph, fid: Any) -> np.ndarray:
+    """Which organisations have an active, proposed or starting tie with ``fid`` (with anyone: ``None``)."""
+    orgs = data.organizations
     src, dst, status = _helpers._ties(data, None if G.graph.get("as_of") is None else pd.Timestamp(G.graph["as_of"]))
     live = np.isin(status, ["active", "proposed", "not_started"])
-    idx = orgs.index
     if fid is not None:
-        f = idx.get_loc(fid)
+        f = orgs.index.get_loc(fid)
         tied_pos = np.r_[dst[live & (src == f)], src[live & (dst == f)]]
     else:
         tied_pos = np.r_[src[live], dst[live]]
     tied = np.zeros(len(orgs), dtype=bool)
     tied[tied_pos[tied_pos >= 0]] = True
-    dated = "stage_date" in orgs.columns
-    since = (pd.to_datetime(orgs["stage_date"], errors="coerce", format="ISO8601") if dated
-             else pd.Series(pd.NaT, index=idx))
-    limit = today - pd.DateOffset(months=int(stall_months)) - pd.Timedelta(days=round((stall_months % 1) * 30.44))
-    with_whom = "with you" if fid is not None else "with anyone"
-    if fid is not None or dated:
-        for i in np.flatnonzero((stage == "contacted").to_numpy() & ~tied):
-            oid = idx[i]
-            if oid == fid:
-                continue
-            when = since.iloc[i]
-            if dated and (pd.isna(when) or when > limit):
-                continue
-            told = f"on {when.date().isoformat()}; " if dated else ""
-            rows.append(_helpers._gap_row("stalled", f"{_helpers._who(names, oid)} was contacted but never engaged ({told}no active "
-                                 f"or proposed tie {with_whom}" + ("" if dated else "; date of contact not recorded")
-                                 + ")", org_id=oid, name=names.get(oid),
-                                 count=(today - when).days if dated else None))
-    if len(rel) and "start_date" in rel.columns:
-        start = pd.to_datetime(rel["start_date"], errors="coerce")
-        late = (rel["status"] == "proposed").to_numpy() & (start < today).to_numpy()
-        for tie in rel.index[late]:
-            r = rel.loc[tie]
-            rows.append(_helpers._gap_row(
-                "stalled_proposal",
-                f"the proposed {r.get('kind', 'tie')} tie ({tie}) between {_helpers._who(names, r.source)} and "
-                f"{_helpers._who(names, r.target)} was planned to start on {pd.Timestamp(r.start_date).date().isoformat()} "
-                "and is still only proposed",
-                org_id=r.source, name=names.get(r.source), other_id=r.target,
-                count=(today - pd.Timestamp(r.start_date)).days))
+    return tied
+
+
+def _stalled_proposal_gaps(rel: pd.DataFrame, today: pd.Timestamp, names: Mapping[Any, Any]) -> list[Row]:
+    """Proposed ties whose planned start has passed."""
+    if not len(rel) or "start_date" not in rel.columns:
+        return []
+    start = pd.to_datetime(rel["start_date"], errors="coerce")
+    late = (rel["status"] == "proposed").to_numpy() & (start < today).to_numpy()
+    rows = []
+    for tie in rel.index[late]:
+        r = rel.loc[tie]
+        rows.append(_helpers._gap_row(
+            "stalled_proposal",
+            f"the proposed {r.get('kind', 'tie')} tie ({tie}) between {_helpers._who(names, r.source)} and "
+            f"{_helpers._who(names, r.target)} was planned to start on "
+            f"{pd.Timestamp(r.start_date).date().isoformat()} and is still only proposed",
+            org_id=r.source, name=names.get(r.source), other_id=r.target,
+            count=(today - pd.Timestamp(r.start_date)).days))
     return rows
+
+
+# ------------------------------------------------------------ tables and text
 
 
 def gaps_table(data: PartnerData, *, focal: str | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
