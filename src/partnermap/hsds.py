@@ -71,8 +71,11 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry import shape
 
 from . import _geo, _tables, _validate, schema
 from ._data import LoadReport, PartnerData
@@ -507,37 +510,13 @@ class _Reader:
         return PartnerData(orgs, rels, areas, self.report, str(self.pkg.root), extra)
 
     def read_tables(self) -> None:
-        root = self.pkg.root
-        files = {p.name.lower(): p for p in root.iterdir() if p.is_file()}
-        by_table: dict[str, Path] = {}
-        meta_version = ""
-        if "datapackage.json" in files:
-            try:
-                meta = json.loads(files["datapackage.json"].read_bytes().decode("utf-8-sig"))
-                meta_version = str(meta.get("version", ""))
-                for r in meta.get("resources", []):
-                    if not isinstance(r, dict) or not isinstance(r.get("path"), str):
-                        continue
-                    name = str(r.get("name", "")).lower()
-                    table = name if name in _STEMS else _STEM_TO_TABLE.get(name, name)
-                    p = root / r["path"]
-                    if p.is_file() and p.suffix.lower() == ".csv":
-                        by_table.setdefault(table, p)
-                    elif table in _STEMS:
-                        self.add("warning", "datapackage.json", None, None,
-                                 f"resource '{name}' names the file '{r['path']}', which is not in the package.",
-                                 "Add the file or remove the resource.")
-            except Exception as exc:  # noqa: BLE001
-                self.add("warning", "datapackage.json", None, None,
-                         f"datapackage.json could not be read ({_tables._plain(exc)}); tables found by file name.")
+        files = {p.name.lower(): p for p in self.pkg.root.iterdir() if p.is_file()}
+        by_table, meta_version = self.described_tables(files)
         for name in sorted(files):
             p = files[name]
-            if p.suffix.lower() != ".csv":
-                continue
-            table = _STEM_TO_TABLE.get(p.stem.lower())
+            table = _STEM_TO_TABLE.get(p.stem.lower()) if p.suffix.lower() == ".csv" else None
             if table is not None and table not in by_table and p not in by_table.values():
                 by_table[table] = p
-        used = set(by_table.values())
         for table, p in by_table.items():
             t = self.read_one(p, table, core=table in _CORE)
             if t is None:
@@ -546,6 +525,7 @@ class _Reader:
                 self.addresses.append((table, t))
             else:
                 self.t[table] = t
+        used = set(by_table.values())
         for name in sorted(files):
             p = files[name]
             if p.suffix.lower() == ".csv" and p not in used and p.stem.lower() not in \
@@ -554,6 +534,32 @@ class _Reader:
                 if t is not None:
                     self.others[t.label] = t
         self.detect_flavour(meta_version)
+
+    def described_tables(self, files: dict[str, Path]) -> tuple[dict[str, Path], str]:
+        """The HSDS tables ``datapackage.json`` names that are in the package, and its version."""
+        by_table: dict[str, Path] = {}
+        meta_version = ""
+        if "datapackage.json" not in files:
+            return by_table, meta_version
+        try:
+            meta = json.loads(files["datapackage.json"].read_bytes().decode("utf-8-sig"))
+            meta_version = str(meta.get("version", ""))
+            for r in meta.get("resources", []):
+                if not isinstance(r, dict) or not isinstance(r.get("path"), str):
+                    continue
+                name = str(r.get("name", "")).lower()
+                table = name if name in _STEMS else _STEM_TO_TABLE.get(name, name)
+                p = self.pkg.root / r["path"]
+                if p.is_file() and p.suffix.lower() == ".csv":
+                    by_table.setdefault(table, p)
+                elif table in _STEMS:
+                    self.add("warning", "datapackage.json", None, None,
+                             f"resource '{name}' names the file '{r['path']}', which is not in the package.",
+                             "Add the file or remove the resource.")
+        except Exception as exc:  # noqa: BLE001
+            self.add("warning", "datapackage.json", None, None,
+                     f"datapackage.json could not be read ({_tables._plain(exc)}); tables found by file name.")
+        return by_table, meta_version
 
     def read_one(self, p: Path, table: str, *, core: bool) -> _tables._Table | None:
         sub = LoadReport()
@@ -736,8 +742,28 @@ class _Reader:
 
     def find_test_records(self) -> None:
         """Organisations, locations and services that say they are tests (set aside unless kept)."""
-        org = self.t["organization"]
+        own = self.own_test_records()
         self.test_orgs: dict[str, str] = {}
+        children: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for table in ("location", "service"):
+            for i, oid in enumerate(self.org_of(table)):
+                children[oid].append((table, i))
+        org = self.t["organization"]
+        for i, (oid, row) in enumerate(zip(self.ids["organization"], org.rows, strict=True)):
+            why = _test_reason(*[(c, self.col(org, c)[i]) for c in
+                                 ("name", "alternate_name", "description") if c in org.df.columns])
+            column = why.split(" ", 1)[0] if why else None
+            kids = children.get(oid, [])
+            if not why and kids and all(i2 in own[tb] for tb, i2 in kids):
+                first = own[kids[0][0]][kids[0][1]]
+                why, column = f"all its locations and services are marked as tests ({first})", None
+            if why and oid and oid not in self.test_orgs:
+                self.test_org(i, oid, row, column, why, kids)
+        for table in ("location", "service"):
+            self.test_children(table, own[table])
+
+    def own_test_records(self) -> dict[str, dict[int, str]]:
+        """Position -> reason of the locations and services that read like test records."""
         own: dict[str, dict[int, str]] = {}
         for table in ("location", "service"):
             t = self.t.get(table)
@@ -749,51 +775,44 @@ class _Reader:
                                      ("name", "alternate_name", "description", "short_desc") if c in t.df.columns])
                 if why:
                     own[table][i] = why
-        children: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for table in ("location", "service"):
-            for i, oid in enumerate(self.org_of(table)):
-                children[oid].append((table, i))
-        for i, (oid, row) in enumerate(zip(self.ids["organization"], org.rows)):
-            why = _test_reason(*[(c, self.col(org, c)[i]) for c in
-                                 ("name", "alternate_name", "description") if c in org.df.columns])
-            column = why.split(" ", 1)[0] if why else None
-            kids = children.get(oid, [])
-            if not why and kids and all(i2 in own[tb] for tb, i2 in kids):
-                first = own[kids[0][0]][kids[0][1]]
-                why, column = f"all its locations and services are marked as tests ({first})", None
-            if not why or not oid or oid in self.test_orgs:
+        return own
+
+    def test_org(self, i: int, oid: str, row: int, column: str | None, why: str,
+                 kids: list[tuple[str, int]]) -> None:
+        org = self.t["organization"]
+        self.test_orgs[oid] = why
+        n_loc = sum(tb == "location" for tb, _ in kids)
+        n_svc = sum(tb == "service" for tb, _ in kids)
+        name = self.col(org, "name")[i]
+        if self.keep_test:
+            self.add("warning", org, row, column, f"'{name}' looks like a test record ({why}); kept "
+                     "(keep_test_records=True).", "Remove it from the directory if it is not real.", oid)
+            return
+        self.add("warning", org, row, column,
+                 f"'{name}' looks like a test record ({why}); set aside with its {n_loc} location(s) "
+                 f"and {n_svc} service(s).",
+                 "If it is a real organisation, load with "
+                 "partnermap.hsds.read_hsds(path, keep_test_records=True).", oid)
+        self.set_aside("organization", i, f"test record: {why}")
+
+    def test_children(self, table: str, own: dict[int, str]) -> None:
+        """Test locations or services of real organisations (those of test organisations are reported with them)."""
+        t = self.t.get(table)
+        orgs = self.org_of(table)
+        for i, why in own.items():
+            if orgs[i] in self.test_orgs:
                 continue
-            self.test_orgs[oid] = why
-            n_loc = sum(tb == "location" for tb, _ in kids)
-            n_svc = sum(tb == "service" for tb, _ in kids)
-            name = self.col(org, "name")[i]
+            name = self.col(t, "name")[i]
             if self.keep_test:
-                self.add("warning", org, row, column, f"'{name}' looks like a test record ({why}); kept "
-                         "(keep_test_records=True).", "Remove it from the directory if it is not real.", oid)
+                self.add("warning", t, t.rows[i], why.split(" ", 1)[0],
+                         f"{_WHAT[table]} '{name}' looks like a test record ({why}); kept.", "",
+                         self.ids[table].iloc[i])
             else:
-                self.add("warning", org, row, column,
-                         f"'{name}' looks like a test record ({why}); set aside with its {n_loc} location(s) "
-                         f"and {n_svc} service(s).",
-                         "If it is a real organisation, load with "
-                         "partnermap.hsds.read_hsds(path, keep_test_records=True).", oid)
-                self.set_aside("organization", i, f"test record: {why}")
-        for table in ("location", "service"):
-            t = self.t.get(table)
-            orgs = self.org_of(table)
-            for i, why in own[table].items():
-                if orgs[i] in self.test_orgs:
-                    continue  # reported with its organisation
-                name = self.col(t, "name")[i]
-                if self.keep_test:
-                    self.add("warning", t, t.rows[i], why.split(" ", 1)[0],
-                             f"{_WHAT[table]} '{name}' looks like a test record ({why}); kept.", "",
-                             self.ids[table].iloc[i])
-                else:
-                    self.add("warning", t, t.rows[i], why.split(" ", 1)[0],
-                             f"{_WHAT[table]} '{name}' looks like a test record ({why}); set aside.",
-                             "If it is real, load with partnermap.hsds.read_hsds(path, keep_test_records=True).",
-                             self.ids[table].iloc[i])
-                    self.set_aside(table, i, f"test record: {why}")
+                self.add("warning", t, t.rows[i], why.split(" ", 1)[0],
+                         f"{_WHAT[table]} '{name}' looks like a test record ({why}); set aside.",
+                         "If it is real, load with partnermap.hsds.read_hsds(path, keep_test_records=True).",
+                         self.ids[table].iloc[i])
+                self.set_aside(table, i, f"test record: {why}")
 
     def org_of(self, table: str) -> list[str]:
         """The organisation id of each row of ``location`` or ``service`` ('' if none)."""
@@ -810,10 +829,8 @@ class _Reader:
 
     def cascade(self) -> None:
         """Set aside what hangs on something set aside (test organisation, dropped location ...)."""
-        if self.keep_test:
-            gone_orgs: dict[str, str] = {}
-        else:
-            gone_orgs = {oid: f"belongs to a test record (organization '{oid}')" for oid in self.test_orgs}
+        gone_orgs = {} if self.keep_test else \
+            {oid: f"belongs to a test record (organization '{oid}')" for oid in self.test_orgs}
         for table in ("location", "service"):
             for i, oid in enumerate(self.org_of(table)):
                 if oid in gone_orgs:
@@ -825,9 +842,13 @@ class _Reader:
                 if v in loc_gone:
                     self.set_aside("service", i, f"its location '{v}' was set aside")
         svc_gone = {self.ids["service"].iloc[i] for i in self.aside["service"]} if "service" in self.ids else set()
+        self.cascade_links(loc_gone, svc_gone)
+
+    def cascade_links(self, loc_gone: dict[str, str], svc_gone: set[str]) -> None:
+        """Service-at-location links and service areas of services or locations set aside."""
         sal = self.t.get("service_at_location")
         if sal is not None:
-            for i, (s, lid) in enumerate(zip(_cells(sal, "service_id"), _cells(sal, "location_id"))):
+            for i, (s, lid) in enumerate(zip(_cells(sal, "service_id"), _cells(sal, "location_id"), strict=True)):
                 if s in svc_gone:
                     self.set_aside("service_at_location", i, f"its service '{s}' was set aside")
                 elif lid in loc_gone:
@@ -847,8 +868,6 @@ class _Reader:
         return keep
 
     def build_locations(self, lat: np.ndarray, lon: np.ndarray):
-        import geopandas as gpd
-
         t = self.t.get("location")
         base = ["organization_id", "name", "location_type", "lat", "lon", "address", "city",
                 "state_province", "postal_code", "country"]
@@ -946,43 +965,8 @@ class _Reader:
             return empty
         df = t.df
         ids = self.ids["service"]
-        keep = self.kept("service")
-        names = self.taxonomy_names()
-        terms: dict[str, list[str]] = defaultdict(list)
-
-        def add_term(sid: str, term: str) -> None:
-            if term and term not in terms[sid]:
-                terms[sid].append(term)
-
-        if "taxonomy_ids" in df.columns:
-            for sid, v in zip(ids, _tables._cells(df, "taxonomy_ids")):
-                for x in _split(v):
-                    add_term(sid, names.get(x, ""))
-        st = self.t.get("service_taxonomy")
-        if st is not None:
-            for sid, x in zip(_cells(st, "service_id"), _cells(st, "taxonomy_id")):
-                add_term(sid, names.get(x, ""))
-        attr = self.t.get("attribute")
-        if attr is not None:
-            svc = set(ids)
-            for link, x in zip(_cells(attr, "link_id"), _cells(attr, "taxonomy_term_id")):
-                if link in svc:
-                    add_term(link, names.get(x, ""))
-        if "keywords" in df.columns:  # Ohana
-            for sid, v in zip(ids, _tables._cells(df, "keywords")):
-                for x in _split(v):
-                    add_term(sid, x)
-        locs: dict[str, list[str]] = defaultdict(list)
-        if self.flavour == "ohana":
-            for sid, lid in zip(ids, _cells(t, "location_id")):
-                if lid:
-                    locs[sid].append(lid)
-        sal = self.t.get("service_at_location")
-        if sal is not None:
-            sal_keep = self.kept("service_at_location")
-            for k, sid, lid in zip(sal_keep, _cells(sal, "service_id"), _cells(sal, "location_id")):
-                if k and lid not in locs[sid]:
-                    locs[sid].append(lid)
+        terms = self.service_terms(ids, df)
+        locs = self.service_locations(ids, t)
         out = pd.DataFrame(index=df.index)
         out["organization_id"] = self.org_of("service")
         out["name"] = _tables._cells(df, "name")
@@ -995,57 +979,60 @@ class _Reader:
                 out[c] = _tables._cells(df, c).replace("", None)
         out["source_row"] = t.rows
         out.index = pd.Index(ids, name="service_id")
-        out = out[keep]
+        out = out[self.kept("service")]
         self.report.counts["services"] = (len(df), len(out))
         return out
 
-    def build_service_areas(self, services: pd.DataFrame):
-        """All service areas (text or GeoJSON ``extent``) and the polygons among them."""
-        import geopandas as gpd
-        import shapely
-        from shapely.geometry import shape
+    def service_terms(self, ids: pd.Series, df: pd.DataFrame) -> dict[str, list[str]]:
+        """Service id -> its taxonomy term names, from every place HSDS versions keep them."""
+        names = self.taxonomy_names()
+        pairs: list[tuple[str, str]] = []
+        if "taxonomy_ids" in df.columns:
+            pairs += [(sid, names.get(x, "")) for sid, v in zip(ids, _tables._cells(df, "taxonomy_ids"), strict=True)
+                      for x in _split(v)]
+        st = self.t.get("service_taxonomy")
+        if st is not None:
+            pairs += [(sid, names.get(x, "")) for sid, x in
+                      zip(_cells(st, "service_id"), _cells(st, "taxonomy_id"), strict=True)]
+        attr = self.t.get("attribute")
+        if attr is not None:
+            svc = set(ids)
+            pairs += [(link, names.get(x, "")) for link, x in
+                      zip(_cells(attr, "link_id"), _cells(attr, "taxonomy_term_id"), strict=True) if link in svc]
+        if "keywords" in df.columns:  # Ohana
+            pairs += [(sid, x) for sid, v in zip(ids, _tables._cells(df, "keywords"), strict=True) for x in _split(v)]
+        terms: dict[str, list[str]] = defaultdict(list)
+        for sid, term in pairs:
+            if term and term not in terms[sid]:
+                terms[sid].append(term)
+        return terms
 
-        records: list[dict[str, Any]] = []
-        read = 0
-        sa = self.t.get("service_area")
-        if sa is not None:
-            keep = self.kept("service_area")
-            df = sa.df
-            for i, (aid, sid, row) in enumerate(zip(self.ids["service_area"], _cells(sa, "service_id"), sa.rows)):
-                read += 1
-                extent = self.col(sa, "extent")[i]
-                etype = self.col(sa, "extent_type")[i].lower()
-                geom = None
-                if extent:
-                    geom, why = _parse_extent(extent, etype, shape, shapely)
-                    if why:
-                        shown = extent if len(extent) <= 40 else extent[:37] + "…"
-                        self.add("warning", sa, row, "extent",
-                                 f"extent '{shown}' is not valid {why}; the service area is kept as text (its name).",
-                                 "Put a GeoJSON Polygon or MultiPolygon in extent (and extent_type 'geojson').", aid)
-                if not keep[i]:
-                    continue
-                name = self.col(sa, "name")[i]
-                desc = self.col(sa, "description")[i]
-                records.append({"service_area_id": aid, "service_id": sid, "name": name or desc or None,
-                                "description": desc or None, "extent_type": etype or None, "geometry": geom,
-                                "file": sa.label, "source_row": int(row)})
-        svc = self.t.get("service")
-        if svc is not None and "service_areas" in svc.df.columns:  # Ohana: free text on the service
-            keep = self.kept("service")
-            texts = self.col(svc, "service_areas")
-            for i, (sid, v, row) in enumerate(zip(self.ids["service"], texts, svc.rows)):
-                for j, name in enumerate(_split(v)):
-                    if keep[i]:
-                        records.append({"service_area_id": f"{sid}:{j + 1}", "service_id": sid, "name": name,
-                                        "description": None, "extent_type": "text", "geometry": None,
-                                        "file": svc.label, "source_row": int(row)})
+    def service_locations(self, ids: pd.Series, t: _tables._Table) -> dict[str, list[str]]:
+        """Service id -> the ids of the locations it is offered at."""
+        locs: dict[str, list[str]] = defaultdict(list)
+        if self.flavour == "ohana":
+            for sid, lid in zip(ids, _cells(t, "location_id"), strict=True):
+                if lid:
+                    locs[sid].append(lid)
+        sal = self.t.get("service_at_location")
+        if sal is not None:
+            links = zip(self.kept("service_at_location"), _cells(sal, "service_id"), _cells(sal, "location_id"),
+                        strict=True)
+            for k, sid, lid in links:
+                if k and lid not in locs[sid]:
+                    locs[sid].append(lid)
+        return locs
+
+    def build_service_areas(self, services: pd.DataFrame) -> tuple[gpd.GeoDataFrame, _tables._Table | None]:
+        """All service areas (text or GeoJSON ``extent``) and the polygons among them."""
+        records, read = self.service_area_records()
+        records += self.text_service_areas()
         frame = pd.DataFrame(records, columns=["service_area_id", "service_id", "name", "description",
                                                "extent_type", "geometry", "file", "source_row"])
-        org_of = dict(zip(services.index, services["organization_id"])) if len(services) else {}
+        org_of = dict(zip(services.index, services["organization_id"], strict=True)) if len(services) else {}
         frame.insert(2, "organization_id", frame["service_id"].map(org_of))
         text: dict[str, list[str]] = defaultdict(list)
-        for sid, name in zip(frame["service_id"], frame["name"]):
+        for sid, name in zip(frame["service_id"], frame["name"], strict=True):
             if name and name not in text[sid]:
                 text[sid].append(name)
         services["service_areas"] = [text.get(s, []) for s in services.index]
@@ -1061,10 +1048,49 @@ class _Reader:
                                "service_id": has["service_id"].tolist(),
                                "org_id": has["organization_id"].tolist()}, dtype=object)
             polygons = _tables._Table(df, has["file"].iloc[0], geometry=np.asarray(list(has.geometry), dtype=object),
-                                    crs="EPSG:4326")
+                                      crs="EPSG:4326")
             polygons.rows = np.asarray(has["source_row"], dtype=int)
-        gdf = gdf.drop(columns=["file"])
-        return gdf, polygons
+        return gdf.drop(columns=["file"]), polygons
+
+    def service_area_records(self) -> tuple[list[dict[str, Any]], int]:
+        """The kept rows of the service_area table (extents parsed, bad ones said), and the rows read."""
+        sa = self.t.get("service_area")
+        if sa is None:
+            return [], 0
+        records: list[dict[str, Any]] = []
+        keep = self.kept("service_area")
+        for i, (aid, sid, row) in enumerate(zip(self.ids["service_area"], _cells(sa, "service_id"), sa.rows,
+                                                strict=True)):
+            extent = self.col(sa, "extent")[i]
+            etype = self.col(sa, "extent_type")[i].lower()
+            geom = None
+            if extent:
+                geom, why = _parse_extent(extent, etype)
+                if why:
+                    shown = extent if len(extent) <= 40 else extent[:37] + "…"
+                    self.add("warning", sa, row, "extent",
+                             f"extent '{shown}' is not valid {why}; the service area is kept as text (its name).",
+                             "Put a GeoJSON Polygon or MultiPolygon in extent (and extent_type 'geojson').", aid)
+            if not keep[i]:
+                continue
+            name = self.col(sa, "name")[i]
+            desc = self.col(sa, "description")[i]
+            records.append({"service_area_id": aid, "service_id": sid, "name": name or desc or None,
+                            "description": desc or None, "extent_type": etype or None, "geometry": geom,
+                            "file": sa.label, "source_row": int(row)})
+        return records, len(sa.df)
+
+    def text_service_areas(self) -> list[dict[str, Any]]:
+        """Ohana: service areas written as free text on the service, one record per name."""
+        svc = self.t.get("service")
+        if svc is None or "service_areas" not in svc.df.columns:
+            return []
+        keep = self.kept("service")
+        texts = self.col(svc, "service_areas")
+        return [{"service_area_id": f"{sid}:{j + 1}", "service_id": sid, "name": name, "description": None,
+                 "extent_type": "text", "geometry": None, "file": svc.label, "source_row": int(row)}
+                for i, (sid, v, row) in enumerate(zip(self.ids["service"], texts, svc.rows, strict=True)) if keep[i]
+                for j, name in enumerate(_split(v))]
 
     def derive_sectors(self, org: _tables._Table, services: pd.DataFrame) -> tuple[list[str], list[str]]:
         """Sector and org_type per organisation row, with one info line per distinct mapping."""
@@ -1103,28 +1129,47 @@ class _Reader:
                      f"sector '{sector}' derived from {col} '{val}' ({n} organisation(s)).")
         return sectors, types
 
-    def build_organizations(self, locations, services: pd.DataFrame, service_areas):
-        import geopandas as gpd
-
+    def build_organizations(self, locations: gpd.GeoDataFrame, services: pd.DataFrame,
+                            service_areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """The organisations, through the data folder's own checks, placed at their first physical site."""
         org = self.t["organization"]
+        site, n_loc = _sites(locations)
+        orgs = self.clean_organizations(org, services, site)
+        self.unknown_sectors(orgs, org)
+        # coordinates and the services' terms, added after the loader's checks
+        lat = [site[o][1].lat if o in site else np.nan for o in orgs.index]
+        lon = [site[o][1].lon if o in site else np.nan for o in orgs.index]
+        orgs["lat"], orgs["lon"] = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        orgs["location_id"] = [site[o][0] if o in site else None for o in orgs.index]
+        orgs["n_locations"] = [n_loc.get(o, 0) for o in orgs.index]
+        n_svc = Counter(services["organization_id"]) if len(services) else Counter()
+        orgs["n_services"] = [n_svc.get(o, 0) for o in orgs.index]
+        offers, causes, svc_names, areas = self.terms_by_org(orgs.index, services)
+        orgs["offers"], orgs["causes"], orgs["services"], orgs["service_areas"] = offers, causes, svc_names, areas
+        geoms = [None if np.isnan(a) else g for a, g in
+                 zip(orgs["lat"], gpd.points_from_xy(orgs["lon"], orgs["lat"]), strict=True)]
+        orgs["geometry"] = gpd.GeoSeries(geoms, index=orgs.index, crs="EPSG:4326")
+        ordered = [c for c in schema.ORG_COLUMNS if c in orgs.columns and c != "org_id"]
+        orgs = orgs[ordered + [c for c in orgs.columns if c not in ordered]]
+        placed = int(orgs["lat"].notna().sum())
+        if len(orgs) and placed < len(orgs):
+            self.add("warning", org, None, None,
+                     f"{len(orgs) - placed} of {len(orgs)} organisation(s) have no physical location with "
+                     "coordinates; they are kept, but left off maps and coverage.",
+                     "Add latitude/longitude to their locations.")
+        ids = self.ids["organization"]
+        for i, reason in sorted(self.aside["organization"].items()):
+            self.report.reject(org.label, int(org.rows[i]), ids.iloc[i], reason)
+        self.report.counts["organizations"] = (len(org.df), len(orgs))
+        return orgs
+
+    def clean_organizations(self, org: _tables._Table, services: pd.DataFrame,
+                            site: dict[str, Any]) -> gpd.GeoDataFrame:
+        """The kept organisation rows in the contract's columns, cleaned as a data folder's would be."""
         df = org.df
         ids = self.ids["organization"]
         keep = self.kept("organization")
         sectors, types = self.derive_sectors(org, services)
-
-        # the site that places each organisation: its first physical location with coordinates
-        site: dict[str, Any] = {}
-        n_loc: Counter[str] = Counter()
-        if len(locations):
-            for lid, r in zip(locations.index, locations.itertuples()):
-                oid = r.organization_id
-                n_loc[oid] += 1
-                if r.location_type != "physical":
-                    continue
-                if oid not in site or (np.isnan(site[oid][1].lat) and not np.isnan(r.lat)):
-                    site[oid] = (lid, r)
-        n_svc = Counter(services["organization_id"]) if len(services) else Counter()
-
         table = pd.DataFrame(index=df.index)
         table["org_id"] = ids
         table["name"] = _tables._cells(df, "name")
@@ -1140,52 +1185,30 @@ class _Reader:
         sub = LoadReport()
         sub.sources = dict(self.report.sources)
         orgs = _validate._clean_organizations(t, sub)
-        undecided = 0
         for p in sub.problems:
             if p.severity == "error" and p.column == "sector" and "blank sector" in p.message:
-                continue  # replaced by one warning below
+                continue  # replaced by one warning (unknown_sectors)
             if p.severity == "info" and p.message.startswith("no coordinates (lat/lon)"):
                 continue  # coordinates come from the locations
             self.report.problems.append(p)
         self.report.rejected.extend(sub.rejected)
-        if len(orgs):
-            blank = orgs["sector"].isna()
-            undecided = int(blank.sum())
-            if undecided:
-                orgs.loc[blank, "sector"] = UNKNOWN_SECTOR
-                names = ", ".join(f"'{n}'" for n in orgs.loc[blank, "name"].head(3))
-                self.add("warning", org, None, "sector",
-                         f"{undecided} of {len(orgs)} organisation(s) have no sector: legal_status, tax_status and "
-                         f"their services' taxonomy terms do not say for_profit, non_profit or public "
-                         f"(e.g. {names}{' …' if undecided > 3 else ''}). They are kept with sector "
-                         f"'{UNKNOWN_SECTOR}'.",
-                         "Fill in legal_status (e.g. 'nonprofit', 'government agency', 'LLC') in "
-                         f"{org.label}, or set data.organizations['sector'] in your notebook.")
-
-        # coordinates and the services' terms, added after the loader's checks
-        lat = [site[o][1].lat if o in site else np.nan for o in orgs.index]
-        lon = [site[o][1].lon if o in site else np.nan for o in orgs.index]
-        orgs["lat"], orgs["lon"] = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-        orgs["location_id"] = [site[o][0] if o in site else None for o in orgs.index]
-        orgs["n_locations"] = [n_loc.get(o, 0) for o in orgs.index]
-        orgs["n_services"] = [n_svc.get(o, 0) for o in orgs.index]
-        offers, causes, svc_names, areas = self.terms_by_org(orgs.index, services)
-        orgs["offers"], orgs["causes"], orgs["services"], orgs["service_areas"] = offers, causes, svc_names, areas
-        geoms = [None if np.isnan(a) else g for a, g in zip(orgs["lat"], gpd.points_from_xy(orgs["lon"], orgs["lat"]))]
-        orgs["geometry"] = gpd.GeoSeries(geoms, index=orgs.index, crs="EPSG:4326")
-        ordered = [c for c in schema.ORG_COLUMNS if c in orgs.columns and c != "org_id"]
-        orgs = orgs[ordered + [c for c in orgs.columns if c not in ordered]]
-        placed = int(orgs["lat"].notna().sum())
-        if len(orgs) and placed < len(orgs):
-            self.add("warning", org, None, None,
-                     f"{len(orgs) - placed} of {len(orgs)} organisation(s) have no physical location with "
-                     "coordinates; they are kept, but left off maps and coverage.",
-                     "Add latitude/longitude to their locations.")
-        read = len(df)
-        for i, reason in sorted(self.aside["organization"].items()):
-            self.report.reject(org.label, int(org.rows[i]), ids.iloc[i], reason)
-        self.report.counts["organizations"] = (read, len(orgs))
         return orgs
+
+    def unknown_sectors(self, orgs: gpd.GeoDataFrame, org: _tables._Table) -> None:
+        """Organisations whose sector nothing reveals get UNKNOWN_SECTOR, and one warning counts them."""
+        blank = orgs["sector"].isna()
+        undecided = int(blank.sum())
+        if not undecided:
+            return
+        orgs.loc[blank, "sector"] = UNKNOWN_SECTOR
+        names = ", ".join(f"'{n}'" for n in orgs.loc[blank, "name"].head(3))
+        self.add("warning", org, None, "sector",
+                 f"{undecided} of {len(orgs)} organisation(s) have no sector: legal_status, tax_status and "
+                 f"their services' taxonomy terms do not say for_profit, non_profit or public "
+                 f"(e.g. {names}{' …' if undecided > 3 else ''}). They are kept with sector "
+                 f"'{UNKNOWN_SECTOR}'.",
+                 "Fill in legal_status (e.g. 'nonprofit', 'government agency', 'LLC') in "
+                 f"{org.label}, or set data.organizations['sector'] in your notebook.")
 
     def terms_by_org(self, index: pd.Index, services: pd.DataFrame):
         offers: dict[str, list[str]] = defaultdict(list)
@@ -1292,6 +1315,20 @@ class _Reader:
                      "report.rejected lists each with its reason.")
 
 
+def _sites(locations: gpd.GeoDataFrame) -> tuple[dict[str, Any], Counter[str]]:
+    """Organisation id -> (location id, row) of its first physical location with coordinates; locations per id."""
+    site: dict[str, Any] = {}
+    n_loc: Counter[str] = Counter()
+    for lid, r in zip(locations.index, locations.itertuples(), strict=True):
+        oid = r.organization_id
+        n_loc[oid] += 1
+        if r.location_type != "physical":
+            continue
+        if oid not in site or (np.isnan(site[oid][1].lat) and not np.isnan(r.lat)):
+            site[oid] = (lid, r)
+    return site, n_loc
+
+
 def _kind(reason: str) -> str:
     """The reason without its particulars, for counting: 'test record', 'duplicate id' ..."""
     kinds = {"test record": "test record", "duplicate": "duplicate id", "belongs to a test record":
@@ -1304,7 +1341,7 @@ def _kind(reason: str) -> str:
     return f"{m.group(1)} matches no {m.group(2)}" if m else reason
 
 
-def _parse_extent(extent: str, etype: str, shape, shapely) -> tuple[Any, str]:
+def _parse_extent(extent: str, etype: str) -> tuple[Any, str]:
     """(geometry, '') or (None, what it should have been)."""
     if etype in ("kml", "topojson"):
         return None, f"{etype} (partnermap reads GeoJSON and WKT extents)"
