@@ -19,24 +19,71 @@ GAP_COLUMNS = ["scope", "gap", "org_id", "name", "other_id", "area_id", "count",
 
 #: One plain sentence per kind of gap (the ``gap`` column), in the order the tables list them.
 GAP_MEANINGS: dict[str, str] = {
-    "isolated_group": "A group of organisations tied only among themselves: no tie links them to the main network. count: its size.",
+    "isolated_group": (
+        "A group of organisations tied only among themselves: no tie links them to the main network. count: "
+        "its size."
+    ),
     "isolate": "An organisation with no ties at all.",
-    "cut_point": "An organisation whose loss would cut at least two organisations off: count organisations (listed in members) would lose their link to the largest remaining part (one that only holds a single organisation shows as that organisation's single_tie).",
-    "bridge_tie": "A partnership that is the only link for a group of at least two organisations: if it ends, count organisations are cut off (ties that only hold one organisation are listed under single_tie).",
-    "community_single_link": "A community (a cluster of closely tied organisations) that connects to the rest of the network through one organisation only. count: the community's size.",
+    "cut_point": (
+        "An organisation whose loss would cut at least two organisations off: count organisations (listed in "
+        "members) would lose their link to the largest remaining part (one that only holds a single "
+        "organisation shows as that organisation's single_tie)."
+    ),
+    "bridge_tie": (
+        "A partnership that is the only link for a group of at least two organisations: if it ends, count "
+        "organisations are cut off (ties that only hold one organisation are listed under single_tie)."
+    ),
+    "community_single_link": (
+        "A community (a cluster of closely tied organisations) that connects to the rest of the network "
+        "through one organisation only. count: the community's size."
+    ),
     "single_tie": "An organisation that depends on a single partnership (other_id is its only partner).",
-    "sector_pair": "Two sectors with no tie between them although random partnering would give some. count: the ties chance would give, rounded.",
-    "type_pair": "Two organisation types with no tie between them although random partnering would give at least min_expected. count: the ties chance would give, rounded.",
-    "underserved_area": "An area no organisation reaches (by its location and service radius). count: its population where known.",
-    "stalled": "An organisation at engagement stage 'contacted' with no active or proposed tie with the focal organisation (with anyone, when no focal organisation is given and the data has a stage_date column); with stage_date, only those contacted more than stall_months ago, and count is the days since.",
-    "stalled_proposal": "A proposed tie whose planned start date has passed while it is still only proposed. count: days since the planned start.",
-    "missing_sector": "A sector in which the focal organisation has no active partner. count: organisations of that sector in the data.",
-    "unmet_need": "Something the focal organisation needs that none of its partners offers. count: other organisations in the data that offer it.",
-    "unused_offer": "Something the focal organisation offers that none of its partners needs. count: other organisations in the data that need it.",
-    "overdue_review": "An active tie of the focal organisation whose review (last_reviewed, or start_date, plus review_every_months) is past due. count: days overdue.",
+    "sector_pair": (
+        "Two sectors with no tie between them although random partnering would give some. count: the ties "
+        "chance would give, rounded."
+    ),
+    "type_pair": (
+        "Two organisation types with no tie between them although random partnering would give at least "
+        "min_expected. count: the ties chance would give, rounded."
+    ),
+    "underserved_area": (
+        "An area no organisation reaches (by its location and service radius). count: its population where "
+        "known."
+    ),
+    "stalled": (
+        "An organisation at engagement stage 'contacted' with no active or proposed tie with the focal "
+        "organisation (with anyone, when no focal organisation is given and the data has a stage_date "
+        "column); with stage_date, only those contacted more than stall_months ago, and count is the days "
+        "since."
+    ),
+    "stalled_proposal": (
+        "A proposed tie whose planned start date has passed while it is still only proposed. count: days "
+        "since the planned start."
+    ),
+    "missing_sector": (
+        "A sector in which the focal organisation has no active partner. count: organisations of that sector "
+        "in the data."
+    ),
+    "unmet_need": (
+        "Something the focal organisation needs that none of its partners offers. count: other organisations "
+        "in the data that offer it."
+    ),
+    "unused_offer": (
+        "Something the focal organisation offers that none of its partners needs. count: other organisations "
+        "in the data that need it."
+    ),
+    "overdue_review": (
+        "An active tie of the focal organisation whose review (last_reviewed, or start_date, plus "
+        "review_every_months) is past due. count: days overdue."
+    ),
     "ended_tie": "A partner whose tie with the focal organisation has ended and not been renewed.",
-    "lapsed": "An organisation at engagement stage 'lapsed' without a recorded ended tie.",
-    "area_not_reached": "An area neither the focal organisation nor any of its partners reaches. count: its population where known.",
+    "lapsed": (
+        "An organisation at engagement stage 'lapsed' without a recorded ended tie."
+    ),
+    "area_not_reached": (
+        "An area neither the focal organisation nor any of its partners reaches. count: its population where "
+        "known."
+    ),
     "formality": "The balance of formal and informal active ties of the focal organisation. count: informal ties.",
 }
 
@@ -59,10 +106,12 @@ def _org_id(orgs: pd.DataFrame, value: Any, what: str) -> int:
 
 
 def _lists(values: np.ndarray) -> list[list]:
+    """Each value as a list of terms (lists kept, text split on its separators)."""
     return [v if isinstance(v, list) else _common._as_terms(v) for v in values]
 
 
 def _column(orgs: pd.DataFrame, name: str) -> np.ndarray:
+    """The column ``name`` as an object array, all ``None`` when absent."""
     if name in orgs.columns:
         return orgs[name].to_numpy(dtype=object)
     return np.full(len(orgs), None, dtype=object)
@@ -93,6 +142,7 @@ def _adjacency(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
 
 
 def _and_join(words: Sequence[str]) -> str:
+    """``a, b and c``."""
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
@@ -100,29 +150,35 @@ def _and_join(words: Sequence[str]) -> str:
 
 
 def _labels(vocab: dict[str, schema.Term], keys: Iterable[str]) -> list[str]:
+    """The lower-case English labels of vocabulary ``keys`` (free terms with spaces for underscores)."""
     return [schema.label(vocab, k).lower() if k in vocab else str(k).replace("_", " ") for k in keys]
 
 
 def _sector_label(sector: Any) -> str:
+    """A sector in words (``unknown`` when missing)."""
     return schema.label(schema.SECTORS, sector).lower() if not _common._missing(sector) else "unknown"
 
 
 def _type_label(org_type: Any) -> str:
+    """An organisation type in words (``unknown`` when missing)."""
     return schema.label(schema.ORG_TYPES, org_type).lower() if not _common._missing(org_type) else "unknown"
 
 
 def _who(names: Mapping[Any, Any], org_id: Any) -> str:
+    """``name (org_id)``, or the id alone when the name is missing or the same."""
     name = names.get(org_id)
     return f"{name} ({org_id})" if not _common._missing(name) and str(name) != str(org_id) else str(org_id)
 
 
 def _few(ids: Sequence[Any], limit: int = 3) -> str:
+    """The first ``limit`` ids, then ``and N more``."""
     ids = [str(i) for i in ids]
     shown = ", ".join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
+    """``1 word``, ``2 words``."""
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
@@ -130,12 +186,14 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 def _gap_row(gap: str, message: str, *, scope: str = "ecosystem", org_id: Any = None, name: Any = None,
              other_id: Any = None, area_id: Any = None, count: Any = None,
              members: Sequence[Any] = ()) -> dict[str, Any]:
+    """One gap as a row of :data:`GAP_COLUMNS` (``members`` cut to the first 100)."""
     return {"scope": scope, "gap": gap, "org_id": org_id, "name": name, "other_id": other_id,
             "area_id": area_id, "count": count, "members": [str(m) for m in list(members)[:_MAX_MEMBERS]],
             "message": message}
 
 
 def _gap_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Gap rows as a table of :data:`GAP_COLUMNS`, by kind of gap, then count (largest first), then id."""
     order = {g: i for i, g in enumerate(GAP_MEANINGS)}
     df = pd.DataFrame(rows, columns=GAP_COLUMNS)
     for c in GAP_COLUMNS:
