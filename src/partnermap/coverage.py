@@ -52,15 +52,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import h3
 import numpy as np
 import pandas as pd
+import pyproj
+import shapely
+from scipy import sparse
 
 from . import _common, _geo, _tables, _validate, schema
 from ._data import LoadReport, PartnerData
-from ._errors import DataValidationError, PartnermapError, UnknownOrganizationError
+from ._errors import DataValidationError, ParameterError, PartnermapError
+from .graph import build_graph
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import networkx as nx
 
 __all__ = [
@@ -249,19 +254,33 @@ def _is_repair(p: Any) -> bool:
 
 def _prepare_areas(areas: gpd.GeoDataFrame, report: LoadReport | None) -> tuple[gpd.GeoDataFrame, list[dict]]:
     """Areas given in code or loaded: ids, CRS, valid polygons, population; and their problems."""
-    import geopandas as gpd
-    import shapely
-
     if not isinstance(areas, gpd.GeoDataFrame):
-        raise PartnermapError(
+        raise ParameterError(
             f"areas must be a GeoDataFrame of polygons or a file path, not {type(areas).__name__}; "
             "read a file with partnermap.coverage.read_areas(path).")
-    rows: list[dict] = []
-    a = areas.copy()
+    a = _areas_in_wgs84(_area_ids(areas.copy()))
+    geoms, repaired = _repaired_shapes(a, report)
+    usable = np.array([g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon")
+                       for g in geoms], dtype=bool) if len(geoms) else np.zeros(0, bool)
+    rows = [_geo._row("invalid_area", area_id=aid, message=msg) for aid, msg in repaired.items() if aid in a.index]
+    for i in np.flatnonzero(~usable):
+        aid = a.index[i]
+        g = geoms[i]
+        kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
+        rows.append(_geo._row("unusable_area", area_id=aid, message=f"area '{aid}' has {kind}; left out."))
+    a[a.geometry.name] = gpd.GeoSeries(geoms, index=a.index, crs=_WGS84)
+    a = a[usable]
+    if "population" in a.columns and not pd.api.types.is_numeric_dtype(a["population"]):
+        a["population"] = pd.to_numeric(a["population"].astype(str).str.replace(",", ""), errors="coerce")
+    return a, rows
+
+
+def _area_ids(a: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``a`` indexed by a unique text ``area_id`` (from its column or its index)."""
     if "area_id" in a.columns:
         a = a.set_index("area_id")
     elif a.index.name != "area_id":
-        raise PartnermapError(
+        raise ParameterError(
             "the areas have no 'area_id' column; add one with a unique id per area "
             "(e.g. areas['area_id'] = areas['code']).")
     a.index = pd.Index(a.index.astype(str), name="area_id")
@@ -269,17 +288,30 @@ def _prepare_areas(areas: gpd.GeoDataFrame, report: LoadReport | None) -> tuple[
     if len(dup):
         raise DataValidationError(
             f"duplicate area_id: {', '.join(map(repr, dup[:_LIST_WORDS]))}; give each area its own id.")
+    return a
+
+
+def _areas_in_wgs84(a: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``a`` in EPSG:4326; without a CRS, degrees are assumed (and anything else refused)."""
     if a.crs is None:
         minx, miny, maxx, maxy = a.total_bounds if len(a) else (0, 0, 0, 0)
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise PartnermapError(
+            raise ParameterError(
                 "the areas have no CRS and their coordinates are not degrees; set the CRS they "
                 "were drawn in, e.g. areas.set_crs('EPSG:32639').")
         log.warning("areas: no CRS given; assumed WGS84 (EPSG:4326).")
-        a = a.set_crs(_WGS84)
-    elif a.crs.to_epsg() != 4326:
+        return a.set_crs(_WGS84)
+    if a.crs.to_epsg() != 4326:
         log.info("areas: reprojected from %s to EPSG:4326", a.crs.to_string())
-        a = a.to_crs(_WGS84)
+        return a.to_crs(_WGS84)
+    return a
+
+
+def _repaired_shapes(a: gpd.GeoDataFrame, report: LoadReport | None) -> tuple[np.ndarray, dict[str, str]]:
+    """The shapes, invalid polygons made valid, and ``{area_id: message}`` for every repair (the loader's too).
+
+    Geometry collections are reduced to their polygons.
+    """
     geoms = np.asarray(a.geometry.values, dtype=object).copy()
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6, 7))  # Polygon, MultiPolygon, Collection
     invalid = polygonal & ~shapely.is_valid(geoms)
@@ -293,21 +325,7 @@ def _prepare_areas(areas: gpd.GeoDataFrame, report: LoadReport | None) -> tuple[
     for i in np.flatnonzero(polygonal):
         if shapely.get_type_id(geoms[i]) == 7:
             geoms[i] = _polygonal(geoms[i])
-    usable = np.array([g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon")
-                       for g in geoms], dtype=bool) if len(geoms) else np.zeros(0, bool)
-    for aid, msg in repaired.items():
-        if aid in a.index:
-            rows.append(_geo._row("invalid_area", area_id=aid, message=msg))
-    for i in np.flatnonzero(~usable):
-        aid = a.index[i]
-        g = geoms[i]
-        kind = "no geometry" if g is None or g.is_empty else f"a {g.geom_type}, not a polygon"
-        rows.append(_geo._row("unusable_area", area_id=aid, message=f"area '{aid}' has {kind}; left out."))
-    a[a.geometry.name] = gpd.GeoSeries(geoms, index=a.index, crs=_WGS84)
-    a = a[usable]
-    if "population" in a.columns and not pd.api.types.is_numeric_dtype(a["population"]):
-        a["population"] = pd.to_numeric(a["population"].astype(str).str.replace(",", ""), errors="coerce")
-    return a, rows
+    return geoms, repaired
 
 
 def _report_repairs(report: LoadReport) -> dict[str, str]:
@@ -317,8 +335,6 @@ def _report_repairs(report: LoadReport) -> dict[str, str]:
 
 def _polygonal(g: Any) -> Any:
     """The polygon part of a geometry (make_valid can return a collection with lines)."""
-    import shapely
-
     if g is None or g.geom_type in ("Polygon", "MultiPolygon"):
         return g
     parts = [p for p in getattr(g, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
@@ -332,8 +348,6 @@ def _overlaps(areas: gpd.GeoDataFrame, geoms: np.ndarray, tree: Any) -> list[dic
     area's interior point lies in another (containment, duplicates); the share is then
     measured in an equal-area CRS.
     """
-    import shapely
-
     if len(geoms) < 2:
         return []
     if hasattr(shapely, "coverage_is_valid") and bool(shapely.coverage_is_valid(geoms)):
@@ -399,9 +413,6 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
 
 
 def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-    import h3
-    import shapely
 
     if not (isinstance(resolution, (int, np.integer)) and 0 <= resolution <= 15):
         raise PartnermapError(f"h3 resolution must be a whole number from 0 to 15, not {resolution!r}.")
@@ -414,8 +425,6 @@ def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame
     cells = set(map(h3.latlng_to_cell, la.tolist(), lo.tolist(), [resolution] * len(lo)))
     hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lo, la])))
     if hull.geom_type == "Polygon":
-        import pyproj
-
         hull_km2 = abs(pyproj.Geod(ellps="WGS84").geometry_area_perimeter(hull)[0]) / 1e6
         expected = hull_km2 / h3.average_hexagon_area(resolution, "km^2")
         if expected > MAX_GRID_CELLS:
@@ -452,8 +461,6 @@ def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame
 
 
 def _valid_declared(declared: np.ndarray | None, ids: pd.Index, rows: list[dict]) -> np.ndarray | None:
-    import shapely
-
     if declared is None:
         return None
     out = declared.copy()
@@ -480,8 +487,6 @@ def _valid_declared(declared: np.ndarray | None, ids: pd.Index, rows: list[dict]
 
 def _metric_groups(lon: np.ndarray, lat: np.ndarray) -> list[tuple[Any, np.ndarray]]:
     """(CRS, positions): one UTM CRS when the points fit one zone's width, else one per zone."""
-    import pyproj
-
     ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     if not len(ok):
         return []
@@ -496,37 +501,27 @@ def _metric_groups(lon: np.ndarray, lat: np.ndarray) -> list[tuple[Any, np.ndarr
 @functools.lru_cache(maxsize=64)
 def _utm_crs(minx: float, miny: float, maxx: float, maxy: float) -> Any:
     """geopandas' estimate_utm_crs for a box (cached: the CRS database lookup costs ~40 ms)."""
-    import geopandas as gpd
-    import shapely
 
     return gpd.GeoSeries([shapely.box(minx, miny, maxx, maxy)], crs=_WGS84).estimate_utm_crs()
 
 
 @functools.lru_cache(maxsize=64)
 def _transformer(crs: Any) -> Any:
-    import pyproj
-
     return pyproj.Transformer.from_crs(_WGS84, crs, always_xy=True)
 
 
 def _project_points(lon: np.ndarray, lat: np.ndarray, crs: Any) -> np.ndarray:
     """Points in ``crs`` straight from lon/lat arrays (no WGS84 geometries in between)."""
-    import shapely
-
     x, y = _transformer(crs).transform(lon, lat)
     return shapely.points(x, y)
 
 
 def _project(geoms: np.ndarray, crs: Any) -> np.ndarray:
-    import geopandas as gpd
-
     return np.asarray(gpd.GeoSeries(geoms, crs=_WGS84).to_crs(crs).values, dtype=object)
 
 
 def _nearby_areas(tree4326: Any, lon: np.ndarray, lat: np.ndarray, reach_m: float) -> np.ndarray:
     """Positions of the areas whose bounding boxes come within ``reach_m`` of the points' box."""
-    import shapely
-
     dlat = reach_m / 110_574 + 0.01
     coslat = max(math.cos(math.radians(min(89.0, float(np.max(np.abs(lat))) + dlat))), 0.01)
     dlon = min(reach_m / (111_320 * coslat) + 0.01, 360.0)
@@ -536,8 +531,6 @@ def _nearby_areas(tree4326: Any, lon: np.ndarray, lat: np.ndarray, reach_m: floa
 
 def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """WGS84 point geometries; lon/lat must be finite."""
-    import shapely
-
     return shapely.points(lon, lat)
 
 
@@ -589,8 +582,6 @@ def service_areas(
     >>> sa.index.name, sa.crs.to_epsg()
     ('org_id', 4326)
     """
-    import geopandas as gpd
-    import shapely
 
     t0 = time.perf_counter()
     orgs = data.organizations
@@ -630,8 +621,6 @@ class _Frame:
     """Areas ready for coverage: geometry, ids, an STRtree in EPSG:4326, origin."""
 
     def __init__(self, areas: gpd.GeoDataFrame, origin: str, h3_resolution: int | None) -> None:
-        import shapely
-
         self.areas = areas
         self.ids = areas.index
         self.geoms = np.asarray(areas.geometry.values, dtype=object)
@@ -678,14 +667,10 @@ def _located_pairs(frame: _Frame, lon: np.ndarray, lat: np.ndarray) -> tuple[np.
     A point on a shared boundary is counted once (in the first area, in area order); a
     point in the overlap of two areas is counted in both.
     """
-    import shapely
-
     has = np.flatnonzero(np.isfinite(lon))
     if not len(has):
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
     if frame.h3_resolution is not None:
-        import h3
-
         res = frame.h3_resolution
         cells = list(map(h3.latlng_to_cell, lat[has].tolist(), lon[has].tolist(), [res] * len(has)))
         pos = frame.ids.get_indexer(cells)
@@ -716,8 +701,6 @@ def _located_pairs(frame: _Frame, lon: np.ndarray, lat: np.ndarray) -> tuple[np.
 def _nearest_areas(frame: _Frame, lon: np.ndarray, lat: np.ndarray,
                    idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest area position and distance in km for the organisations at ``idx``."""
-    import shapely
-
     area_pos = np.zeros(len(idx), np.intp)
     dist = np.full(len(idx), np.nan)
     sub_lon = np.full(len(lon), np.nan)
@@ -733,8 +716,6 @@ def _nearest_areas(frame: _Frame, lon: np.ndarray, lat: np.ndarray,
         area_pos[k], dist[k] = ai, d / 1000
         return area_pos, dist
     # wider: the nearest area in degrees, its distance on the ellipsoid (no far-off projection)
-    import pyproj
-
     pts = _points(lon[idx], lat[idx])
     pi, ai = frame.tree.query_nearest(pts, all_matches=False)
     ends = shapely.get_coordinates(shapely.shortest_line(pts[pi], frame.geoms[ai])).reshape(-1, 2, 2)
@@ -764,8 +745,6 @@ def _outside(frame: _Frame, ids: pd.Index, lon: np.ndarray, lat: np.ndarray,
 def _serving_pairs(frame: _Frame, lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray,
                    declared: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(org position, area position) for each organisation whose service area reaches an area."""
-    import shapely
-
     org_parts, area_parts = [], []
     use_declared = (np.array([g is not None for g in declared], dtype=bool) if declared is not None
                     else np.zeros(len(lon), bool))
@@ -803,8 +782,6 @@ def _key(value: Any) -> str:
 
 def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
     """Kind keys and the organisations × kinds incidence matrix (sparse)."""
-    from scipy import sparse
-
     n = len(orgs)
     if by is None:
         return [], sparse.csr_matrix((n, 0), dtype=np.int64)
@@ -953,8 +930,6 @@ def coverage(
     >>> set(coverage(data, focal=focal)["focal_reach"]) <= {"direct", "through_partners", "not_reached"}
     True
     """
-    from scipy import sparse
-
     t0 = time.perf_counter()
     orgs = data.organizations
     n = len(orgs)
@@ -974,19 +949,10 @@ def coverage(
     srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
     # an organisation always serves the area it stands in (even one too wide to project well)
     srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
-
     loc = sparse.csr_matrix((np.ones(len(loc_o), np.int64), (loc_a, loc_o)), shape=(na, n))
     srv = sparse.csr_matrix((np.ones(len(srv_o), np.int64), (srv_a, srv_o)), shape=(na, n))
     srv.data[:] = 1
-    counts: dict[str, np.ndarray] = {}
-    loc_k = (loc @ incidence).toarray() if kinds else np.zeros((na, 0), np.int64)
-    srv_k = (srv @ incidence).toarray() if kinds else np.zeros((na, 0), np.int64)
-    for j, k in enumerate(kinds):
-        counts[f"located_{k}"] = loc_k[:, j]
-    counts["located_total"] = np.asarray(loc.sum(axis=1)).ravel()
-    for j, k in enumerate(kinds):
-        counts[f"serving_{k}"] = srv_k[:, j]
-    counts["serving_total"] = np.asarray(srv.sum(axis=1)).ravel()
+    counts = _counts(loc, srv, incidence, kinds)
 
     base = frame.areas
     out = pd.DataFrame(base.drop(columns=base.geometry.name))
@@ -1000,21 +966,10 @@ def coverage(
                                                       np.where(np.isnan(pop), np.nan, 0.0))
     partners: list[str] = []
     if focal_pos is not None:
-        fid = orgs.index[focal_pos]
-        partners = _partners(data, fid, G)
-        pcols = orgs.index.get_indexer(partners)
-        pcols = pcols[pcols >= 0]
-        srv_c = srv.tocsc()
-        focal_reaches = np.asarray(srv_c[:, [focal_pos]].sum(axis=1)).ravel() > 0
-        through = (np.asarray(srv_c[:, pcols].sum(axis=1)).ravel().astype(np.int64) if len(pcols)
-                   else np.zeros(na, np.int64))
-        out["focal_reaches"] = focal_reaches
-        out["partners_reaching"] = through
-        out["partner_reaches"] = through > 0
-        out["focal_reach"] = np.where(focal_reaches, "direct",
-                                      np.where(through > 0, "through_partners", "not_reached"))
+        partners = _focal_reach(out, data, focal_pos, G, srv)
         if not np.isfinite(lon[focal_pos]) and (declared is None or declared[focal_pos] is None):
-            log.warning("coverage: focal '%s' has no location, so it reaches no area directly.", fid)
+            log.warning("coverage: focal '%s' has no location, so it reaches no area directly.",
+                        orgs.index[focal_pos])
     result = _to_gdf(out, frame.areas.geometry)
     problems = _problems_frame(rows, outside)
     result.attrs["problems"] = LocationProblems(problems)
@@ -1033,9 +988,37 @@ def coverage(
     return result
 
 
-def _to_gdf(df: pd.DataFrame, geometry: Any) -> gpd.GeoDataFrame:
-    import geopandas as gpd
+def _counts(loc: sparse.csr_matrix, srv: sparse.csr_matrix, incidence: Any,
+            kinds: list[str]) -> dict[str, np.ndarray]:
+    """``located_<kind>``, ``located_total``, ``serving_<kind>``, ``serving_total`` per area (in that order)."""
+    na = loc.shape[0]
+    loc_k = (loc @ incidence).toarray() if kinds else np.zeros((na, 0), np.int64)
+    srv_k = (srv @ incidence).toarray() if kinds else np.zeros((na, 0), np.int64)
+    counts: dict[str, np.ndarray] = {f"located_{k}": loc_k[:, j] for j, k in enumerate(kinds)}
+    counts["located_total"] = np.asarray(loc.sum(axis=1)).ravel()
+    counts.update({f"serving_{k}": srv_k[:, j] for j, k in enumerate(kinds)})
+    counts["serving_total"] = np.asarray(srv.sum(axis=1)).ravel()
+    return counts
 
+
+def _focal_reach(out: pd.DataFrame, data: PartnerData, focal_pos: int, G: Any, srv: sparse.csr_matrix) -> list[str]:
+    """Add the focal columns to ``out`` (directly, through partners); returns the partners."""
+    orgs = data.organizations
+    partners = _partners(data, orgs.index[focal_pos], G)
+    pcols = orgs.index.get_indexer(partners)
+    pcols = pcols[pcols >= 0]
+    srv_c = srv.tocsc()
+    focal_reaches = np.asarray(srv_c[:, [focal_pos]].sum(axis=1)).ravel() > 0
+    through = (np.asarray(srv_c[:, pcols].sum(axis=1)).ravel().astype(np.int64) if len(pcols)
+               else np.zeros(srv.shape[0], np.int64))
+    out["focal_reaches"] = focal_reaches
+    out["partners_reaching"] = through
+    out["partner_reaches"] = through > 0
+    out["focal_reach"] = np.where(focal_reaches, "direct", np.where(through > 0, "through_partners", "not_reached"))
+    return partners
+
+
+def _to_gdf(df: pd.DataFrame, geometry: Any) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry.to_numpy(), index=df.index, crs=_WGS84),
                            crs=_WGS84)
     gdf.index.name = "area_id"
@@ -1044,8 +1027,6 @@ def _to_gdf(df: pd.DataFrame, geometry: Any) -> gpd.GeoDataFrame:
 
 def _partners(data: PartnerData, focal: str, G: Any) -> list[str]:
     if G is None:
-        from .graph import build_graph
-
         G = build_graph(data)
     if focal not in G:
         return []
@@ -1174,8 +1155,6 @@ def underserved(
     >>> gaps["rank"].is_monotonic_increasing
     True
     """
-    import geopandas as gpd
-
     if not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise PartnermapError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
     meta = cov.attrs.get("coverage", {}) if isinstance(cov.attrs.get("coverage"), dict) else {}
