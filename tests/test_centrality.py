@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partnermap._errors import PartnermapError
+from partnermap._errors import ParameterError, PartnermapError
 from partnermap.centrality import (
     COLUMN_MEANINGS,
     SUMMARY_MEANINGS,
@@ -429,6 +429,16 @@ def test_bad_weight_and_bad_input() -> None:
         centrality(G, progress=False)
     with pytest.raises(PartnermapError, match="networkx graph"):
         centrality({"a": "b"}, progress=False)  # type: ignore[arg-type]
+
+
+def test_bad_arguments_are_value_errors_and_bad_data_is_not() -> None:
+    with pytest.raises(ValueError, match="at least 2"):  # code that catches ValueError keeps working
+        centrality(nx.path_graph(5), k=1, progress=False)
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=-1)
+    with pytest.raises(PartnermapError) as info:
+        centrality(G, progress=False)
+    assert not isinstance(info.value, ParameterError)  # the data is wrong, not the call
 
 
 @pytest.mark.parametrize("G", [nx.Graph(), nx.empty_graph(3), nx.path_graph(2), nx.empty_graph(1)])

@@ -347,6 +347,10 @@ def test_h3_grid_for_a_single_organisation_and_its_limits() -> None:
                       {"org_id": "C", "lat": 20.0, "lon": 55.0}])
     with pytest.raises(pm.PartnermapError, match="use resolution 7 or lower"):
         area_grid(wide, resolution=9)
+    with pytest.raises(pm.ParameterError, match="whole number from 0 to 15"):
+        area_grid(wide, resolution=16)
+    with pytest.raises(ValueError, match="use resolution 7 or lower"):
+        area_grid(wide, resolution=9)
 
 
 def test_areas_h3_forces_the_grid_even_with_areas() -> None:

@@ -61,3 +61,8 @@ def test_shareable_drops_contact_columns_and_flattens_lists() -> None:
 def test_write_table_refuses_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(pm.PartnermapError, match="use .csv or .xlsx"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.json")
+
+
+def test_unknown_export_format_is_a_parameter_error(demo, tmp_path: Path) -> None:
+    with pytest.raises(pm.ParameterError, match="unknown format 'kml'; use one of gexf, graphml, gpkg, xlsx"):
+        export_data(demo, tmp_path / "x.kml", format="kml")

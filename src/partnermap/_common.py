@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema
-from ._errors import PartnermapError, UnknownOrganizationError
+from ._errors import ParameterError, UnknownOrganizationError
 
 #: Arabic-Indic and Persian digits (and the Arabic decimal separator) -> ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
@@ -42,7 +42,7 @@ def _as_date(value: Any) -> pd.Timestamp | None:
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
-        raise PartnermapError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
+        raise ParameterError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
     return None if pd.isna(ts) else ts.normalize()
 
 

@@ -21,7 +21,7 @@ import shapely
 
 from . import _common
 from ._data import PartnerData
-from ._errors import PartnermapError
+from ._errors import ParameterError
 
 _WGS84 = "EPSG:4326"
 
@@ -247,7 +247,7 @@ def _radii_m(data: PartnerData, radius_km: float | None,
     """Reach of each organisation in metres, and the basis of each (for service_areas)."""
     for name, v in (("radius_km", radius_km), ("default_radius_km", default_radius_km)):
         if v is not None and not (isinstance(v, (int, float, np.number)) and math.isfinite(v) and v >= 0):
-            raise PartnermapError(f"{name} must be a distance in km (0 or more), not {v!r}.")
+            raise ParameterError(f"{name} must be a distance in km (0 or more), not {v!r}.")
     orgs = data.organizations
     n = len(orgs)
     if radius_km is not None:

@@ -72,7 +72,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 from tqdm import tqdm
 
 from . import _common
-from ._errors import PartnermapError
+from ._errors import ParameterError, PartnermapError
 from .graph import directed_ties
 
 __all__ = [
@@ -165,7 +165,7 @@ def _to_csr(G: nx.Graph, nodes: list[Any]) -> sp.csr_array:
 
 def _views(G: nx.Graph) -> _Views:
     if not isinstance(G, nx.Graph):
-        raise PartnermapError(
+        raise ParameterError(
             f"centrality needs a networkx graph (from partnermap.build_graph), not {type(G).__name__}."
         )
     nodes = list(G.nodes)
@@ -546,7 +546,7 @@ def _check_k(k: int | None, n: int) -> int | None:
     if k is None:
         return None
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise PartnermapError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
+        raise ParameterError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
     return None if k >= n else int(k)
 
 

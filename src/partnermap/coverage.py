@@ -396,9 +396,11 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
 
     Raises
     ------
-    PartnermapError
-        When no organisation has coordinates, or the grid would exceed
+    ParameterError
+        When ``resolution`` is not 0 to 15, or the grid would exceed
         :data:`MAX_GRID_CELLS` cells (the message suggests a resolution).
+    PartnermapError
+        When no organisation has coordinates.
 
     Examples
     --------
@@ -415,7 +417,7 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
 def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame:
 
     if not (isinstance(resolution, (int, np.integer)) and 0 <= resolution <= 15):
-        raise PartnermapError(f"h3 resolution must be a whole number from 0 to 15, not {resolution!r}.")
+        raise ParameterError(f"h3 resolution must be a whole number from 0 to 15, not {resolution!r}.")
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         raise PartnermapError(
@@ -430,7 +432,7 @@ def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame
         if expected > MAX_GRID_CELLS:
             fit = next((r for r in range(resolution, -1, -1)
                         if hull_km2 / h3.average_hexagon_area(r, "km^2") <= MAX_GRID_CELLS), 0)
-            raise PartnermapError(
+            raise ParameterError(
                 f"an H3 grid at resolution {resolution} over the organisations' extent "
                 f"({hull_km2:,.0f} km²) would have about {expected:,.0f} cells; use resolution {fit} "
                 "or lower, give an areas file, or check for organisations far from the rest.")
@@ -789,7 +791,7 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
         usable = [c for c in orgs.columns if c not in ("name", "lat", "lon", "geometry", "area_geometry")]
         close = difflib.get_close_matches(by, usable, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise PartnermapError(
+        raise ParameterError(
             f"by='{by}' is not a column of the organisations.{hint} Choose one of: "
             f"{', '.join(map(str, usable))}.")
     values = orgs[by].to_numpy(dtype=object)
@@ -820,7 +822,7 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
         order = [k for k in vocab if k in set(keyed.tolist())] + ["other_terms"]
         order += ["unspecified"] if "unspecified" in present else []
     if len(order) > MAX_KINDS:
-        raise PartnermapError(
+        raise ParameterError(
             f"by='{by}' has {len(order)} different values; coverage needs a column with a few kinds, "
             "such as sector, org_type, offers, needs or causes.")
     col = pd.Index(order).get_indexer(keyed)
@@ -902,9 +904,10 @@ def coverage(
     ------
     UnknownOrganizationError
         When ``focal`` is not an ``org_id``; the message suggests close matches.
+    ParameterError
+        When ``by`` is not a column (or has too many values), or an argument is out of range.
     PartnermapError
-        When ``by`` is not a column, or there is neither an areas layer nor any
-        organisation with coordinates.
+        When there is neither an areas layer nor any organisation with coordinates.
 
     Notes
     -----
@@ -1139,9 +1142,9 @@ def underserved(
 
     Raises
     ------
-    PartnermapError
-        When ``cov`` has no ``serving_<of>`` column (the message lists the kinds), or
-        no ``weight`` column other than the default.
+    ParameterError
+        When ``min_count`` is below 1, ``cov`` has no ``serving_<of>`` column (the
+        message lists the kinds), or no ``weight`` column other than the default.
 
     See Also
     --------
@@ -1156,19 +1159,19 @@ def underserved(
     True
     """
     if not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise PartnermapError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
+        raise ParameterError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
     meta = cov.attrs.get("coverage", {}) if isinstance(cov.attrs.get("coverage"), dict) else {}
     key = "total" if of == "total" else _key(of)
     col = f"serving_{key}"
     if col not in cov.columns:
         have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
-        raise PartnermapError(
+        raise ParameterError(
             f"the coverage table has no '{col}' column; of= must be one of {', '.join(have)} "
             f"(the kinds of by='{meta.get('by')}'), or run coverage with another by=.")
     if weight not in cov.columns and weight != "population":
         numeric = [c for c in cov.columns if c not in ("geometry",) and not c.startswith(
             ("located_", "serving_", "population_reached_", "focal_", "partner"))]
-        raise PartnermapError(
+        raise ParameterError(
             f"weight='{weight}' is not a column of the areas; choose one of: {', '.join(numeric)}.")
     serving = cov[col].to_numpy(dtype=np.int64)
     deficit = np.clip(min_count - serving, 0, None)

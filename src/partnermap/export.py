@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import PartnermapError
+from ._errors import ParameterError
 from .schema import PRIVATE_COLUMNS, PRIVATE_PATTERN
 
 __all__ = ["write_table", "shareable", "write_graph", "write_geopackage", "write_workbook", "export_data"]
@@ -48,7 +48,7 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
     table = shareable(df, include_private=include_private).copy()
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise PartnermapError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
+        raise ParameterError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     index = table.index.name is not None or not isinstance(table.index, pd.RangeIndex)
@@ -104,7 +104,7 @@ def write_graph(G, path: str | Path, *, format: str = "gexf") -> Path:
     elif format == "graphml":
         nx.write_graphml(H, path, encoding="utf-8")
     else:
-        raise PartnermapError(f"unknown graph format '{format}'; use gexf or graphml.")
+        raise ParameterError(f"unknown graph format '{format}'; use gexf or graphml.")
     return path
 
 
@@ -170,4 +170,4 @@ def export_data(data, path: str | Path, *, format: str, as_of: str | None = None
         return write_geopackage(data, path)
     if format == "xlsx":
         return write_workbook(data, path)
-    raise PartnermapError(f"unknown format '{format}'; use one of {', '.join(FORMATS)}.")
+    raise ParameterError(f"unknown format '{format}'; use one of {', '.join(FORMATS)}.")

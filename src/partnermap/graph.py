@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from . import _common
 from ._data import PartnerData
-from ._errors import PartnermapError
+from ._errors import ParameterError
 from .schema import RELATIONSHIP_KINDS, TIE_STATUSES
 
 __all__ = ["build_graph", "graph_from_data", "graph_to_frames", "simple_graph", "directed_ties"]
@@ -83,7 +82,7 @@ def build_graph(
     for name, given, vocab in (("status", status_t, TIE_STATUSES), ("kinds", kinds_t, RELATIONSHIP_KINDS)):
         unknown = sorted(set(given or ()) - set(vocab))
         if unknown:
-            raise PartnermapError(
+            raise ParameterError(
                 f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(vocab)}."
             )
 
