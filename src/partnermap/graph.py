@@ -128,6 +128,29 @@ def simple_graph(G: nx.MultiGraph) -> nx.Graph:
 
     Node attributes and ``G.graph`` are copied; ``kinds`` lists the merged tie kinds.
     Self-ties are left out (they carry no information about who connects whom).
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`build_graph` (one edge per tie).
+
+    Returns
+    -------
+    networkx.Graph
+        One edge per pair of organisations that share at least one tie, with ``weight``
+        (the sum), ``ties`` (how many) and ``kinds``; ``G`` is not changed.
+
+    See Also
+    --------
+    directed_ties : the directed ties only, as a DiGraph.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> G = pm.build_graph(pm.load(pm.datasets.demo_path()))
+    >>> H = pm.simple_graph(G)
+    >>> H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() <= G.number_of_edges()
+    True
     """
     H = nx.Graph()
     H.graph.update(G.graph)
@@ -151,6 +174,29 @@ def directed_ties(G: nx.MultiGraph) -> nx.DiGraph:
     """The directed ties only (funding, referral, …) as a DiGraph from giver to receiver.
 
     Every organisation is a node, so in/out degrees are defined for all of them.
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`build_graph`; a tie counts when its ``directed`` attribute is true.
+
+    Returns
+    -------
+    networkx.DiGraph
+        An edge ``source → target`` per pair with a directed tie, ``weight`` summed over
+        parallel ties; self-ties left out.
+
+    See Also
+    --------
+    simple_graph : every tie, undirected.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> G = pm.build_graph(pm.load(pm.datasets.demo_path()))
+    >>> D = pm.directed_ties(G)
+    >>> D.number_of_nodes() == G.number_of_nodes()
+    True
     """
     D = nx.DiGraph()
     D.graph.update(G.graph)

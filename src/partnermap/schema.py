@@ -359,7 +359,28 @@ def normalize_term(value: object, synonyms: dict[str, str]) -> str | None:
 
 
 def label(vocab: dict[str, Term], key: str, lang: str = "en") -> str:
-    """Display label of ``key`` in ``lang`` (``"en"`` or ``"ar"``); the key if unknown."""
+    """Display label of ``key`` in ``lang`` (``"en"`` or ``"ar"``); the key if unknown.
+
+    Parameters
+    ----------
+    vocab
+        One of the vocabularies, e.g. :data:`SECTORS` or :data:`RESOURCES`.
+    key
+        The term's key, e.g. ``"non_profit"``.
+    lang
+        ``"en"`` (English) or ``"ar"`` (Arabic).
+
+    Returns
+    -------
+    str
+        The label, or ``key`` itself when the vocabulary does not know it.
+
+    Examples
+    --------
+    >>> from partnermap import schema
+    >>> schema.label(schema.SECTORS, "public"), schema.label(schema.SECTORS, "made_up")
+    ('Public', 'made_up')
+    """
     term = vocab.get(key)
     return getattr(term, lang) if term is not None else str(key)
 
