@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from .conftest import RELS
@@ -73,8 +74,6 @@ def test_metrics_on_demo_writes_excel_friendly_csv_and_summary(tmp_path: Path) -
 
 
 def test_coverage_on_demo_finds_the_underserved_area(tmp_path: Path) -> None:
-    import geopandas as gpd
-
     out = tmp_path / "c.geojson"
     proc = run("coverage", DEMO, "-o", out)
     assert proc.returncode == 0, proc.stderr

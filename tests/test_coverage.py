@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 import partnermap as pm
-from partnermap import PartnerData
+from partnermap import PartnerData, datasets
 from partnermap.coverage import (
     LocationProblems,
     area_grid,
@@ -507,8 +507,6 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 @pytest.mark.skipif(not (DEMO / "README.md").exists(), reason="demo data not generated yet")
 def test_demo_underserved_area_is_found() -> None:
-    from partnermap import datasets
-
     data = pm.load(datasets.demo_path())
     cov = coverage(data, by="sector", focal=datasets.FOCAL_ID)
     target = datasets.UNDERSERVED_AREA_ID

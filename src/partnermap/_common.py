@@ -89,8 +89,8 @@ def _focal(orgs: pd.DataFrame, focal: Any) -> int:
     def unpadded(text: str) -> str:
         return re.sub(r"\d+", lambda m: str(int(m.group())), text)
 
-    close = [i for i, n in zip(ids, nids) if n == want]  # org-001 for ORG-001, ٣ for 3
-    close += [i for i, n in zip(ids, nids) if unpadded(n) == unpadded(want)]  # ORG-01 for ORG-001
+    close = [i for i, n in zip(ids, nids, strict=True) if n == want]  # org-001 for ORG-001, ٣ for 3
+    close += [i for i, n in zip(ids, nids, strict=True) if unpadded(n) == unpadded(want)]  # ORG-01 for ORG-001
     close += [ids[nids.index(n)] for n in difflib.get_close_matches(want, nids, n=3, cutoff=0.75)]
     for col in ("name", "name_en"):  # by name, whole or in part, Arabic spelling variants folded
         if col in orgs.columns and len(want) >= 3:

@@ -299,7 +299,7 @@ def _wkt_geometry(t: _Table, report: LoadReport) -> Any:
     if col is None:
         return None
     out = []
-    for row, value in zip(t.rows, t.df[col]):
+    for row, value in zip(t.rows, t.df[col], strict=True):
         try:
             out.append(shapely.from_wkt(value) if value else None)
         except Exception:  # noqa: BLE001

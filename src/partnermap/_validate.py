@@ -114,7 +114,7 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     mapped: dict[tuple[str, str], int] = defaultdict(int)
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     memo: dict[str, str | None] = {}
-    for v, row, ref in zip(values, rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         if not v:
             out.append(None)
             continue
@@ -142,7 +142,7 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     out = []
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     memo: dict[str, list[str]] = {}
-    for v, row, ref in zip(values, rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         if v in memo and not any(t in unknown for t in memo[v]):
             out.append(list(memo[v]))
             continue
@@ -302,7 +302,7 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
     derived = 0
-    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep):
+    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep, strict=True):
         key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
         if key is not None:
             if key != v:
@@ -621,7 +621,7 @@ def _tie_ids(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str, re
 def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
     out: list = []
     memo: dict[str, str] = {}
-    for v, row, ref in zip(values, rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         n = memo[v] if v in memo else memo.setdefault(v, schema.normalize_text(v))
         if not n:
             out.append(None)

@@ -93,20 +93,50 @@ COLUMN_MEANINGS: dict[str, str] = {
     "sector": "Its sector: for_profit, non_profit or public.",
     "org_type": "The kind of organisation it is (school, charity, company, ...).",
     "degree": "How many different organisations it has at least one tie with, of any kind and direction.",
-    "strength": "The total weight of its ties (each tie counts 1 unless the data gives a weight), so repeated or strong partnerships count more.",
+    "strength": (
+        "The total weight of its ties (each tie counts 1 unless the data gives a weight), so repeated or strong "
+        "partnerships count more."
+    ),
     "in_degree": "How many organisations give to it through directed ties such as funding or referrals.",
     "out_degree": "How many organisations it gives to through directed ties such as funding or referrals.",
-    "betweenness": "The share of shortest routes between other organisations that pass through it (0 to 1): high means a broker that links groups which would drift apart without it.",
-    "closeness": "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network is out of its reach): high means news and offers travel from it quickly.",
-    "eigenvector": "How well connected its partners are themselves (0 to 1, compare within one connected group): high means it sits among the influential organisations.",
-    "pagerank": "The chance that someone following ties at random ends up with it (sums to 1 over the network): influence that also credits ties to well-tied partners.",
-    "core_number": "The largest k for which it belongs to a group where everyone has at least k ties inside the group: high means the dense core, 1 means the edge of the network.",
+    "betweenness": (
+        "The share of shortest routes between other organisations that pass through it (0 to 1): high means a broker "
+        "that links groups which would drift apart without it."
+    ),
+    "closeness": (
+        "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network "
+        "is out of its reach): high means news and offers travel from it quickly."
+    ),
+    "eigenvector": (
+        "How well connected its partners are themselves (0 to 1, compare within one connected group): high means it "
+        "sits among the influential organisations."
+    ),
+    "pagerank": (
+        "The chance that someone following ties at random ends up with it (sums to 1 over the network): influence that "
+        "also credits ties to well-tied partners."
+    ),
+    "core_number": (
+        "The largest k for which it belongs to a group where everyone has at least k ties inside the group: high means "
+        "the dense core, 1 means the edge of the network."
+    ),
     "community": "The cluster of closely tied organisations it belongs to (0 is the largest cluster).",
-    "constraint": "Burt's constraint: how much its partners are tied to each other (up to about 1; empty when it has no ties): high means it depends on one closed circle, low means it bridges separate groups.",
-    "effective_size": "Burt's effective size: how many of its partners are not already tied to one another (empty when it has no ties) - the non-redundant contacts it can call on.",
+    "constraint": (
+        "Burt's constraint: how much its partners are tied to each other (up to about 1; empty when it has no ties): "
+        "high means it depends on one closed circle, low means it bridges separate groups."
+    ),
+    "effective_size": (
+        "Burt's effective size: how many of its partners are not already tied to one another (empty when it has no "
+        "ties) - the non-redundant contacts it can call on."
+    ),
     "is_cut_point": "True if the network would split into more pieces without it: a single point of failure.",
-    "bridge_ties": "How many of its partnerships are the only link between two parts of the network: if one of them ends, the network splits.",
-    "cross_sector_share": "The share of its partners that are in another sector (0 to 1; empty if none of its partners has a known sector): high means it connects sectors.",
+    "bridge_ties": (
+        "How many of its partnerships are the only link between two parts of the network: if one of them ends, the "
+        "network splits."
+    ),
+    "cross_sector_share": (
+        "The share of its partners that are in another sector (0 to 1; empty if none of its partners has a known "
+        "sector): high means it connects sectors."
+    ),
 }
 
 #: One plain sentence per scalar entry of :func:`network_summary`.
@@ -121,12 +151,24 @@ SUMMARY_MEANINGS: dict[str, str] = {
     "largest_component_share": "Share of organisations in the largest connected piece.",
     "average_clustering": "On average, the share of an organisation's partner pairs that also work together (0 to 1).",
     "transitivity": "Share of 'partner of a partner' chains that close into a triangle (0 to 1).",
-    "degree_centralization": "Freeman degree centralisation (0 to 1): near 1 when one organisation holds most ties (a hub and spokes), near 0 when ties are spread evenly.",
-    "reciprocity": "Share of directed ties that are returned (both organisations give to each other); empty without directed ties.",
+    "degree_centralization": (
+        "Freeman degree centralisation (0 to 1): near 1 when one organisation holds most ties (a hub and spokes), near "
+        "0 when ties are spread evenly."
+    ),
+    "reciprocity": (
+        "Share of directed ties that are returned (both organisations give to each other); empty without directed "
+        "ties."
+    ),
     "communities": "Clusters of closely tied organisations found by Louvain.",
     "modularity": "How clearly the network splits into those clusters (-0.5 to 1; above about 0.3 is a clear split).",
-    "sector_ei_index": "Krackhardt's E-I index by sector (-1 to 1): +1 when every tie crosses sectors, -1 when every tie stays within a sector.",
-    "sector_assortativity": "Sector assortativity (-1 to 1): above 0 means organisations partner within their own sector more than chance would give.",
+    "sector_ei_index": (
+        "Krackhardt's E-I index by sector (-1 to 1): +1 when every tie crosses sectors, -1 when every tie stays within "
+        "a sector."
+    ),
+    "sector_assortativity": (
+        "Sector assortativity (-1 to 1): above 0 means organisations partner within their own sector more than chance "
+        "would give."
+    ),
     "org_type_ei_index": "The E-I index by organisation type.",
     "org_type_assortativity": "The assortativity by organisation type.",
 }
@@ -178,10 +220,7 @@ def _views(G: nx.Graph) -> _Views:
         U.sort_indices()
         return _Views(nodes, U, A, True, A, attrs, dict(G.graph))
     U = _to_csr(G, nodes)  # a MultiGraph's parallel ties are summed here
-    if G.is_multigraph():
-        D = _to_csr(directed_ties(G), nodes)
-    else:
-        D = sp.csr_array((len(nodes), len(nodes)), dtype=float)
+    D = _to_csr(directed_ties(G), nodes) if G.is_multigraph() else sp.csr_array((len(nodes), len(nodes)), dtype=float)
     return _Views(nodes, U, U, False, D, attrs, dict(G.graph))
 
 
@@ -220,7 +259,7 @@ def _rx_graph(A: sp.csr_array, directed: bool) -> rx.PyGraph | rx.PyDiGraph:
     R.add_nodes_from(range(n))
     coo = A.tocoo()
     keep = np.ones(coo.nnz, dtype=bool) if directed else coo.row < coo.col
-    R.add_edges_from_no_data(list(zip(coo.row[keep].tolist(), coo.col[keep].tolist())))
+    R.add_edges_from_no_data(list(zip(coo.row[keep].tolist(), coo.col[keep].tolist(), strict=True)))
     return R
 
 
@@ -331,7 +370,7 @@ def _brandes(
 
 
 def _rescale_betweenness(bc: np.ndarray, n: int, sources: np.ndarray | None) -> np.ndarray:
-    """networkx's normalisation (endpoints excluded), including its sampling correction."""
+    """Betweenness normalised as networkx does (endpoints excluded), with its sampling correction."""
     N = n - 1
     if N < 2:
         return np.zeros(n)
@@ -356,7 +395,8 @@ def _path_metrics(
         k_v[sources] -= 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
             clo = np.where(dsum > 0, reach / dsum * (reach / k_v), 0.0)
-        meta["betweenness"] = f"estimated from k={k} random source organisations (seed={seed}), networkx's sampling correction"
+        meta["betweenness"] = (f"estimated from k={k} random source organisations (seed={seed}), "
+                               "networkx's sampling correction")
         meta["closeness"] = f"Wasserman-Faust closeness estimated from the same k={k} sources"
         meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (sampled)"
         return _rescale_betweenness(bc, n, sources), clo, meta
@@ -440,7 +480,7 @@ def _power_iteration(S: sp.csr_array, tol: float = 1e-13, max_iter: int = 100_00
 
 
 def _pagerank(A: sp.csr_array, *, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
-    """networkx's ``_pagerank_scipy`` with uniform personalisation, run to ``tol``."""
+    """PageRank as networkx's ``_pagerank_scipy`` computes it, uniform personalisation, run to ``tol``."""
     N = A.shape[0]
     if N == 0:
         return np.zeros(0)
@@ -516,7 +556,7 @@ def _louvain(V: _Views, *, weighted: bool, seed: int, resolution: float) -> np.n
     r, c = rank[coo.row], rank[coo.col]
     a, b = np.minimum(r, c), np.maximum(r, c)
     by = np.lexsort((b, a))
-    H.add_weighted_edges_from(zip(a[by].tolist(), b[by].tolist(), coo.data[by].tolist()))
+    H.add_weighted_edges_from(zip(a[by].tolist(), b[by].tolist(), coo.data[by].tolist(), strict=True))
     parts = nx.community.louvain_communities(
         H, weight="weight" if weighted else None, resolution=resolution, seed=seed
     )
@@ -546,7 +586,8 @@ def _check_k(k: int | None, n: int) -> int | None:
     if k is None:
         return None
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise ParameterError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
+        raise ParameterError(
+            f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
     return None if k >= n else int(k)
 
 
@@ -801,7 +842,7 @@ def bridges(G: nx.Graph) -> pd.DataFrame:
     piece_size = np.bincount(piece)
     comp_size = np.bincount(comp)
     T = nx.Graph()
-    T.add_edges_from(zip(piece[found[:, 0]].tolist(), piece[found[:, 1]].tolist()))
+    T.add_edges_from(zip(piece[found[:, 0]].tolist(), piece[found[:, 1]].tolist(), strict=True))
     below: dict[int, int] = {}
     parent_of: dict[int, int] = {}
     for tree in nx.connected_components(T):

@@ -140,8 +140,11 @@ class LocationProblems:
         self._frame = frame
 
     def to_frame(self) -> pd.DataFrame:
-        """The problems as a table: ``problem``, ``severity``, ``org_id``, ``area_id``,
-        ``other_area_id``, ``distance_km``, ``overlap_share``, ``message``."""
+        """The problems as a table.
+
+        Columns: ``problem``, ``severity``, ``org_id``, ``area_id``, ``other_area_id``,
+        ``distance_km``, ``overlap_share``, ``message``.
+        """
         return self._frame.copy()
 
     def counts(self) -> dict[str, int]:
@@ -365,7 +368,7 @@ def _overlaps(areas: gpd.GeoDataFrame, geoms: np.ndarray, tree: Any) -> list[dic
     a_i, a_j = ea[pos[:, 0]], ea[pos[:, 1]]
     share = shapely.area(shapely.intersection(a_i, a_j)) / np.minimum(shapely.area(a_i), shapely.area(a_j))
     rows = []
-    for x, y, sh in zip(i, j, share):
+    for x, y, sh in zip(i, j, share, strict=True):
         if sh >= OVERLAP_MIN_SHARE:
             ax, ay = areas.index[x], areas.index[y]
             rows.append(_geo._row("overlapping_areas", area_id=ax, other_area_id=ay, overlap_share=float(sh),
@@ -502,8 +505,7 @@ def _metric_groups(lon: np.ndarray, lat: np.ndarray) -> list[tuple[Any, np.ndarr
 
 @functools.lru_cache(maxsize=64)
 def _utm_crs(minx: float, miny: float, maxx: float, maxy: float) -> Any:
-    """geopandas' estimate_utm_crs for a box (cached: the CRS database lookup costs ~40 ms)."""
-
+    """The UTM CRS geopandas estimates for a box (cached: the CRS database lookup costs ~40 ms)."""
     return gpd.GeoSeries([shapely.box(minx, miny, maxx, maxy)], crs=_WGS84).estimate_utm_crs()
 
 
@@ -584,7 +586,6 @@ def service_areas(
     >>> sa.index.name, sa.crs.to_epsg()
     ('org_id', 4326)
     """
-
     t0 = time.perf_counter()
     orgs = data.organizations
     lon, lat, declared, rows = _geo._org_locations(data)
@@ -1193,7 +1194,7 @@ def underserved(
     out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
     wname = weight.replace("_", " ")
     reasons = []
-    for i, (s, p) in enumerate(zip(out["serving"].to_numpy(), out["population"].to_numpy())):
+    for i, (s, p) in enumerate(zip(out["serving"].to_numpy(), out["population"].to_numpy(), strict=True)):
         if s == 0:
             text = f"no {_kind_phrase(by, key, 1)} {within}"
         else:

@@ -94,8 +94,9 @@ def build_graph(
         kinds=kinds_t,
         crs=str(orgs.crs) if getattr(orgs, "crs", None) is not None else None,
     )
-    node_cols = [c for c in orgs.columns if c != orgs.geometry.name] if hasattr(orgs, "geometry") else list(orgs.columns)
-    for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records")):
+    geometry = orgs.geometry.name if hasattr(orgs, "geometry") else None
+    node_cols = [c for c in orgs.columns if c != geometry]
+    for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records"), strict=True):
         G.add_node(org_id, **{k: v for k, v in row.items() if not _common._missing(v)})
 
     rel = data.relationships
@@ -109,7 +110,7 @@ def build_graph(
         sub = rel[keep].assign(status=eff[keep])
         G.add_edges_from(
             (row["source"], row["target"], tie_id, {k: v for k, v in row.items() if not _common._missing(v)})
-            for tie_id, row in zip(sub.index, sub.to_dict("records"))
+            for tie_id, row in zip(sub.index, sub.to_dict("records"), strict=True)
         )
     log.info(
         "graph: %d organisations, %d ties (status=%s, kinds=%s, as_of=%s)",
