@@ -78,7 +78,7 @@ import shapely
 from shapely.geometry import shape
 
 from . import _geo, _tables, _validate, schema
-from ._data import LoadReport, PartnerData
+from ._data import LoadReport, PartnerData, Severity
 
 __all__ = ["is_hsds", "read_hsds", "UNKNOWN_SECTOR"]
 
@@ -459,11 +459,11 @@ class _Reader:
 
     # -- small helpers ------------------------------------------------------------
 
-    def add(self, severity: str, table: str | _tables._Table, row: int | None, column: str | None,
+    def add(self, severity: Severity, table: str | _tables._Table, row: int | None, column: str | None,
             message: str, fix: str = "", ref: str = "") -> None:
         label = table.label if isinstance(table, _tables._Table) else table
         row = None if row is None else int(row)
-        self.report.add(severity, label, row, column, message, fix, ref)  # type: ignore[arg-type]
+        self.report.add(severity, label, row, column, message, fix, ref)
 
     def col(self, t: _tables._Table, column: str) -> list[str]:
         """The stripped text cells of one column ('' where absent), computed once."""
@@ -736,7 +736,7 @@ class _Reader:
             return np.full(len(t.df), np.nan), np.full(len(t.df), np.nan)
         ids = self.ids.get("location", _cells(t, "id"))
 
-        def emit(severity: str, column: str, i: int, message: str, fix: str) -> None:
+        def emit(severity: Severity, column: str, i: int, message: str, fix: str) -> None:
             self.add(severity, t, t.rows[i], column, message, fix, ids.iloc[i])
 
         lat, lon, _ = _geo._check_points(self.col(t, "latitude"), self.col(t, "longitude"), emit,
