@@ -297,6 +297,7 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + shift
 
 
+# long: one batched numeric kernel (distances, path counts, dependencies); split, its arrays would travel between pieces
 def _brandes(
     L: sp.csr_array,
     sources: np.ndarray,
@@ -591,7 +592,7 @@ def _check_k(k: int | None, n: int) -> int | None:
     return None if k >= n else int(k)
 
 
-# 78 code lines at complexity 1: a flat aggregator, one step per metric (OSMnx's basic_stats shape).
+# long: a flat aggregator at complexity 1, one step per metric (OSMnx's basic_stats shape).
 def centrality(
     G: nx.Graph,
     *,
@@ -973,10 +974,7 @@ def network_summary(
     pairs = Ub.nnz // 2
     ncomp, labels = csgraph.connected_components(Ub, directed=False) if n else (0, np.zeros(0, dtype=int))
     sizes = sorted(np.bincount(labels).tolist(), reverse=True) if n else []
-    tri = np.asarray((Ub @ Ub).multiply(Ub).sum(axis=1)).ravel() / 2  # triangles at each node
-    with np.errstate(divide="ignore", invalid="ignore"):
-        local = np.where(deg > 1, 2 * tri / (deg * (deg - 1.0)), 0.0)
-    triads = float((deg * (deg - 1.0)).sum())
+    tri, local, triads = _triangles(Ub, deg)
     dmax = int(deg.max()) if n else 0
     if metrics is not None and "community" in metrics:
         labels_c = metrics["community"].reindex(V.nodes).to_numpy(dtype=np.int64)
@@ -986,12 +984,6 @@ def network_summary(
     recip = float((Db.multiply(Db.T)).sum() / Db.nnz) if Db.nnz else float("nan")
     s_counts, s_exp, s_ei, s_assort = _mixing(V.U, V.attrs["sector"])
     t_counts, t_exp, t_ei, t_assort = _mixing(V.U, V.attrs["org_type"])
-    gaps = [
-        (a, b)
-        for i, a in enumerate(s_counts.index)
-        for j, b in enumerate(s_counts.columns)
-        if j > i and s_counts.iat[i, j] == 0 and s_exp.iat[i, j] > 0
-    ]
     n_ties = G.number_of_edges()
     summary: dict[str, Any] = {
         "organisations": n,
@@ -1017,13 +1009,27 @@ def network_summary(
         "sector_mixing_expected": s_exp,
         "org_type_mixing": t_counts,
         "org_type_mixing_expected": t_exp,
-        "sector_pairs_without_ties": gaps,
+        "sector_pairs_without_ties": _pairs_without_ties(s_counts, s_exp),
     }
     log.info(
         "network summary: %d organisations, %d partner pairs, %d components, %d communities",
         n, pairs, ncomp, summary["communities"],
     )
     return summary
+
+
+def _triangles(Ub: sp.csr_array, deg: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Triangles at each node, local clustering, and the number of connected triples (times two)."""
+    tri = np.asarray((Ub @ Ub).multiply(Ub).sum(axis=1)).ravel() / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        local = np.where(deg > 1, 2 * tri / (deg * (deg - 1.0)), 0.0)
+    return tri, local, float((deg * (deg - 1.0)).sum())
+
+
+def _pairs_without_ties(counts: pd.DataFrame, expected: pd.DataFrame) -> list[tuple[Any, Any]]:
+    """Pairs of sectors with no tie between them although chance would expect some."""
+    return [(a, b) for i, a in enumerate(counts.index) for j, b in enumerate(counts.columns)
+            if j > i and counts.iat[i, j] == 0 and expected.iat[i, j] > 0]
 
 
 def _fmt(v: Any) -> str:

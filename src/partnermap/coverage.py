@@ -945,17 +945,7 @@ def coverage(
     frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution)
     rows += area_rows
     na = len(frame.ids)
-
-    loc_o, loc_a = _located_pairs(frame, lon, lat)
-    located = np.zeros(n, bool)
-    located[loc_o] = True
-    outside = _outside(frame, orgs.index, lon, lat, located)
-    srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
-    # an organisation always serves the area it stands in (even one too wide to project well)
-    srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
-    loc = sparse.csr_matrix((np.ones(len(loc_o), np.int64), (loc_a, loc_o)), shape=(na, n))
-    srv = sparse.csr_matrix((np.ones(len(srv_o), np.int64), (srv_a, srv_o)), shape=(na, n))
-    srv.data[:] = 1
+    loc, srv, located, outside = _matrices(frame, orgs.index, lon, lat, radius_m, declared)
     counts = _counts(loc, srv, incidence, kinds)
 
     base = frame.areas
@@ -964,10 +954,7 @@ def coverage(
         out[c] = v.astype(np.int64)
     has_pop = "population" in out.columns and pd.api.types.is_numeric_dtype(out["population"])
     if has_pop:
-        pop = out["population"].to_numpy(dtype=float)
-        for k in [*kinds, "total"]:
-            out[f"population_reached_{k}"] = np.where(counts[f"serving_{k}"] > 0, pop,
-                                                      np.where(np.isnan(pop), np.nan, 0.0))
+        _population_reached(out, counts, kinds)
     partners: list[str] = []
     if focal_pos is not None:
         partners = _focal_reach(out, data, focal_pos, G, srv)
@@ -990,6 +977,30 @@ def coverage(
              n, int(np.isfinite(lon).sum()), int(located.sum()), na, frame.origin, by, len(kinds),
              int(srv.nnz), time.perf_counter() - t0)
     return result
+
+
+def _matrices(frame: _Frame, ids: pd.Index, lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray,
+              declared: np.ndarray | None) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray, pd.DataFrame]:
+    """Areas × organisations located there and serving there; who is in an area; who is outside all."""
+    n, na = len(ids), len(frame.ids)
+    loc_o, loc_a = _located_pairs(frame, lon, lat)
+    located = np.zeros(n, bool)
+    located[loc_o] = True
+    outside = _outside(frame, ids, lon, lat, located)
+    srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
+    # an organisation always serves the area it stands in (even one too wide to project well)
+    srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
+    loc = sparse.csr_matrix((np.ones(len(loc_o), np.int64), (loc_a, loc_o)), shape=(na, n))
+    srv = sparse.csr_matrix((np.ones(len(srv_o), np.int64), (srv_a, srv_o)), shape=(na, n))
+    srv.data[:] = 1
+    return loc, srv, located, outside
+
+
+def _population_reached(out: pd.DataFrame, counts: dict[str, np.ndarray], kinds: list[str]) -> None:
+    """``population_reached_<kind>``: an area's population when one of that kind serves it, else 0."""
+    pop = out["population"].to_numpy(dtype=float)
+    for k in [*kinds, "total"]:
+        out[f"population_reached_{k}"] = np.where(counts[f"serving_{k}"] > 0, pop, np.where(np.isnan(pop), np.nan, 0.0))
 
 
 def _counts(loc: sparse.csr_matrix, srv: sparse.csr_matrix, incidence: Any,
@@ -1159,21 +1170,7 @@ def underserved(
     >>> gaps["rank"].is_monotonic_increasing
     True
     """
-    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise ParameterError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
-    meta = cov.attrs.get("coverage", {}) if isinstance(cov.attrs.get("coverage"), dict) else {}
-    key = "total" if of == "total" else _key(of)
-    col = f"serving_{key}"
-    if col not in cov.columns:
-        have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
-        raise ParameterError(
-            f"the coverage table has no '{col}' column; of= must be one of {', '.join(have)} "
-            f"(the kinds of by='{meta.get('by')}'), or run coverage with another by=.")
-    if weight not in cov.columns and weight != "population":
-        numeric = [c for c in cov.columns if c not in ("geometry",) and not c.startswith(
-            ("located_", "serving_", "population_reached_", "focal_", "partner"))]
-        raise ParameterError(
-            f"weight='{weight}' is not a column of the areas; choose one of: {', '.join(numeric)}.")
+    meta, key, col = _underserved_column(cov, of, min_count, weight)
     serving = cov[col].to_numpy(dtype=np.int64)
     deficit = np.clip(min_count - serving, 0, None)
     by, near = meta.get("by"), meta.get("radius_km")
@@ -1192,7 +1189,42 @@ def underserved(
     out = out[deficit > 0].sort_index(kind="stable")
     out = out.sort_values(["score", "deficit"], ascending=False, na_position="last", kind="stable")
     out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
-    wname = weight.replace("_", " ")
+    extra = weight if w is not None and weight != "population" else None
+    out["reason"] = _underserved_reasons(out, by, key, within, min_count, has_pop, extra)
+    result = gpd.GeoDataFrame(out, geometry=cov.geometry.loc[out.index].to_numpy(), crs=cov.crs)
+    result.index.name = "area_id"
+    result.attrs["coverage"] = dict(meta)
+    wanted = f"no {_kind_phrase(by, key, 1)}" if min_count == 1 else \
+        f"fewer than {min_count} {_kind_phrase(by, key, 2)}"
+    log.info("underserved: %d of %d areas have %s %s", len(result), len(cov), wanted, within)
+    return result
+
+
+def _underserved_column(cov: gpd.GeoDataFrame, of: str, min_count: int,
+                        weight: str) -> tuple[dict[str, Any], str, str]:
+    """The coverage parameters, the kind key and its ``serving_`` column; ParameterError for bad arguments."""
+    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise ParameterError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
+    meta = cov.attrs.get("coverage", {}) if isinstance(cov.attrs.get("coverage"), dict) else {}
+    key = "total" if of == "total" else _key(of)
+    col = f"serving_{key}"
+    if col not in cov.columns:
+        have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
+        raise ParameterError(
+            f"the coverage table has no '{col}' column; of= must be one of {', '.join(have)} "
+            f"(the kinds of by='{meta.get('by')}'), or run coverage with another by=.")
+    if weight not in cov.columns and weight != "population":
+        numeric = [c for c in cov.columns if c not in ("geometry",) and not c.startswith(
+            ("located_", "serving_", "population_reached_", "focal_", "partner"))]
+        raise ParameterError(
+            f"weight='{weight}' is not a column of the areas; choose one of: {', '.join(numeric)}.")
+    return meta, key, col
+
+
+def _underserved_reasons(out: pd.DataFrame, by: str | None, key: str, within: str, min_count: int,
+                         has_pop: bool, weight: str | None) -> list[str]:
+    """One plain sentence per area: how many serve it, and its population (and ``weight``) when known."""
+    wname = weight.replace("_", " ") if weight else ""
     reasons = []
     for i, (s, p) in enumerate(zip(out["serving"].to_numpy(), out["population"].to_numpy(), strict=True)):
         if s == 0:
@@ -1203,18 +1235,11 @@ def underserved(
         if has_pop:
             tails.append("population unknown" if np.isnan(p)
                          else "1 resident" if p == 1 else f"{p:,.0f} residents")
-        if w is not None and weight != "population":
+        if weight:
             v = out[weight].iloc[i]
             tails.append(f"{wname} unknown" if np.isnan(v) else f"{v:,.0f} {wname}")
         reasons.append("; ".join([text, ", ".join(tails)]) if tails else text)
-    out["reason"] = reasons
-    result = gpd.GeoDataFrame(out, geometry=cov.geometry.loc[out.index].to_numpy(), crs=cov.crs)
-    result.index.name = "area_id"
-    result.attrs["coverage"] = dict(meta)
-    wanted = f"no {_kind_phrase(by, key, 1)}" if min_count == 1 else \
-        f"fewer than {min_count} {_kind_phrase(by, key, 2)}"
-    log.info("underserved: %d of %d areas have %s %s", len(result), len(cov), wanted, within)
-    return result
+    return reasons
 
 
 def _numbers(col: pd.Series) -> np.ndarray:
