@@ -124,6 +124,11 @@ class LocationProblems:
     pandas copies ``attrs`` on every operation; this holder is shared instead of copied
     (it is never changed after it is made), so large problem lists cost nothing.
 
+    Parameters
+    ----------
+    frame
+        The problems table (see :meth:`to_frame`).
+
     Examples
     --------
     >>> import partnermap as pm
@@ -142,13 +147,22 @@ class LocationProblems:
     def to_frame(self) -> pd.DataFrame:
         """The problems as a table.
 
-        Columns: ``problem``, ``severity``, ``org_id``, ``area_id``, ``other_area_id``,
-        ``distance_km``, ``overlap_share``, ``message``.
+        Returns
+        -------
+        pandas.DataFrame
+            A copy, with the columns ``problem``, ``severity``, ``org_id``, ``area_id``,
+            ``other_area_id``, ``distance_km``, ``overlap_share``, ``message``.
         """
         return self._frame.copy()
 
     def counts(self) -> dict[str, int]:
-        """Number of problems of each kind, e.g. ``{"no_coordinates": 3}``."""
+        """Number of problems of each kind.
+
+        Returns
+        -------
+        dict
+            Problem kind -> count, e.g. ``{"no_coordinates": 3}``.
+        """
         return {str(k): int(v) for k, v in self._frame["problem"].value_counts(sort=False).items()}
 
     def __len__(self) -> int:

@@ -215,6 +215,18 @@ def directed_ties(G: nx.MultiGraph) -> nx.DiGraph:
 def graph_to_frames(G: nx.MultiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The inverse of :func:`build_graph`: (nodes indexed by ``org_id``, ties indexed by ``tie_id``).
 
+    Parameters
+    ----------
+    G
+        A graph from :func:`build_graph` (or :func:`graph_from_data`).
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        One row per organisation with its attributes, indexed by ``org_id``.
+    ties : pandas.DataFrame
+        One row per tie with its attributes, indexed by ``tie_id``.
+
     Examples
     --------
     >>> import partnermap as pm

@@ -282,6 +282,15 @@ def is_hsds(path: str | Path) -> bool:
     ``.zip`` of any of these. A partnermap data folder (its ``organizations`` table has
     an ``org_id`` or ``sector`` column) is never taken for HSDS. Never raises.
 
+    Parameters
+    ----------
+    path
+        A folder or a ``.zip`` file.
+
+    Returns
+    -------
+    bool
+
     See Also
     --------
     read_hsds : read the package.

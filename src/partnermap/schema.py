@@ -198,6 +198,16 @@ def normalize_text(text: object) -> str:
     (ى → ي), taa marbuta to haa (ة → ه), removes tatweel (ـ) and diacritics, and reads
     Arabic-Indic digits as 0–9.
 
+    Parameters
+    ----------
+    text
+        Anything; it is read as text (None gives ``""``).
+
+    Returns
+    -------
+    str
+        The folded text.
+
     Examples
     --------
     >>> normalize_text("  Non-Profit ")
@@ -347,6 +357,18 @@ STATUS_SYNONYMS = _synonyms(
 
 def normalize_term(value: object, synonyms: dict[str, str]) -> str | None:
     """Return the canonical key for ``value``, or ``None`` if it is not known.
+
+    Parameters
+    ----------
+    value
+        A term as written, in English or Arabic, e.g. ``"Charity"`` or ``"حكومي"``.
+    synonyms
+        One of the ``*_SYNONYMS`` tables, e.g. :data:`SECTOR_SYNONYMS`.
+
+    Returns
+    -------
+    str or None
+        The vocabulary key, e.g. ``"non_profit"``.
 
     Examples
     --------
