@@ -13,17 +13,20 @@ def escape(text: object) -> str:
 
     HTML-escapes (quotes included), then turns `` ` ``, ``$`` and ``\`` into character
     references, so the text cannot close a template literal, start ``${…}`` or form an
-    escape sequence in the strings folium and pyvis generate.
+    escape sequence in the strings folium and pyvis generate; and ``{`` / ``}`` too,
+    because branca parses each element's rendered script *again* as a Jinja template, so a
+    name such as ``{{ x }}`` or ``{% raw %}`` would otherwise be evaluated (or break the map).
 
     Examples
     --------
     >>> escape('<b>"Al-Birr"</b> `${x}`')
-    '&lt;b&gt;&quot;Al-Birr&quot;&lt;/b&gt; &#96;&#36;{x}&#96;'
+    '&lt;b&gt;&quot;Al-Birr&quot;&lt;/b&gt; &#96;&#36;&#123;x&#125;&#96;'
     >>> escape(r'C:\1')
     'C:&#92;1'
     """
     s = html.escape("" if text is None else str(text), quote=True)
-    return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return (s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

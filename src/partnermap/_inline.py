@@ -93,7 +93,14 @@ def inline(page: str) -> str:
 
 
 def js_data(obj: Any) -> str:
-    """``obj`` as JSON that is safe inside a ``<script>`` element (no ``<``, ``>``, ``&``, U+2028/9)."""
+    """``obj`` as JSON that is safe inside a ``<script>`` element and inside a folium template.
+
+    ``<``, ``>``, ``&``, U+2028 and U+2029 become ``\\uXXXX`` escapes, and so does the second
+    character of ``{{``, ``{%`` and ``{#``: branca parses rendered scripts again as Jinja
+    templates, and those pairs can only occur inside JSON strings, where the escape means
+    the same character.
+    """
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            .replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023"))
