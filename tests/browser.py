@@ -146,7 +146,8 @@ COUNT_LAYERS = """() => {
     else if (l instanceof L.Marker) c.ranks++;
   });
   c.maxZoom = map.getMaxZoom();
-  c.controls = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label')).map(e => e.textContent.trim());
+  c.controls = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
+    .map(e => e.textContent.trim());
   return c;
 }"""
 
@@ -158,7 +159,8 @@ OPEN_ALL = """() => {
     if (l._pm === undefined) return;
     const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
     l.fire('click', {latlng: at}, true);
-    const p = map._popup && map._popup.isOpen() ? map._popup.getElement().querySelector('.leaflet-popup-content') : null;
+    const open = map._popup && map._popup.isOpen();
+    const p = open ? map._popup.getElement().querySelector('.leaflet-popup-content') : null;
     if (p) { out.popups.push(p.textContent); out.html.push(p.innerHTML); }
     l.fire('mouseover', {latlng: at}, true);
     const t = l.getTooltip();

@@ -93,9 +93,9 @@ def inline(page: str) -> str:
 
 
 def js_data(obj: Any) -> str:
-    """``obj`` as JSON that is safe inside a ``<script>`` element and inside a folium template.
+    r"""``obj`` as JSON that is safe inside a ``<script>`` element and inside a folium template.
 
-    ``<``, ``>``, ``&``, U+2028 and U+2029 become ``\\uXXXX`` escapes, and so does the second
+    ``<``, ``>``, ``&``, U+2028 and U+2029 become ``\uXXXX`` escapes, and so does the second
     character of ``{{``, ``{%`` and ``{#``: branca parses rendered scripts again as Jinja
     templates, and those pairs can only occur inside JSON strings, where the escape means
     the same character.
