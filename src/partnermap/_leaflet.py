@@ -300,7 +300,7 @@ def base_map(tiles: Any, m: folium.Map | None) -> folium.Map:
         return m
     layer = tile_layer(tiles)
     m = folium.Map(location=[0, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
-                   maxZoom=MAX_ZOOM)
+                   maxZoom=MAX_ZOOM, zoomSnap=0.5)
     m.default_js = [("leaflet", _inline.LEAFLET_JS)]
     m.default_css = [("leaflet_css", _inline.LEAFLET_CSS)]
     if layer is not None:
@@ -438,8 +438,8 @@ def num(v: Any, decimals: int = 2) -> str:
     """A number as short display text ('' when missing)."""
     if _common._missing(v) or (isinstance(v, float) and not math.isfinite(v)):
         return ""
-    if isinstance(v, (int, np.integer)) or float(v).is_integer():
-        return f"{int(v):,}"
+    if isinstance(v, (int, np.integer)) or float(v).is_integer() or abs(float(v)) >= 100:
+        return f"{round(float(v)):,}"
     return f"{float(v):,.{decimals}f}"
 
 
