@@ -156,6 +156,7 @@ var PM = window.PM = window.PM || {
 _KIT_CSS = """
 .pm-popup, .pm-tip, .pm-box { font: 13px/1.45 system-ui, "Noto Sans", "Noto Sans Arabic", "DejaVu Sans", sans-serif; }
 .pm-popup { max-width: 340px; }
+.pm-popup[dir="rtl"], .pm-box[dir="rtl"] { text-align: right; }
 .pm-title { font-weight: 600; font-size: 14px; }
 .pm-subtitle { color: #444; margin-bottom: 4px; }
 .pm-label { color: #666; }
