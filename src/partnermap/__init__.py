@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 from . import datasets, gaps, report, schema
+from . import maps, network_view
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
@@ -41,6 +42,8 @@ __all__ = [
     "UnknownOrganizationError",
     "build_graph",
     "datasets",
+    "maps",
+    "network_view",
     "report",
     "directed_ties",
     "graph_from_data",
