@@ -28,8 +28,7 @@ import pandas as pd
 import pytest
 
 import partnermap as pm
-from partnermap import PartnermapError, UnknownOrganizationError, datasets
-from partnermap import _geo
+from partnermap import PartnermapError, UnknownOrganizationError, _geo, datasets
 from partnermap import gaps as gp
 from partnermap.centrality import bridges
 from partnermap.export import write_table
@@ -440,7 +439,7 @@ def test_structural_gaps_by_hand(eco):
     assert cuts.loc["ORG-P2", "members"] == ["ORG-O1", "ORG-S1", "ORG-T1"]
     assert "if جمعية النساء (ORG-P2) went, 3 organisations would lose their link" in cuts.loc["ORG-P2", "message"]
     br = gap_rows(g, "bridge_tie")
-    assert {(a, b): c for a, b, c in zip(br["org_id"], br["other_id"], br["count"])} == {
+    assert {(a, b): c for a, b, c in zip(br["org_id"], br["other_id"], br["count"], strict=False)} == {
         ("ORG-F", "ORG-P2"): 4, ("ORG-F", "ORG-P1"): 3, ("ORG-P2", "ORG-S1"): 3}
     assert (br["members"].map(len) == br["count"]).all()
     single = gap_rows(g, "single_tie").set_index("org_id")["other_id"].to_dict()
@@ -505,7 +504,7 @@ def test_cut_points_match_brute_force(seed):
     assert found == expected
     by_bridges = {(b.source, b.target): b.cut_off for b in bridges(G).itertuples() if b.cut_off >= 2}
     rows = gap_rows(g, "bridge_tie")
-    assert dict(zip(zip(rows["org_id"], rows["other_id"]), rows["count"])) == by_bridges
+    assert dict(zip(zip(rows["org_id"], rows["other_id"], strict=False), rows["count"], strict=False)) == by_bridges
     assert (rows["members"].map(len) == rows["count"]).all()
 
 
