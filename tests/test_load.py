@@ -194,6 +194,44 @@ def test_utf8_with_a_stray_byte_keeps_the_arabic(folder) -> None:
     assert one(data.report, "not valid UTF-8", "warning").row == 3
 
 
+
+LATIN = "org_id,name,sector,city\nM1,Centro Niño Feliz,non_profit,San José\nM2,Clínica São João,non_profit,Miami\n"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_latin1_and_windows_1252_are_not_read_as_arabic(folder, encoding: str) -> None:
+    # issue 10 item 3 (06_latin1_read_as_arabic): Excel saves Spanish and French names this way
+    data = pm.load(folder(orgs=LATIN, encoding=encoding))
+    orgs = data.organizations
+    assert orgs["name"].tolist() == ["Centro Niño Feliz", "Clínica São João"]
+    assert orgs.loc["M1", "city"] == "San José"
+    p = one(data.report, "read as Windows-1252", "info")
+    assert "'Niño'" in p.message
+    assert not data.report.warnings
+
+
+def test_a_file_with_arabic_and_latin_words_warns_that_the_encoding_is_uncertain(folder) -> None:
+    f = folder(orgs=None)
+    arabic = "org_id,name,sector\nA,جمعية البر الخيرية,non_profit\nB,مؤسسة الأيتام,non_profit\n".encode("cp1256")
+    (f / "organizations.csv").write_bytes(arabic + "C,Centro Niño,non_profit\n".encode("cp1252"))
+    data = pm.load(f)
+    p = one(data.report, "the encoding is uncertain", "warning")
+    assert "read as Windows-1256 (Arabic)" in p.message and "'Niño'" in p.message
+    assert data.organizations.loc["A", "name"] == "جمعية البر الخيرية"  # the majority reading
+
+
+def test_shapefile_without_cpg_in_windows_1252(tmp_path: Path) -> None:
+    f = tmp_path / "shp"
+    f.mkdir()
+    gdf = gpd.GeoDataFrame({"org_id": ["A", "B"], "name": ["Centro Niño", "Clínica São João"],
+                            "sector": ["public", "public"]}, geometry=[Point(-80.2, 25.8), Point(-80.3, 25.7)],
+                           crs="EPSG:4326")
+    gdf.to_file(f / "organizations.shp", encoding="cp1252")
+    (f / "organizations.cpg").unlink(missing_ok=True)
+    data = pm.load(f)
+    assert data.organizations["name"].tolist() == ["Centro Niño", "Clínica São João"]
+    one(data.report, "no .cpg file beside the shapefile; read as Windows-1252", "info")
+
 def test_unsupported_format(folder, tmp_path: Path) -> None:
     f = folder(orgs=None)
     write(f, "organizations.ods", "x")
