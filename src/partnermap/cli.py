@@ -114,10 +114,11 @@ def validate(data: str, output: str | None) -> None:
 
 @cli.command()
 @click.option("-o", "--output", default="partnermap-demo", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the demo data into.")
-def demo(output: str) -> None:
+              help="Folder to write the demo data into (a folder that holds data files is refused).")
+@click.option("--force", is_flag=True, help="Write into a folder that holds data files, replacing the demo's files.")
+def demo(output: str, force: bool) -> None:
     """Write the built-in (fictional) demo data folder: a template for your own data."""
-    path = write_demo(output)
+    path = write_demo(output, force=force)
     click.echo(f"wrote the demo data to {path}/ (fictional organisations of the Eastern Province, Saudi Arabia)")
     click.echo(f"next: partnermap validate {path}")
 
