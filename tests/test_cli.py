@@ -138,7 +138,10 @@ def test_weights_file_with_exponent_and_typo(tmp_path: Path) -> None:
     good, bad = tmp_path / "w.yaml", tmp_path / "bad.yaml"
     good.write_text("mutual_benefit: 1e-1\nequity: 0\n", encoding="utf-8")
     bad.write_text("mutual_benfit: 0.3\n", encoding="utf-8")
-    assert run("partners", DEMO, "--focal", "ORG-001", "--weights", good, "-o", tmp_path / "p.csv").returncode == 0
+    proc = run("partners", DEMO, "--focal", "ORG-001", "--weights", good, "-o", tmp_path / "p.csv")
+    assert proc.returncode == 0, proc.stderr
+    # 0.1 of a total of 0.7 (equity 0, the other defaults): the weights are normalised, and the output says so
+    assert "divided by their sum" in proc.stdout and "mutual_benefit 0.143" in proc.stdout
     proc = run("partners", DEMO, "--focal", "ORG-001", "--weights", bad, "-o", tmp_path / "p.csv")
     assert proc.returncode == 2 and "did you mean 'mutual_benefit'" in proc.stderr
 

@@ -178,7 +178,8 @@ def test_as_of_decides_who_is_an_active_partner(eco):
 def test_weight_zero_removes_a_components_influence(eco, component):
     table = rank_all(eco, weights={component: 0})
     w = dict(DEFAULT_WEIGHTS, **{component: 0.0})
-    assert np.allclose(table["score"], sum(w[k] * table[k] for k in COMPONENTS), atol=1e-5)
+    total = sum(w.values())  # the weights are normalised to sum 1
+    assert np.allclose(table["score"], sum(w[k] / total * table[k] for k in COMPONENTS), atol=1e-5)
     # changing the zero-weighted component changes nothing: compare with the component set to 0
     base = rank_all(eco, weights={k: (0 if k == component else v) for k, v in DEFAULT_WEIGHTS.items()})
     pd.testing.assert_frame_equal(table, base)
@@ -188,6 +189,19 @@ def test_weight_zero_removes_a_components_influence(eco, component):
                "capacity": r"capacity"}[component]
     assert not table["reasons"].str.contains(pattern, regex=True).any()
     assert rank_all(eco)["reasons"].str.contains(pattern, regex=True).any()  # ... which the defaults do mention
+
+
+def test_weights_are_normalised_so_scores_of_different_weight_files_compare(eco):
+    """Issue 10 item 16: only the proportions of the weights matter, and every score is 0-1."""
+    doubled = rank_all(eco, weights={k: 2 * v for k, v in DEFAULT_WEIGHTS.items()})
+    pd.testing.assert_frame_equal(doubled, rank_all(eco))
+    heavy = rank_all(eco, weights={"mutual_benefit": 3, "shared_causes": 2})  # the weights now sum to 5.55
+    assert heavy["score"].between(0, 1).all() and heavy["score"].max() > 0
+    used = heavy.attrs["weights"]
+    assert math.isclose(sum(used.values()), 1.0) and used["mutual_benefit"] == pytest.approx(3 / 5.55)
+    assert heavy.attrs["weights_given"]["mutual_benefit"] == 3 and "sum to 1" in heavy.attrs["weights_normalised"]
+    expected = sum(used[k] * heavy[k] for k in COMPONENTS)
+    assert np.allclose(heavy["score"], expected, atol=1e-5)
 
 
 def test_all_weight_on_one_component_orders_by_it(eco):

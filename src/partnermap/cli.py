@@ -236,6 +236,10 @@ def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: s
                                include_ended=include_ended)
     _write_table(table, out)
     click.echo(format_partners(table, limit=10))
+    if weights_file:
+        used = ", ".join(f"{k} {v:.3g}" for k, v in table.attrs["weights"].items())
+        click.echo(f"weights from {weights_file}, divided by their sum so that scores are 0-1 and comparable "
+                   f"between runs: {used}")
     click.echo(f"wrote {output} ({len(table)} candidates of {table.attrs.get('candidates', len(table))})")
 
 
