@@ -302,6 +302,31 @@ def test_arabic_indic_digits_are_numbers(folder) -> None:
     assert data.organizations.loc["A", "lat"] == pytest.approx(26.43)
 
 
+def test_latitude_longitude_win_over_x_y_and_no_coordinates_are_lost(folder) -> None:
+    # issue 10 item 4 (02_xy_shadow_latlon): a school register with empty X/Y and filled latitude/longitude
+    text = ("org_id,name,sector,X,Y,latitude,longitude\nS1,School one,public,54.37,24.45,24.45,54.37\n"
+            "S2,Charter school,public,,,24.31,54.56\nS3,Only X/Y,public,54.40,24.40,,\n"
+            "S4,Disagree,public,54.50,24.50,24.47,54.39\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["S2", ["lat", "lon"]].tolist() == [24.31, 54.56]
+    assert orgs.loc["S3", ["lat", "lon"]].tolist() == [24.40, 54.40]  # blank latitude filled from X/Y
+    assert orgs.loc["S4", ["lat", "lon"]].tolist() == [24.47, 54.39]  # the exact headings win
+    assert orgs.loc["S1", ["X", "Y"]].tolist() == ["54.37", "24.45"]  # the other pair is kept
+    p = one(data.report, "two sets of coordinate columns", "warning")
+    assert "'latitude'/'longitude' are read as lat/lon" in p.message and "'Y'/'X'" in p.message
+    assert "1 blank location(s) were taken from 'Y'/'X' (row(s) 4)" in p.message
+    assert "on 1 row(s) the two differ" in p.message and "(row(s) 5)" in p.message
+    assert not any("have no coordinates" in line for line in lines(data.report))
+
+
+def test_exact_lat_lon_headings_win_over_their_synonyms(folder) -> None:
+    text = "org_id,name,sector,Latitude,Longitude,LAT,LON\nA,a,public,1,2,24.1,54.2\n"
+    data = pm.load(folder(orgs=text))
+    assert data.organizations.loc["A", ["lat", "lon"]].tolist() == [24.1, 54.2]
+    one(data.report, "'LAT'/'LON' are read as lat/lon, and 'Latitude'/'Longitude' are kept", "warning")
+
+
 def test_probable_swap_is_warned_and_fixed(folder) -> None:
     text = ORGS + "SW,Swapped,public,school,50.12,26.31,,,,,,,,\n"
     data = pm.load(folder(orgs=text))

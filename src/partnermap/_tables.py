@@ -50,6 +50,7 @@ class _Table:
         self.geometry = geometry
         self.crs = crs
         self.unread = 0  # rows that could not even be parsed (already in report.rejected)
+        self.renamed: dict[str, str] = {}  # heading as written -> contract name (set by _validate._columns)
 
 
 def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:

@@ -42,23 +42,20 @@ def _empty(report: LoadReport, source: str) -> PartnerData:
 
 def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract: tuple[str, ...],
              report: LoadReport) -> bool:
-    """Map heading variants onto the contract; report missing required columns."""
-    norm_contract = {schema.normalize_text(c): c for c in contract}
-    rename: dict[str, str] = {}
-    present = set()
-    for col in t.df.columns:
-        n = schema.normalize_text(col)
-        target = norm_contract.get(n)
-        if target is None and schema.COLUMN_SYNONYMS.get(n) in contract:
-            target = schema.COLUMN_SYNONYMS[n]
-        if target and target not in present and target != col and target not in t.df.columns:
-            rename[col] = target
-            if col.strip().lower() != target:  # 'Name' for 'name' is not worth a line
-                report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
-                           f"column '{col}' read as '{target}'.")
-        present.add(target or col)
+    """Map heading variants onto the contract; report missing required columns.
+
+    The contract's own headings win (``Lat``, ``LAT``), then full synonyms (``latitude``), then
+    one-letter ones (``X``, ``Y``): a file with ``X``, ``Y``, ``latitude`` and ``longitude``
+    reads ``latitude``/``longitude`` as lat/lon and keeps ``X``/``Y`` as they are.
+    """
+    rename = _contract_names(t.df.columns, contract)
+    for col, target in rename.items():
+        if col.strip().lower() != target:  # 'Name' for 'name' is not worth a line
+            report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
+                       f"column '{col}' read as '{target}'.")
     if rename:
         t.df = t.df.rename(columns=rename)
+    t.renamed = rename
     ok = True
     found = [str(c) for c in t.df.columns]
     for col in required:
@@ -74,6 +71,29 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
                    f"missing required column '{col}' (columns found: {', '.join(found) or 'none'}).",
                    hint.strip())
     return ok
+
+
+def _contract_names(columns: pd.Index, contract: tuple[str, ...]) -> dict[str, str]:
+    """Heading -> contract name for the headings that are variants of one (in column order).
+
+    Ranked: a contract name written differently (0), a synonym (1), a one-letter synonym (2);
+    a contract name already present, or taken by a better-ranked heading, is not given again.
+    """
+    norm_contract = {schema.normalize_text(c): c for c in contract}
+    candidates = []
+    for pos, col in enumerate(columns):
+        n = schema.normalize_text(col)
+        if n in norm_contract:
+            candidates.append((0, pos, col, norm_contract[n]))
+        elif schema.COLUMN_SYNONYMS.get(n) in contract:
+            candidates.append((2 if len(n) == 1 else 1, pos, col, schema.COLUMN_SYNONYMS[n]))
+    claimed = {c for c in columns if c in contract}
+    chosen: dict[int, tuple[str, str]] = {}
+    for _rank, pos, col, target in sorted(candidates):
+        if col != target and target not in claimed:
+            chosen[pos] = (col, target)
+            claimed.add(target)
+    return dict(chosen[pos] for pos in sorted(chosen))
 
 
 class _Collector:
@@ -347,8 +367,8 @@ def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd
         lat, lon, extra_geom = _geometry_points(t, report)
         flagged = _geo._check_located(lat, lon, emit, keep=keep, extent=extent)
     elif has_cols:
-        lat, lon, flagged = _geo._check_points(_tables._cells(df, "lat"), _tables._cells(df, "lon"), emit,
-                                               keep=keep, extent=extent)
+        lat_text, lon_text = _second_pair(t, df, rows, label, report)
+        lat, lon, flagged = _geo._check_points(lat_text, lon_text, emit, keep=keep, extent=extent)
     else:
         lat, lon, flagged = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
         if "lat" in df.columns or "lon" in df.columns:
@@ -365,6 +385,50 @@ def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd
     elif not has_cols and t.geometry is None:
         report.add("info", label, None, None, "no coordinates (lat/lon); maps and coverage need them.")
     return lat, lon, extra_geom
+
+
+def _second_pair(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, label: str,
+                 report: LoadReport) -> tuple[pd.Series, pd.Series]:
+    """lat/lon text, blanks filled from a second pair of coordinate columns (``X``/``Y`` beside ``latitude``).
+
+    :func:`_columns` read the better-named pair as lat/lon; the other is kept as it is, and one
+    warning names both, says how many blank locations it filled and on how many rows the pairs differ.
+    """
+    lat_text, lon_text = _tables._cells(df, "lat"), _tables._cells(df, "lon")
+    other = {schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)): c for c in reversed(df.columns)
+             if c not in ("lat", "lon")}
+    o_lat, o_lon = other.get("lat"), other.get("lon")
+    if o_lat is None and o_lon is None:
+        return lat_text, lon_text
+    was = {target: col for col, target in t.renamed.items()}
+    both = o_lat is not None and o_lon is not None
+    shown = "/".join(f"'{c}'" for c in (o_lat, o_lon) if c is not None)
+    message = (f"two sets of coordinate columns: '{was.get('lat', 'lat')}'/'{was.get('lon', 'lon')}' are read as "
+               f"lat/lon, and {shown} {'are' if both else 'is'} kept as {'they are' if both else 'it is'}")
+    if both:
+        filled, differ = [], []
+        for i, (a, b, x, y) in enumerate(zip(lat_text, lon_text, _tables._cells(df, o_lat),
+                                             _tables._cells(df, o_lon), strict=True)):
+            xa, ya = (_common._number(x) if x else None), (_common._number(y) if y else None)
+            if xa is None or ya is None or abs(xa) > 90 or abs(ya) > 180:
+                continue  # not degrees (projected metres, say): nothing to take from it
+            if not a and not b:
+                lat_text.iloc[i], lon_text.iloc[i] = x, y
+                filled.append(int(rows[i]))
+            elif not np.allclose([_common._number(a) or np.nan, _common._number(b) or np.nan], [xa, ya],
+                                 rtol=0, atol=1e-7):
+                differ.append(int(rows[i]))
+        if filled:
+            message += f"; {len(filled)} blank location(s) were taken from {shown} (row(s) {_rows(filled)})"
+        if differ:
+            message += f"; on {len(differ)} row(s) the two differ and lat/lon are used (row(s) {_rows(differ)})"
+    report.add("warning", label, None, "lat", message + ".",
+               "Keep one set of coordinate columns, or rename the other (e.g. to x_projected).")
+    return lat_text, lon_text
+
+
+def _rows(rows: list[int], limit: int = 10) -> str:
+    return ", ".join(map(str, rows[:limit])) + (" …" if len(rows) > limit else "")
 
 
 def _geometry_points(t: _tables._Table, report: LoadReport) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
