@@ -378,6 +378,34 @@ def test_far_and_placeholder_and_missing_coordinates_warn(folder) -> None:
     assert len(data.organizations) == 8  # all kept
 
 
+def test_a_placeholder_written_as_a_float_is_a_placeholder_shown_as_written(folder) -> None:
+    # issue 10 item 5 (11_placeholder_float): a reprojection left -0.9999999999999432 for (-1, -1)
+    text = ("org_id,name,sector,latitude,longitude\nS1,School one,public,24.45,54.37\n"
+            "S2,School two,public,24.46,54.38\nS3,Placeholder,public,-0.9999999999999432,-0.9999999999999432\n"
+            "S4,Exact,public,-1,-1\nS5,Near zero,public,0.0000001,-0.0000002\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc[["S3", "S4", "S5"], "lat"].isna().all()
+    assert orgs.loc["S3", "geometry"] is None
+    p = one(data.report, r"\(-0\.9999999999999432, -0\.9999999999999432\) looks like a placeholder", "warning")
+    assert (p.row, p.ref) == (4, "S3")
+    one(data.report, r"\(-1, -1\) looks like a placeholder", "warning")
+    one(data.report, r"\(0\.0000001, -0\.0000002\) looks like a placeholder", "warning")
+    assert orgs.loc["S1", "lat"] == 24.45  # real places stay
+
+
+def test_a_placeholder_point_geometry_prints_every_digit(tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame({"org_id": ["1", "2"], "name": ["a", "b"], "sector": ["public", "public"]},
+                           geometry=[Point(50.1, 26.4), Point(-0.9999999999999432, -1.0000000000000568)],
+                           crs="EPSG:4326")
+    f = tmp_path / "geo"
+    f.mkdir()
+    gdf.to_file(f / "organizations.gpkg")  # GeoJSON would round the coordinates
+    data = pm.load(f)
+    assert data.organizations.loc["2", "geometry"] is None
+    one(data.report, r"\(-1\.0000000000000568, -0\.9999999999999432\) looks like a placeholder", "warning")
+
+
 def test_unknown_sector_that_cannot_be_derived(folder) -> None:
     text = HEADER + "\nA,a,galactic,,26.4,50.1,,,,,,,,\nB,b,,,26.4,50.1,,,,,,,,\nC,c,weird,school,26.4,50.1,,,,,,,,\n"
     r = validate(folder(orgs=text))
