@@ -286,6 +286,25 @@ def test_tie_to_unknown_org_names_row_column_and_suggests(folder) -> None:
     accounted(r)
 
 
+@pytest.mark.parametrize(("orgs", "why"), [
+    ("org_id,title,sector\nA,Alpha,public\nB,Beta,non_profit\nC,Gamma,for_profit\n",
+     r"the organisations could not be read \(organizations\.csv has no 'name' column\)"),
+    ("org_id,name,sector\n", r"organizations\.csv has no organisations"),
+    (None, "the organisations could not be read;"),
+], ids=["missing-name", "header-only", "no-file"])
+def test_ties_are_not_checked_once_when_the_organisations_cannot_be_read(folder, orgs, why) -> None:
+    # issue 10 item 7 (01_missing_name_cascade): one root error, not one "not an org_id" per tie
+    r = validate(folder(orgs=orgs, rels="source,target\nA,B\nB,C\n"))
+    assert not any("is not an org_id" in line for line in lines(r))
+    p = one(r, "2 tie\\(s\\) were not checked because " + why, "warning")
+    assert p.file == "relationships.csv" and p.row is None
+    assert len(r.errors) == 1  # the organisations' own error
+    ties = [x for x in r.rejected if x["file"] == "relationships.csv"]
+    assert [x["ref"] for x in ties] == ["A → B", "B → C"]
+    assert all(x["reason"].startswith("not checked") for x in ties)
+    accounted(r)
+
+
 def test_coordinates_out_of_range_and_non_numeric(folder) -> None:
     text = HEADER + "\nA,a,public,,95,50,,,,,,,,\nB,b,public,,26.4,190,,,,,,,,\nC,c,public,,north,50.1,,,,,,,,\n"
     r = validate(folder(orgs=text))

@@ -51,6 +51,7 @@ class _Table:
         self.crs = crs
         self.unread = 0  # rows that could not even be parsed (already in report.rejected)
         self.renamed: dict[str, str] = {}  # heading as written -> contract name (set by _validate._columns)
+        self.missing: list[str] = []  # required columns it lacks (set by _validate._columns)
 
 
 def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:

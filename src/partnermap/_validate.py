@@ -64,6 +64,7 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
         if table == "organizations" and col == "sector" and "org_type" in t.df.columns:
             continue
         ok = False
+        t.missing.append(col)
         hints = [c for c in found if schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)) == col]
         hints += [c for c in difflib.get_close_matches(col, found, n=2, cutoff=0.6) if c not in hints]
         hint = f" Did you mean '{hints[0]}'? Rename it to '{col}'." if hints else f" Add a '{col}' column."
@@ -488,11 +489,41 @@ def _reject(report: LoadReport, t: _tables._Table, refs: pd.Series, keep: np.nda
     report.reject(t.label, int(t.rows[i]), refs.iloc[i], reason)
 
 
-def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, report: LoadReport) -> pd.DataFrame:
-    """The ties of the contract, indexed by ``tie_id``; bad, self- and duplicate ties are set aside."""
+def _organizations_unread(t: _tables._Table | None) -> str | None:
+    """Why the organisations could not be read at all (None if they could): their ties cannot be checked then."""
+    if t is None:
+        return "the organisations could not be read"
+    if len(t.df) == 0:
+        return f"{t.label} has no organisations"
+    if t.missing:
+        return f"the organisations could not be read ({t.label} has no {', '.join(map(repr, t.missing))} column)"
+    return None
+
+
+def _not_checked(t: _tables._Table, why: str, report: LoadReport) -> pd.DataFrame:
+    """Every tie set aside, with one line that says why (rather than one 'not an org_id' per tie)."""
+    src, tgt = _tables._cells(t.df, "source"), _tables._cells(t.df, "target")
+    for s, g, row in zip(src, tgt, t.rows, strict=True):
+        report.reject(t.label, int(row), f"{s or '?'} → {g or '?'}", "not checked: the organisations could not be read")
+    report.add("warning", t.label, None, None,
+               f"{len(t.df)} tie(s) were not checked because {why}; they are set aside.",
+               "Fix the organisations first, then validate again.")
+    report.counts["relationships"] = (len(t.df) + t.unread, 0)
+    return _empty_relationships()
+
+
+def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, report: LoadReport, *,
+                         unread: str | None = None) -> pd.DataFrame:
+    """The ties of the contract, indexed by ``tie_id``; bad, self- and duplicate ties are set aside.
+
+    ``unread`` (from :func:`_organizations_unread`) says why the organisations could not be read:
+    the ties are then set aside unchecked, with one line that says so.
+    """
     if t is None or not _usable(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report,
                                 ("info", "no relationships listed.", "")):
         return _empty_relationships()
+    if unread is not None:
+        return _not_checked(t, unread, report)
     df, rows, label = t.df, t.rows, t.label
     src, tgt = _tables._cells(df, "source"), _tables._cells(df, "target")
     refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt, strict=True)], index=df.index,
