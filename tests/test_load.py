@@ -437,9 +437,42 @@ def test_unknown_sector_that_cannot_be_derived(folder) -> None:
 def test_unknown_vocabulary_term_is_a_warning_and_kept(folder) -> None:
     text = HEADER + "\nA,a,public,,26.4,50.1,space;Robot Arms,,,,,,,\n"
     data = pm.load(folder(orgs=text))
-    p = one(data.report, "'robot_arms' is not in the vocabulary", "warning")
+    p = one(data.report, "'Robot Arms' is not in the vocabulary", "warning")
     assert (p.row, p.column) == (2, "offers")
-    assert data.organizations.loc["A", "offers"] == ["space", "robot_arms"]
+    assert data.organizations.loc["A", "offers"] == ["space", "Robot Arms"]  # as the user wrote it
+
+
+def test_common_arabic_vocabulary_is_recognised(folder) -> None:
+    # issue 10 item 8 (09_arabic_vocabulary): with and without the article, as an offer and as a cause
+    text = ("org_id,name,sector,offers,causes\nA,جمعية البر,خيري,دعم عيني;متطوعون,الفقر;السلامة;الأيتام;التعليم\n"
+            "B,شركة الساحل,خاص,تمويل;الدعم العيني,مكافحة الفقر;الصحة\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["A", "offers"] == ["in_kind_services", "volunteers"]
+    assert orgs.loc["A", "causes"] == ["poverty", "safety", "children", "education"]
+    assert orgs.loc["B", "offers"] == ["funding", "in_kind_services"]
+    assert orgs.loc["B", "causes"] == ["poverty", "health"]
+    assert not data.report.warnings
+
+
+def test_free_terms_keep_the_users_spelling_and_match_on_the_folded_form(folder) -> None:
+    text = ("org_id,name,sector,offers,needs,causes\nA,a,public,Robot Arms,,التوعية الصحية\n"
+            "B,b,public,,robot arms,التوعيه الصحيه\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["A", "causes"] == ["التوعية الصحية"]  # not the folded 'التوعيه_الصحيه'
+    assert orgs.loc["B", "causes"] == ["التوعية الصحية"]  # the same term: one spelling, so they match
+    assert orgs.loc["B", "needs"] == ["Robot Arms"]  # offers and needs share the spelling
+    p = one(data.report, "'التوعية الصحية' is not in the vocabulary", "warning")
+    assert "(also row(s) 3)" in p.message
+    assert "education (التعليم)" in p.fix and "poverty (مكافحة الفقر)" in p.fix  # both languages
+
+
+@pytest.mark.parametrize(("code", "sector"), [("GOV", "public"), ("VOL", "non_profit"), ("PVT", "for_profit")])
+def test_ucinet_sector_codes(folder, code: str, sector: str) -> None:
+    data = pm.load(folder(orgs=f"org_id,name,sector\nA,a,{code}\n"))
+    assert data.organizations.loc["A", "sector"] == sector
+    one(data.report, f"'{code}' read as '{sector}'", "info")
 
 
 def test_self_tie_and_duplicate_tie_warn_and_are_set_aside(folder) -> None:

@@ -149,7 +149,7 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
             out.append(key)
     for (v, key), n in mapped.items():
         report.add("info", label, None, column, f"'{v}' read as '{key}' ({n} row(s)).")
-    choices = ", ".join(sorted(set(synonyms.values())))
+    choices = _known(synonyms)
     for v, hits in unknown.items():
         row, ref = hits[0]
         report.add("warning", label, int(row), column,
@@ -157,9 +157,32 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     return pd.Series(out, index=values.index, dtype=object)
 
 
+_VOCABULARIES = (
+    (schema.SECTOR_SYNONYMS, schema.SECTORS), (schema.ORG_TYPE_SYNONYMS, schema.ORG_TYPES),
+    (schema.KIND_SYNONYMS, schema.RELATIONSHIP_KINDS), (schema.RESOURCE_SYNONYMS, schema.RESOURCES),
+    (schema.CAUSE_SYNONYMS, schema.CAUSES), (schema.STAGE_SYNONYMS, schema.ENGAGEMENT_STAGES),
+    (schema.CAPACITY_SYNONYMS, schema.CAPACITY_LEVELS), (schema.SIZE_SYNONYMS, schema.SIZES),
+    (schema.STATUS_SYNONYMS, schema.TIE_STATUSES),
+)
+
+
+def _known(synonyms: dict[str, str]) -> str:
+    """The terms a synonyms table leads to, each with its Arabic label: 'funding (تمويل), space (مساحات), …'."""
+    vocab = next((v for syn, v in _VOCABULARIES if syn is synonyms), {})
+    keys = sorted(set(synonyms.values()))
+    return ", ".join(f"{k} ({vocab[k].ar})" if k in vocab else k for k in keys)
+
+
 def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
-           synonyms: dict[str, str], report: LoadReport) -> pd.Series:
-    """Split ``;``-separated cells into lists of normalised terms; free terms kept, reported."""
+           synonyms: dict[str, str], report: LoadReport, spellings: dict[str, str] | None = None) -> pd.Series:
+    """Split ``;``-separated cells into lists of normalised terms; free terms kept as written, reported.
+
+    Terms are matched on their folded form (:func:`partnermap.schema.normalize_text`) only: a
+    free term keeps the spelling the user typed, the first one met when the same term is written
+    in several ways (``spellings``, shared by the columns whose terms are compared, e.g. offers
+    and needs, maps each folded form to it).
+    """
+    spellings = {} if spellings is None else spellings
     out = []
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     memo: dict[str, list[str]] = {}
@@ -172,15 +195,16 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
             part = part.strip()
             if not part:
                 continue
-            key = synonyms.get(schema.normalize_text(part))
+            folded = schema.normalize_text(part)
+            key = synonyms.get(folded)
             if key is None:
-                key = schema.normalize_text(part).replace(" ", "_")
+                key = spellings.setdefault(folded, part)
                 unknown[key].append((row, ref))
             if key not in terms:
                 terms.append(key)
         memo[v] = terms
         out.append(list(terms))
-    choices = ", ".join(sorted(set(synonyms.values())))
+    choices = _known(synonyms)
     for term, hits in unknown.items():
         row, ref = hits[0]
         report.add("warning", label, int(row), column,
@@ -300,9 +324,10 @@ def _org_terms(out: pd.DataFrame, df: pd.DataFrame, rows: np.ndarray, refs: pd.S
                          ("engagement_stage", schema.STAGE_SYNONYMS, "engagement stage")):
         if c in df.columns:
             out[c] = _vocab(_tables._cells(df, c), rows, refs, label, c, syn, report, what)
+    spellings: dict[str, str] = {}  # one spelling per free term across offers, needs and causes
     for c, syn in schema.MULTI_VALUED.items():
         if c in df.columns and c != "resources":
-            out[c] = _multi(_tables._cells(df, c), rows, refs, label, c, syn, report)
+            out[c] = _multi(_tables._cells(df, c), rows, refs, label, c, syn, report, spellings)
 
 
 def _radius(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
