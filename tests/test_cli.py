@@ -174,3 +174,71 @@ def test_demo_refuses_other_tables_and_accepts_a_folder_of_other_files(tmp_path:
     notes.mkdir()
     (notes / "minutes.docx").write_text("x", encoding="utf-8")
     assert run("demo", "-o", notes).returncode == 0
+
+
+def test_coverage_refuses_a_private_column_as_by(tmp_path: Path) -> None:
+    """Issue 10 item 2 (reproducer 07_coverage_by_private_column): the values became column names."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "organizations.csv").write_text(
+        "org_id,name,sector,lat,lon,email,contact_name,واتساب\n"
+        "A,Alpha,public,26.43,50.10,director@alpha.example.sa,Fatimah Alzahrani,+966500000001\n"
+        "B,Beta,non_profit,26.44,50.11,director@alpha.example.sa,Fatimah Alzahrani,+966500000002\n",
+        encoding="utf-8")
+    for by in ("email", "contact_name", "واتساب"):
+        out = tmp_path / f"cov-{by}.geojson"
+        proc = run("coverage", data, "--by", by, "-o", out)
+        assert proc.returncode == 2, (by, proc.stdout)
+        assert "is a private column" in proc.stderr and not out.exists()
+        assert "alpha.example" not in proc.stderr + proc.stdout and "Fatimah" not in proc.stderr + proc.stdout
+    proc = run("coverage", data, "--by", "sector", "--private", "sector", "-o", tmp_path / "c.csv")
+    assert proc.returncode == 2 and "cannot be private" in proc.stderr
+
+
+def test_private_option_keeps_a_column_out_of_every_command_that_writes(tmp_path: Path) -> None:
+    out = tmp_path / "demo.xlsx"
+    proc = run("export", DEMO, "--format", "xlsx", "--private", "founded_year", "--private", "المدينة", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    columns = pd.read_excel(out, sheet_name="organizations").columns
+    assert "founded_year" not in columns and "city" not in columns and "name_en" in columns
+    proc = run("export", DEMO, "--format", "xlsx", "--private", "founded_yaer", "-o", out)
+    assert proc.returncode == 2 and "--private 'founded_yaer': the data has no such column" in proc.stderr
+    assert "email" not in proc.stderr  # the list of columns names no private one
+    for command in ("metrics", "coverage", "partners", "gaps", "export", "map", "report"):
+        assert "--private COL" in run(command, "--help").stdout, command
+
+
+def test_private_columns_txt_in_the_data_folder_is_applied_by_the_commands(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run("demo", "-o", data).returncode == 0
+    (data / "private_columns.txt").write_text("# kept to ourselves\nfounded_year\n", encoding="utf-8")
+    out = tmp_path / "orgs.geojson"
+    proc = run("export", data, "--format", "geojson", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    columns = gpd.read_file(out).columns
+    assert "founded_year" not in columns and "name_en" in columns
+
+
+_DISTRICTS = ('{"type":"FeatureCollection","features":[{"type":"Feature","id":"101","properties":'
+              '{"id":"101","code":"M-101","district":"101-Bois-de-Liesse"},"geometry":{"type":"Polygon",'
+              '"coordinates":[[[-73.6,45.48],[-73.5,45.48],[-73.5,45.55],[-73.6,45.55],[-73.6,45.48]]]}}]}')
+
+
+def test_coverage_finds_an_areas_id_column_or_takes_the_one_named(folder, tmp_path: Path) -> None:
+    # issue 10 item 10 (13_areas_id_column): an areas file whose id column is 'id'
+    f = folder(orgs="org_id,name,sector,lat,lon\nA,Alpha,public,45.50,-73.57\n")
+    (tmp_path / "districts.geojson").write_text(_DISTRICTS, encoding="utf-8")
+    out = tmp_path / "c.csv"
+    proc = run("coverage", f, "--areas", tmp_path / "districts.geojson", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert pd.read_csv(out, dtype=str)["area_id"].tolist() == ["101"]
+    proc = run("coverage", f, "--areas", tmp_path / "districts.geojson", "--area-id", "code",
+               "--area-name", "district", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out, dtype=str)
+    assert table["area_id"].tolist() == ["M-101"] and table["name"].tolist() == ["101-Bois-de-Liesse"]
+    (f / "areas.geojson").write_text(_DISTRICTS, encoding="utf-8")  # DATA's own areas take the options too
+    assert run("coverage", f, "--area-id", "code", "-o", out).returncode == 0
+    assert pd.read_csv(out, dtype=str)["area_id"].tolist() == ["M-101"]
+    proc = run("coverage", f, "--area-id", "nope", "-o", out)
+    assert proc.returncode == 2 and "--area-id 'nope': there is no such column" in proc.stderr

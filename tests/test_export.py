@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import networkx as nx
+import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
 
 import partnermap as pm
-from partnermap.export import export_data, shareable, write_layer, write_table
+from partnermap import schema
+from partnermap.export import export_data, shareable, write_html, write_layer, write_table
+from partnermap.network_view import network_view
+from partnermap.report import run_report
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +83,162 @@ def test_write_layer_geojson_and_gpkg_replace_the_file_and_leave_private_columns
         assert "email" not in info["fields"] and "name" in info["fields"]
     with pytest.raises(pm.ParameterError, match="use .geojson or .gpkg"):
         write_layer(orgs, tmp_path / "orgs.shp")
+
+
+# ------------------------------------------------------- privacy: one rule for every writer
+
+#: Contact headings seen in Gulf data (issue 10, reproducer 03_private_headings), with and without the
+#: Arabic article, with digits, spaces, punctuation and full-width letters.
+GULF_CONTACT_HEADINGS = ["ايميل", "الإيميل", "البريد", "واتساب", "رقم التواصل", "جوال", "هاتف", "الناسوخ", "فاكس",
+                         "WhatsApp", "Cell", "Fax", "Mobile", "Tel", "ＥＭＡＩＬ", "E - mail", "E-mail 2", "الجوال",
+                         "رقم الجوال ٢", "Tel.", "Cell1", "Whats App", "البريد الإلكتروني", "الفاكس", "رقم الاتصال"]
+
+
+@pytest.mark.parametrize("heading", GULF_CONTACT_HEADINGS)
+def test_contact_headings_in_english_and_arabic_are_private(heading: str) -> None:
+    assert schema.is_private(heading)
+
+
+@pytest.mark.parametrize("heading", ["name", "city", "district", "hotel", "Excellence", "telescope", "mobility",
+                                     "founded_year", "المدينة", "النوع", "population", "website"])
+def test_ordinary_headings_are_not_private(heading: str) -> None:
+    assert not schema.is_private(heading)
+
+
+def test_marked_columns_match_as_written_or_through_the_loaders_names() -> None:
+    assert schema.is_private("city", extra=["المدينة"]) and schema.is_private("الرقم الوطني", extra=["الرقم  الوطني"])
+    assert schema.is_private("founded_year", extra=["Founded Year"]) and not schema.is_private("city", extra=["district"])
+
+
+_ORG_HEADER = ["org_id", "الاسم", "القطاع", "lat", "lon", "ايميل", "الإيميل", "البريد", "واتساب", "رقم التواصل", "جوال",
+               "هاتف", "الناسوخ", "فاكس", "WhatsApp", "Cell", "Fax", "Mobile", "Tel", "ＥＭＡＩＬ", "E - mail",
+               "الرقم الوطني", "city", "offers", "needs"]
+#: The contact values of the Gulf folder (the national id is marked private in private_columns.txt).
+SECRETS = ["albir.example", "sahel.example", "+9665", "0138000", "0131000", "0500000", "0511000", "0522000", "NID-"]
+
+
+def _gulf_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [_ORG_HEADER]
+    for org_id, name, sector, lat, lon, p, mail, nid in (
+            ("A1", "جمعية البر بالدمام", "خيري", 26.43, 50.10, "0138000", "albir.example", "NID-0000017"),
+            ("A2", "شركة الساحل", "شركة", 26.44, 50.11, "0131000", "sahel.example", "NID-1111117")):
+        contact = [f"p{i}@{mail}" for i in range(3)] + ["+966500000001", f"{p}005"] + [f"{p}00{i}" for i in range(6, 10)]
+        contact += ["+966500000010", "0500000011" if org_id == "A1" else "0511000011", f"{p}012", f"{p}013", f"{p}014"]
+        contact += [f"p15@{mail}", f"p16@{mail}"]
+        rows.append([org_id, name, sector, lat, lon, *contact, nid, "Dammam", "volunteers", "funding"])
+    rows.append(["A3", "بلدية الخبر", "حكومي", 26.28, 50.21, *[""] * 17, "Khobar", "funding", "volunteers"])
+    (folder / "organizations.csv").write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    (folder / "relationships.csv").write_text("source,target,kind,جوال المنسق\nA1,A2,funding,0522000001\n"
+                                              "A2,A3,partnership,0522000002\n", encoding="utf-8")
+    area = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"area_id": "D1", "name": "الدمام", "population": 1000,
+                                           "هاتف المكتب": "0138000099", "الرقم الوطني": "NID-AREA"},
+         "geometry": {"type": "Polygon", "coordinates": [[[50.0, 26.2], [50.3, 26.2], [50.3, 26.5], [50.0, 26.5],
+                                                          [50.0, 26.2]]]}}]}
+    (folder / "areas.geojson").write_text(json.dumps(area, ensure_ascii=False), encoding="utf-8")
+    (folder / "private_columns.txt").write_text("# not contact details, but not to be shared either\nالرقم الوطني\n",
+                                                encoding="utf-8")
+    return folder
+
+
+def _text(path: Path) -> tuple[str, set[str]]:
+    """Everything a file says (cell values, attributes, features) and the column/attribute names it uses."""
+    suffix = path.suffix
+    if suffix == ".xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+        return "\n".join(cells), set(cells)
+    if suffix == ".gpkg":
+        frames = [pyogrio.read_dataframe(path, layer=name) for name, _ in pyogrio.list_layers(path)]
+        return "\n".join(f.to_csv() for f in frames), {str(c) for f in frames for c in f.columns}
+    text = path.read_text(encoding="utf-8-sig")
+    if suffix == ".csv":
+        return text, set(pd.read_csv(path, encoding="utf-8-sig").columns)
+    if suffix == ".geojson":
+        return text, set(pyogrio.read_dataframe(path).columns)
+    if suffix in (".gexf", ".graphml"):
+        G = nx.read_gexf(path) if suffix == ".gexf" else nx.read_graphml(path)
+        names = set().union(*(d.keys() for _, d in G.nodes(data=True)), *(d.keys() for *_, d in G.edges(data=True)))
+        return text, names
+    return text, set()  # html: the values are what matters
+
+
+@pytest.fixture(scope="module")
+def gulf_outputs(tmp_path_factory) -> dict[str, Path]:
+    """Every writer, run once on the Gulf folder."""
+    folder = _gulf_folder(tmp_path_factory.mktemp("gulf") / "data")
+    out = tmp_path_factory.mktemp("gulf_out")
+    data = pm.load(folder)
+    assert "الرقم الوطني" in data.private_columns
+    files = {fmt: export_data(data, out / (f"{fmt}.xlsx" if fmt in ("xlsx", "kumu") else f"all.{fmt}"), format=fmt)
+             for fmt in ("gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu")}
+    files["table.csv"] = write_table(data.organizations, out / "orgs.csv")
+    files["table.xlsx"] = write_table(data.organizations, out / "orgs.xlsx")
+    cov = pm.coverage(data)
+    files["coverage.geojson"] = write_layer(cov, out / "coverage.geojson")
+    files["coverage.gpkg"] = write_layer(cov, out / "coverage.gpkg")
+    files["areas.csv"] = write_table(data.areas, out / "areas.csv")
+    pages = {"organizations": pm.maps.organizations_map(data, tiles=None),
+             "partners": pm.maps.partners_map(data, "A1", tiles=None),
+             "coverage": pm.maps.coverage_map(data, tiles=None),
+             "ties": pm.maps.ties_map(data, tiles=None),
+             "network": network_view(pm.build_graph(data), size_by="degree", private=data.private_columns)}
+    for kind, page in pages.items():
+        files[f"{kind}.html"] = write_html(page, out / f"{kind}.html", assets="cdn")
+    run = run_report(data, out / "reports", focal="A1", progress=False)
+    for path in sorted(run.rglob("*")):
+        if path.suffix in (".csv", ".html"):
+            files[f"report/{path.relative_to(run)}"] = path
+    return files
+
+
+def test_every_writer_ran_on_the_gulf_folder(gulf_outputs) -> None:
+    assert {"gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu", "organizations.html", "network.html",
+            "report/index.html", "report/tables/organizations.csv"} <= set(gulf_outputs)
+
+
+@pytest.mark.parametrize("output", ["gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu", "table.csv", "table.xlsx",
+                                    "coverage.geojson", "coverage.gpkg", "areas.csv", "organizations.html",
+                                    "partners.html", "coverage.html", "ties.html", "network.html",
+                                    "report/index.html", "report/tables/organizations.csv"])
+def test_no_writer_writes_a_gulf_contact_value_or_heading(gulf_outputs, output: str) -> None:
+    text, names = _text(gulf_outputs[output])
+    assert "بلدية الخبر" in text or output.startswith("coverage") or output == "areas.csv"  # the file has content
+    leaked = [s for s in SECRETS if s in text]
+    assert not leaked, f"{output} carries {leaked}"
+    named = {h for h in names if schema.is_private(h) or h in ("الرقم الوطني", "هاتف المكتب", "جوال المنسق")}
+    assert not named, f"{output} names private columns {named}"
+    if output in ("table.csv", "xlsx", "gpkg", "geojson", "areas.csv"):
+        assert names & {"city", "name", "population"}  # the public columns are still there
+
+
+def test_report_tables_leave_out_the_gulf_contacts(gulf_outputs) -> None:
+    tables = [p for k, p in gulf_outputs.items() if k.startswith("report/tables/")]
+    assert len(tables) >= 5
+    for path in tables:
+        text = path.read_text(encoding="utf-8-sig")
+        assert not [s for s in SECRETS if s in text], path.name
+
+
+def test_private_columns_txt_problems_are_reported(tmp_path: Path) -> None:
+    folder = _gulf_folder(tmp_path / "data")
+    (folder / "private_columns.txt").write_text("الرقم الوطني\nno such column\nname\n", encoding="utf-8")
+    report = pm.validate(folder)
+    lines = [str(p) for p in report.problems if p.file == "private_columns.txt"]
+    assert any("private_columns.txt:2: warning: no column 'no such column'" in line for line in lines), lines
+    assert any("private_columns.txt:3: error: 'name' cannot be private" in line for line in lines), lines
+    with pytest.raises(pm.DataValidationError):
+        pm.load(folder)
+
+
+def test_marking_a_column_private_on_the_data_reaches_table_writers(demo, tmp_path: Path) -> None:
+    data = pm.load(pm.datasets.demo_path())
+    data.private_columns = {"founded_year", "المدينة"}  # as written by the user: city under its Arabic heading
+    table = data.organizations[["name", "city", "founded_year"]]  # a table taken from the data carries the mark
+    written = pd.read_csv(write_table(table, tmp_path / "t.csv"), encoding="utf-8-sig")
+    assert list(written.columns) == ["org_id", "name"]
+    kumu = pd.read_excel(export_data(data, tmp_path / "k.xlsx", format="kumu"), sheet_name="Elements")
+    assert "City" not in kumu.columns and "Sector" in kumu.columns
+    assert "city" in pd.read_csv(write_table(demo.organizations[["name", "city"]], tmp_path / "u.csv"),
+                                 encoding="utf-8-sig").columns  # another load is not affected

@@ -67,6 +67,16 @@ def test_caller_marked_private_columns_stay_out(demo) -> None:
     assert f'"{city}"' not in hidden
 
 
+def test_columns_the_user_marked_private_on_the_data_stay_out_of_every_map() -> None:
+    data = pm.load(pm.datasets.demo_path())
+    city = str(data.organizations["city"].dropna().iloc[0])
+    data.private_columns = {"المدينة"}  # the Arabic heading of `city`, as a user writes it in private_columns.txt
+    for kind, m in all_kinds(data, "ORG-001", tiles=None).items():
+        html = page_html(m, assets="cdn")
+        assert f'"{city}"' not in html, kind
+        assert "شركة المدار" in html, kind  # the page still shows the organisations
+
+
 def test_self_contained_by_default_and_small(demo, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     out = write_html(maps.organizations_map(demo), tmp_path / "out" / "orgs.html")

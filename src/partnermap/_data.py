@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning", "info"]
 
+#: The ``attrs`` key under which a table carries the columns its user marked private.
+PRIVATE_ATTR = "private_columns"
+_PRIVATE_CARRIERS = frozenset({"private_columns", "organizations", "relationships", "areas"})
+
 __all__ = ["Problem", "LoadReport", "PartnerData"]
 
 
@@ -199,6 +203,12 @@ class PartnerData:
         :class:`LoadReport` with every problem and rejected row.
     source
         Where the data came from (a folder, workbook or package path).
+    private_columns
+        Columns the user marked private, as written (the data folder's
+        ``private_columns.txt``, ``--private COL``), on top of the built-in rule
+        (:func:`partnermap.schema.is_private`). Every writer leaves them out. Setting it
+        also records it in the tables' ``attrs["private_columns"]``, so a table taken
+        from them carries it to :func:`partnermap.export.write_table`.
     """
 
     organizations: gpd.GeoDataFrame
@@ -207,6 +217,25 @@ class PartnerData:
     report: LoadReport = field(default_factory=LoadReport)
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    private_columns: frozenset[str] = frozenset()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "private_columns":
+            value = frozenset(str(c) for c in value)
+        super().__setattr__(name, value)
+        if name in _PRIVATE_CARRIERS and "private_columns" in self.__dict__:
+            self._stamp_private()
+
+    def _stamp_private(self) -> None:
+        """Record the private columns in every table's ``attrs`` (what the table-based writers read)."""
+        marked = tuple(sorted(self.private_columns))
+        for name in ("organizations", "relationships", "areas"):
+            frame = self.__dict__.get(name)
+            if isinstance(frame, pd.DataFrame):
+                if marked:
+                    frame.attrs[PRIVATE_ATTR] = marked
+                else:
+                    frame.attrs.pop(PRIVATE_ATTR, None)
 
     def __repr__(self) -> str:
         areas = 0 if self.areas is None else len(self.areas)

@@ -345,8 +345,8 @@ def rounded(values: Iterable[float]) -> list[float]:
 
 
 def is_private(column: str, private: Iterable[str] = ()) -> bool:
-    """True for e-mail, phone, contact name, contact-like headings and columns in ``private``."""
-    return column in schema.PRIVATE_COLUMNS or bool(schema.PRIVATE_PATTERN.search(column)) or column in set(private)
+    """True for e-mail, phone, contact name, contact-like headings and columns in ``private`` (the schema's rule)."""
+    return schema.is_private(column, private)
 
 
 def text(v: Any) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 import pandas as pd
 
-from . import __version__
+from . import __version__, schema
 from ._data import LoadReport, PartnerData
 from ._errors import DataValidationError, PartnermapError
 from .centrality import centrality, format_summary, network_summary
@@ -45,8 +46,8 @@ def _print_report(report: LoadReport, *, quiet: bool = False) -> None:
             click.echo(f"  {r['file']}{row}{ref}: {r['reason']}")
 
 
-def _load(path: str) -> PartnerData:
-    """Load for a command: report problems; exit 2 on errors."""
+def _load(path: str, private: tuple[str, ...] = ()) -> PartnerData:
+    """Load for a command: report problems; exit 2 on errors; mark the ``--private`` columns."""
     try:
         data = load(path)
     except DataValidationError as exc:
@@ -62,7 +63,32 @@ def _load(path: str) -> PartnerData:
     if n_warn:
         click.echo(f"{path}: loaded with {n_warn} warning(s); `partnermap validate {path}` lists them.",
                    err=True)
+    return _mark_private(data, private)
+
+
+def _mark_private(data: PartnerData, private: tuple[str, ...]) -> PartnerData:
+    """Add the ``--private`` columns to ``data.private_columns``; a name that is no column is a usage error."""
+    if not private:
+        return data
+    tables = [t for t in (data.organizations, data.relationships, data.areas) if t is not None]
+    columns = [str(c) for t in tables for c in (*t.columns, t.index.name) if c is not None]
+    for heading in private:
+        named = [c for c in columns if schema.names_column(heading, c)]
+        if not named:
+            shown = ", ".join(dict.fromkeys(c for c in columns if not schema.is_private(c, data.private_columns)))
+            raise click.UsageError(f"--private '{heading}': the data has no such column (its columns: {shown}).")
+        if any(c in schema.NEVER_PRIVATE for c in named):
+            raise click.UsageError(f"--private '{heading}': partnermap shows it on every page and in every "
+                                   "export, so it cannot be private; leave it out of the data you share.")
+    data.private_columns = data.private_columns | set(private)
     return data
+
+
+def _private_option(f: Callable[..., None]) -> Callable[..., None]:
+    """The ``--private COL`` option of every command that writes."""
+    return click.option("--private", "private", multiple=True, metavar="COL",
+                        help="Keep this column out of everything written, like e-mail and phone (repeat for "
+                             "more; adds to the data folder's private_columns.txt).")(f)
 
 
 def _write_table(df: pd.DataFrame, out: Path) -> None:
@@ -140,11 +166,12 @@ def _kinds(value: str | None) -> tuple[str, ...] | None:
               help="Estimate betweenness/closeness from K sampled organisations (large networks).")
 @click.option("--seed", default=0, show_default=True, help="Seed for sampling and communities.")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
+@_private_option
 def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status: str, weighted: bool,
-            k: int | None, seed: int, no_progress: bool) -> None:
+            k: int | None, seed: int, no_progress: bool, private: tuple[str, ...]) -> None:
     """Node metrics for every organisation (who brokers, who is central), and the network summary."""
     out = _check_table_suffix(output)
-    loaded = _load(data)
+    loaded = _load(data, private)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
     table = centrality(G, weighted=weighted, k=k, seed=seed, progress=not no_progress)
     _write_table(table, out)
@@ -165,13 +192,17 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 @click.option("--focal", help="org_id: also show which areas it reaches, directly or through partners.")
 @click.option("--radius-km", type=click.FloatRange(min=0, min_open=True),
               help="Give every organisation this reach instead of its service_radius_km.")
+@_private_option
 def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str | None,
-             radius_km: float | None) -> None:
+             radius_km: float | None, private: tuple[str, ...]) -> None:
     """Which areas the ecosystem serves, per area, and where the gaps are."""
     out = Path(output)
     if out.suffix.lower() not in (".geojson", ".gpkg", ".csv"):
         raise click.UsageError(f"cannot write '{out.suffix or output}': use .geojson, .gpkg or .csv.")
-    loaded = _load(data)
+    loaded = _load(data, private)
+    if schema.is_private(by, loaded.private_columns):
+        raise click.UsageError(f"--by {by}: '{by}' is a private column; its values would become column names "
+                               "of the file you share. Use sector, org_type, offers, needs or causes.")
     areas = None
     if areas_file:
         try:
@@ -226,12 +257,13 @@ def _check_table_suffix(output: str) -> Path:
 @click.option("--include-ended", is_flag=True, help="Also rank former partners (ended ties, lapsed).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Ranked candidates to write: .csv (UTF-8 with BOM) or .xlsx.")
+@_private_option
 def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: str | None,
-             include_ended: bool, output: str) -> None:
+             include_ended: bool, output: str, private: tuple[str, ...]) -> None:
     """Rank potential partners for --focal, each with a score, its parts and the reasons."""
     out = _check_table_suffix(output)
     weights = read_weights(weights_file) if weights_file else None
-    loaded = _load(data)
+    loaded = _load(data, private)
     table = potential_partners(loaded, focal, top=top, weights=weights, as_of=as_of,
                                include_ended=include_ended)
     _write_table(table, out)
@@ -249,10 +281,11 @@ def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: s
 @click.option("--as-of", "as_of", help="Date for the ties and review deadlines (YYYY-MM-DD).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Gaps table to write: .csv (UTF-8 with BOM) or .xlsx.")
-def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
+@_private_option
+def gaps(data: str, focal: str | None, as_of: str | None, output: str, private: tuple[str, ...]) -> None:
     """Weak spots of the ecosystem (and of --focal's portfolio), in plain words."""
     out = _check_table_suffix(output)
-    loaded = _load(data)
+    loaded = _load(data, private)
     table = gaps_table(loaded, focal=focal, as_of=as_of)
     _write_table(table, out)
     click.echo(format_gaps(table, limit=5))
@@ -269,9 +302,10 @@ def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
                    "organisations as points; xlsx: one workbook; kumu: an .xlsx for Kumu's import.")
 @click.option("--as-of", "as_of", help="For gexf/graphml: the ties as they stood on this date.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
-def export(data: str, fmt: str, as_of: str | None, output: str) -> None:
+@_private_option
+def export(data: str, fmt: str, as_of: str | None, output: str, private: tuple[str, ...]) -> None:
     """Write DATA for other tools (private columns left out)."""
-    loaded = _load(data)
+    loaded = _load(data, private)
     path = export_data(loaded, output, format=fmt, as_of=as_of)
     click.echo(f"wrote {path}")
 
@@ -289,15 +323,16 @@ def export(data: str, fmt: str, as_of: str | None, output: str) -> None:
 @click.option("--assets", default="inline", show_default=True, type=click.Choice(["inline", "cdn"]),
               help="inline: one self-contained file that works offline; cdn: scripts linked from CDNs.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
+@_private_option
 def map_command(data: str, kind: str, focal: str | None, top: int, language: str, tiles: str | None,
-                assets: str, output: str) -> None:
+                assets: str, output: str, private: tuple[str, ...]) -> None:
     """Write a map or the network view as one HTML file to send to stakeholders (zip it to e-mail it)."""
     from . import maps
     from .export import write_html
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise click.UsageError(f"cannot write '{Path(output).suffix or output}': a page is an .html file.")
-    loaded = _load(data)
+    loaded = _load(data, private)
     if kind == "partners" and not focal:
         ids = ", ".join(map(str, loaded.organizations.index[:3]))
         raise click.UsageError(f"--kind partners needs --focal ORG_ID, the organisation looking for partners "
@@ -307,7 +342,7 @@ def map_command(data: str, kind: str, focal: str | None, top: int, language: str
         from .graph import build_graph
         from .network_view import network_view
 
-        page = network_view(build_graph(loaded), language=language)
+        page = network_view(build_graph(loaded), language=language, private=loaded.private_columns)
     elif kind == "partners":
         page = maps.partners_map(loaded, focal, top=top, language=language, tiles=base)
     elif kind == "organizations":
@@ -329,12 +364,16 @@ def map_command(data: str, kind: str, focal: str | None, top: int, language: str
 @click.option("-o", "--output", default="reports", show_default=True, type=click.Path(file_okay=False),
               help="Parent folder; the run goes to OUTPUT/<name>/.")
 @click.option("--no-progress", is_flag=True, help="No progress bars (for scheduled runs).")
-def report(data: str | None, focal: str | None, as_of: str | None, output: str, no_progress: bool) -> None:
+@_private_option
+def report(data: str | None, focal: str | None, as_of: str | None, output: str, no_progress: bool,
+           private: tuple[str, ...]) -> None:
     """Run the whole report on DATA (the built-in demo data if omitted).
 
     Writes OUTPUT/<name>/index.html and the tables behind it.
     """
-    loaded = _load(data) if data is not None else None  # problems reported as by every command
+    if private and data is None:
+        raise click.UsageError("--private needs DATA: the demo data has no columns to hide beyond e-mail and phone.")
+    loaded = _load(data, private) if data is not None else None  # problems reported as by every command
     run = run_report(loaded, output, focal=focal, as_of=as_of, progress=not no_progress)
     click.echo(f"wrote {run / 'index.html'} (tables in {run / 'tables'})")
 

@@ -201,7 +201,8 @@ def _log_problems(frame: pd.DataFrame, what: str) -> None:
 # --------------------------------------------------------------------------- areas
 
 
-def read_areas(path: str | Path, *, report: LoadReport | None = None) -> gpd.GeoDataFrame:
+def read_areas(path: str | Path, *, report: LoadReport | None = None, area_id: str | None = None,
+               area_name: str | None = None) -> gpd.GeoDataFrame:
     """Read and check an areas file (GeoJSON, GeoPackage, Shapefile, or a workbook sheet with WKT).
 
     The file goes through the same checks as a data folder's ``areas.*`` (see
@@ -215,6 +216,10 @@ def read_areas(path: str | Path, *, report: LoadReport | None = None) -> gpd.Geo
         The areas file.
     report
         A :class:`partnermap.LoadReport` to add the problems to (a new one if omitted).
+    area_id, area_name
+        The columns that hold each area's id and name, as written (e.g. ``"OBJECTID"``,
+        ``"NAMEENGLISH"``); without them they are found as :func:`partnermap.load` does
+        (``id``, the GeoJSON feature ids, ``OBJECTID``, ``*_id``; ``name_ar``, ``NAMEENGLISH`` …).
 
     Returns
     -------
@@ -250,7 +255,7 @@ def read_areas(path: str | Path, *, report: LoadReport | None = None) -> gpd.Geo
     else:
         table = _tables._read_file(path, "areas", report)
         if table is not None:
-            areas = _validate._clean_areas(table, report)
+            areas = _validate._clean_areas(table, report, area_id=area_id, area_name=area_name)
     found = report.problems[before:]
     for p in found:
         if p.severity == "warning":
@@ -797,13 +802,19 @@ def _key(value: Any) -> str:
     return re.sub(r"\W+", "_", str(value).strip().lower()).strip("_") or "unspecified"
 
 
-def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
-    """Kind keys and the organisations × kinds incidence matrix (sparse)."""
+def _kinds(orgs: pd.DataFrame, by: str | None, private: Sequence[str] = ()) -> tuple[list[str], Any]:
+    """Kind keys and the organisations × kinds incidence matrix (sparse); a private ``by`` is refused."""
     n = len(orgs)
     if by is None:
         return [], sparse.csr_matrix((n, 0), dtype=np.int64)
+    if schema.is_private(by, private):
+        raise ParameterError(
+            f"by='{by}' is a private column: its values would become column names of the coverage table, "
+            "for everyone the file is shared with. Break the counts down by sector, org_type, offers, needs "
+            "or causes instead.")
     if by not in orgs.columns:
-        usable = [c for c in orgs.columns if c not in ("name", "lat", "lon", "geometry", "area_geometry")]
+        usable = [c for c in orgs.columns if c not in ("name", "lat", "lon", "geometry", "area_geometry")
+                  and not schema.is_private(c, private)]
         close = difflib.get_close_matches(by, usable, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ParameterError(
@@ -899,7 +910,8 @@ def coverage(
     -------
     geopandas.GeoDataFrame
         One row per area, indexed by ``area_id``, EPSG:4326. The areas' own columns
-        (``name``, ``population``, need indicators), then for each kind ``k``:
+        (``name``, ``population``, need indicators; not their private ones, see
+        :func:`partnermap.schema.is_private`), then for each kind ``k``:
         ``located_k``, ``located_total``, ``serving_k``, ``serving_total`` (whole
         numbers); with a ``population`` column also ``population_reached_k`` and
         ``population_reached_total`` (the area's population when at least one
@@ -920,7 +932,9 @@ def coverage(
     UnknownOrganizationError
         When ``focal`` is not an ``org_id``; the message suggests close matches.
     ParameterError
-        When ``by`` is not a column (or has too many values), or an argument is out of range.
+        When ``by`` is not a column (or has too many values), is a private column
+        (:func:`partnermap.schema.is_private`, ``data.private_columns``: its values would
+        become column names), or an argument is out of range.
     PartnermapError
         When there is neither an areas layer nor any organisation with coordinates.
 
@@ -952,7 +966,8 @@ def coverage(
     orgs = data.organizations
     n = len(orgs)
     focal_pos = _common._focal(orgs, focal) if focal is not None else None
-    kinds, incidence = _kinds(orgs, by)
+    private = tuple(data.private_columns)
+    kinds, incidence = _kinds(orgs, by, private)
     lon, lat, declared, rows = _geo._org_locations(data)
     radius_m, _ = _geo._radii_m(data, radius_km, default_radius_km)
     declared = None if radius_km is not None else _valid_declared(declared, orgs.index, rows)
@@ -963,7 +978,8 @@ def coverage(
     counts = _counts(loc, srv, incidence, kinds)
 
     base = frame.areas
-    out = pd.DataFrame(base.drop(columns=base.geometry.name))
+    out = pd.DataFrame(base.drop(columns=[base.geometry.name, *(c for c in base.columns if c != base.geometry.name
+                                                                and schema.is_private(c, private))]))
     for c, v in counts.items():
         out[c] = v.astype(np.int64)
     has_pop = "population" in out.columns and pd.api.types.is_numeric_dtype(out["population"])
@@ -1227,9 +1243,12 @@ def _underserved_column(cov: gpd.GeoDataFrame, of: str, min_count: int,
         raise ParameterError(
             f"the coverage table has no '{col}' column; of= must be one of {', '.join(have)} "
             f"(the kinds of by='{meta.get('by')}'), or run coverage with another by=.")
+    if weight != "population" and schema.is_private(weight):
+        raise ParameterError(f"weight='{weight}' is a private column; weigh the gaps by population or a need "
+                             "indicator.")
     if weight not in cov.columns and weight != "population":
         numeric = [c for c in cov.columns if c not in ("geometry",) and not c.startswith(
-            ("located_", "serving_", "population_reached_", "focal_", "partner"))]
+            ("located_", "serving_", "population_reached_", "focal_", "partner")) and not schema.is_private(c)]
         raise ParameterError(
             f"weight='{weight}' is not a column of the areas; choose one of: {', '.join(numeric)}.")
     return meta, key, col

@@ -1,8 +1,11 @@
 """Writing results: tables (CSV for Excel, XLSX), the graph (GEXF, GraphML) and layers (GeoJSON, GeoPackage).
 
-Everything that leaves the program goes through here, so private columns
-(:data:`partnermap.schema.PRIVATE_COLUMNS`) are dropped in one place unless the caller
-names them in ``include_private``.
+Everything that leaves the program goes through here, so private columns are dropped in
+one place, by one rule (:func:`partnermap.schema.is_private`): e-mail, phone, contact name,
+contact-like headings in English and Arabic, and the columns the user marked private
+(``data.private_columns``, which tables taken from the data carry in
+``attrs["private_columns"]``, and ``private=``), unless the caller names them in
+``include_private``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,10 @@ import networkx as nx
 import pandas as pd
 from shapely.geometry import LineString
 
-from . import _inline
-from ._data import PartnerData
+from . import _inline, schema
+from ._data import PRIVATE_ATTR, PartnerData
 from ._errors import ParameterError
 from .graph import build_graph
-from .schema import PRIVATE_COLUMNS, PRIVATE_PATTERN
 
 __all__ = ["write_table", "write_layer", "shareable", "write_graph", "write_geopackage", "write_workbook",
            "export_data", "write_html", "page_html", "write_geojson", "write_kumu"]
@@ -30,12 +32,14 @@ FORMATS = ("gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu")
 _LAYER_DRIVERS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
 
 
-def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.DataFrame:
+def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = (), private: Iterable[str] = ()) -> pd.DataFrame:
     """``df`` without private columns and with lists as ``a;b`` text.
 
-    Private: e-mail, phone and contact name (:data:`~partnermap.schema.PRIVATE_COLUMNS`),
-    and any column whose heading looks like contact details (``Mobile``, ``E-mail 2``,
-    ``الجوال`` …), unless named in ``include_private``.
+    Private (:func:`partnermap.schema.is_private`): e-mail, phone and contact name, any
+    column whose heading looks like contact details (``Mobile``, ``E-mail 2``, ``WhatsApp``,
+    ``الجوال``, ``رقم التواصل`` …), the columns in ``df.attrs["private_columns"]`` (set by
+    :class:`partnermap.PartnerData`) and those in ``private``; unless named in
+    ``include_private``.
 
     Parameters
     ----------
@@ -43,6 +47,8 @@ def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.Da
         Any table (a GeoDataFrame loses its ``geometry`` column).
     include_private
         Private columns to keep all the same.
+    private
+        More columns to leave out.
 
     Returns
     -------
@@ -58,8 +64,8 @@ def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.Da
     0    a  space;data
     """
     keep_private = set(include_private)
-    drop = [c for c in df.columns if (c in PRIVATE_COLUMNS or PRIVATE_PATTERN.search(str(c)))
-            and c not in keep_private]
+    extra = _marked(df, private)
+    drop = [c for c in df.columns if schema.is_private(c, extra) and c not in keep_private]
     out = df.drop(columns=drop)
     for c in out.columns:
         if out[c].dtype == object and out[c].map(lambda v: isinstance(v, (list, tuple))).any():
@@ -69,7 +75,14 @@ def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.Da
     return out
 
 
-def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable[str] = ()) -> Path:
+def _marked(df: Any, private: Iterable[str] = ()) -> tuple[str, ...]:
+    """The columns marked private for ``df``: ``private`` and its ``attrs["private_columns"]``."""
+    carried = getattr(df, "attrs", {}).get(PRIVATE_ATTR, ()) if df is not None else ()
+    return (*private, *carried)
+
+
+def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable[str] = (),
+                private: Iterable[str] = ()) -> Path:
     """Write ``df`` by file suffix: ``.csv`` (UTF-8 with BOM, so Excel shows Arabic) or ``.xlsx``.
 
     Private columns are left out unless named in ``include_private``. Floats are rounded
@@ -84,6 +97,8 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
         Where to write; the suffix chooses the format and missing folders are made.
     include_private
         Private columns to write all the same.
+    private
+        More columns to leave out (besides those :func:`shareable` leaves out).
 
     Returns
     -------
@@ -96,7 +111,7 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
         When the suffix is neither ``.csv`` nor ``.xlsx``.
     """
     path = Path(path)
-    table = shareable(df, include_private=include_private).copy()
+    table = shareable(df, include_private=include_private, private=private).copy()
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ParameterError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
@@ -120,11 +135,11 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
     return path
 
 
-def _scalar_attrs(attrs: dict) -> dict:
+def _scalar_attrs(attrs: dict, private: Iterable[str] = ()) -> dict:
     """Attributes GEXF/GraphML can hold: text, numbers, booleans (lists as ``a;b``, no private ones)."""
     out = {}
     for k, v in attrs.items():
-        if k in PRIVATE_COLUMNS or PRIVATE_PATTERN.search(str(k)) or k == "area_geometry":
+        if k == "area_geometry" or schema.is_private(k, private):
             continue
         if isinstance(v, (list, tuple)):
             v = ";".join(map(str, v))
@@ -137,7 +152,8 @@ def _scalar_attrs(attrs: dict) -> dict:
     return out
 
 
-def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, include_private: Iterable[str] = ()) -> Path:
+def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, include_private: Iterable[str] = (),
+                private: Iterable[str] = ()) -> Path:
     """Write a GeoDataFrame as a ``.geojson`` file or a one-layer ``.gpkg`` (GeoPackage), for QGIS.
 
     An existing file is replaced. Private columns are left out unless named in
@@ -151,6 +167,8 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, include_private: Ite
         Where to write; the suffix chooses the format and missing folders are made.
     include_private
         Private columns to write all the same.
+    private
+        More columns to leave out (besides those :func:`shareable` leaves out).
 
     Returns
     -------
@@ -169,17 +187,18 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, include_private: Ite
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
-    _layer(gdf, include_private).to_file(path, driver=driver)
+    _layer(gdf, include_private, private).to_file(path, driver=driver)
     return path
 
 
-def _layer(gdf: gpd.GeoDataFrame, include_private: Iterable[str] = ()) -> gpd.GeoDataFrame:
+def _layer(gdf: gpd.GeoDataFrame, include_private: Iterable[str] = (), private: Iterable[str] = ()) -> gpd.GeoDataFrame:
     """``gdf`` as :func:`shareable` makes it, with its geometry (and CRS) back, and no attrs."""
-    table = shareable(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), include_private=include_private)
+    table = shareable(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), include_private=include_private,
+                      private=_marked(gdf, private))
     return gpd.GeoDataFrame(table, geometry=gdf.geometry.values, crs=gdf.crs)
 
 
-def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf") -> Path:
+def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf", private: Iterable[str] = ()) -> Path:
     """Write the graph of :func:`partnermap.build_graph` as GEXF (Gephi) or GraphML.
 
     Node and tie attributes are kept except private ones; lists become ``a;b`` text.
@@ -192,6 +211,9 @@ def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf") -> Path:
         Where to write; missing folders are made.
     format
         ``"gexf"`` or ``"graphml"``.
+    private
+        More attributes to leave out (besides :func:`partnermap.schema.is_private` and
+        ``G.graph["private_columns"]``).
 
     Returns
     -------
@@ -203,10 +225,11 @@ def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf") -> Path:
     ParameterError
         When ``format`` is neither.
     """
+    private = (*private, *G.graph.get(PRIVATE_ATTR, ()))
     H = nx.MultiGraph()
-    H.graph.update(_scalar_attrs(dict(G.graph)))
-    H.add_nodes_from((n, _scalar_attrs(d)) for n, d in G.nodes(data=True))
-    H.add_edges_from((u, v, k, _scalar_attrs(d)) for u, v, k, d in G.edges(keys=True, data=True))
+    H.graph.update(_scalar_attrs({k: v for k, v in G.graph.items() if k != PRIVATE_ATTR}, private))
+    H.add_nodes_from((n, _scalar_attrs(d, private)) for n, d in G.nodes(data=True))
+    H.add_edges_from((u, v, k, _scalar_attrs(d, private)) for u, v, k, d in G.edges(keys=True, data=True))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if format == "gexf":
@@ -238,8 +261,8 @@ def write_geopackage(data: PartnerData, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
-    orgs = data.organizations
-    points = _layer(orgs.drop(columns=["area_geometry"], errors="ignore"))
+    orgs, private = data.organizations, data.private_columns
+    points = _layer(orgs.drop(columns=["area_geometry"], errors="ignore"), private=private)
     points.index.name = "org_id"
     points.reset_index().to_file(path, layer="organizations", driver="GPKG")
     rel = data.relationships
@@ -247,11 +270,11 @@ def write_geopackage(data: PartnerData, path: str | Path) -> Path:
         where = {i: g for i, g in zip(orgs.index, orgs.geometry, strict=True) if g is not None}
         lines = [LineString([where[s], where[t]]) if s in where and t in where else None
                  for s, t in zip(rel["source"], rel["target"], strict=True)]
-        ties = gpd.GeoDataFrame(shareable(rel), geometry=lines, crs="EPSG:4326")
+        ties = gpd.GeoDataFrame(shareable(rel, private=private), geometry=lines, crs="EPSG:4326")
         ties.index.name = "tie_id"
         ties.reset_index().to_file(path, layer="relationships", driver="GPKG")
     if data.areas is not None:
-        areas = _layer(data.areas)
+        areas = _layer(data.areas, private=private)
         areas.index.name = "area_id"
         areas.reset_index().to_file(path, layer="areas", driver="GPKG")
     return path
@@ -277,8 +300,9 @@ def write_workbook(data: PartnerData, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    orgs = shareable(data.organizations.drop(columns=["area_geometry"], errors="ignore"))
-    rel = shareable(data.relationships)
+    private = data.private_columns
+    orgs = shareable(data.organizations.drop(columns=["area_geometry"], errors="ignore"), private=private)
+    rel = shareable(data.relationships, private=private)
     for frame in (rel,):
         for c in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[c]):
@@ -287,7 +311,7 @@ def write_workbook(data: PartnerData, path: str | Path) -> Path:
         orgs.to_excel(xl, sheet_name="organizations")
         rel.to_excel(xl, sheet_name="relationships")
         if data.areas is not None:
-            areas = shareable(data.areas).assign(geometry=data.areas.geometry.to_wkt().to_numpy())
+            areas = shareable(data.areas, private=private).assign(geometry=data.areas.geometry.to_wkt().to_numpy())
             areas.to_excel(xl, sheet_name="areas")
     return path
 
@@ -319,7 +343,7 @@ def export_data(data: PartnerData, path: str | Path, *, format: str, as_of: str 
         When ``format`` is not one of :data:`FORMATS`.
     """
     if format in ("gexf", "graphml"):
-        return write_graph(build_graph(data, as_of=as_of), path, format=format)
+        return write_graph(build_graph(data, as_of=as_of), path, format=format, private=data.private_columns)
     if format == "gpkg":
         return write_geopackage(data, path)
     if format == "geojson":
@@ -418,7 +442,7 @@ def write_geojson(data, path: str | Path) -> Path:
     if path.exists():
         path.unlink()
     orgs = data.organizations
-    table = shareable(orgs.drop(columns=["area_geometry"], errors="ignore"))
+    table = shareable(orgs.drop(columns=["area_geometry"], errors="ignore"), private=data.private_columns)
     for c in table.columns:
         if pd.api.types.is_datetime64_any_dtype(table[c]):
             table[c] = table[c].dt.strftime("%Y-%m-%d")
@@ -468,12 +492,13 @@ def write_kumu(data, path: str | Path) -> Path:
     dup = names.duplicated(keep=False)
     labels = names.where(~dup, names + " (" + pd.Series(orgs.index, index=orgs.index).astype(str) + ")")
     elements = pd.DataFrame({"Label": labels.to_numpy(), "ID": orgs.index.astype(str)})
-    public = shareable(pd.DataFrame(orgs.drop(columns=[orgs.geometry.name, "area_geometry"], errors="ignore")))
+    public = shareable(pd.DataFrame(orgs.drop(columns=[orgs.geometry.name, "area_geometry"], errors="ignore")),
+                       private=data.private_columns)
     for col, field in KUMU_ELEMENT_FIELDS.items():
         if col in public.columns:
             values = public[col].to_numpy()
             elements[field] = [v.replace(";", "|") if field == "Tags" and isinstance(v, str) else v for v in values]
-    rel = shareable(data.relationships)
+    rel = shareable(data.relationships, private=data.private_columns)
     label_of = dict(zip(orgs.index, labels, strict=True))
     conn = pd.DataFrame({"From": rel["source"].map(label_of), "To": rel["target"].map(label_of)})
     extra = {"kind": "Type", "weight": "Strength", "status": "Status", "formal": "Formal",

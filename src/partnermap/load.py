@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import _tables, _validate, hsds
+from . import _tables, _validate, hsds, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError
 
@@ -75,7 +75,7 @@ def load(path: str | Path, *, strict: bool = True) -> PartnerData:
     >>> len(data.organizations) >= 300
     True
     """
-    data = _read(Path(path))
+    data = _private_setting(_read(Path(path)), Path(path))
     r = data.report
     log.info("load: %s", r.summary())
     if strict and not r.ok:
@@ -112,7 +112,7 @@ def validate(path: str | Path) -> LoadReport:
     >>> pm.validate(pm.datasets.demo_path()).ok
     True
     """
-    return _read(Path(path)).report
+    return _private_setting(_read(Path(path)), Path(path)).report
 
 
 # ------------------------------------------------------------------------ reading
@@ -147,3 +147,44 @@ def _read(path: Path) -> PartnerData:
     report.sort_problems()
     return PartnerData(orgs, rels, areas, report, str(path))
 
+# ----------------------------------------------------------------- private columns
+
+#: The file in a data folder (or beside a workbook or package) that marks more columns private.
+PRIVATE_SETTING = "private_columns.txt"
+
+
+def _private_setting(data: PartnerData, path: Path) -> PartnerData:
+    """``data`` with the columns listed in ``private_columns.txt`` marked private (see :data:`PRIVATE_SETTING`).
+
+    One heading per line, as written in the data (any language; lines starting with ``#`` are comments).
+    A heading that names no column is a warning (nothing to hide, or a typo); one that
+    names an id, ``name``, ``sector`` or a location (:data:`partnermap.schema.NEVER_PRIVATE`) is an error.
+    """
+    folder = path if path.is_dir() else path.parent
+    setting = folder / PRIVATE_SETTING
+    if not setting.is_file():
+        return data
+    report = data.report
+    text = _tables._decode(setting.read_bytes(), setting.name, report) or ""
+    tables = [t for t in (data.organizations, data.relationships, data.areas) if t is not None]
+    columns = [str(c) for t in tables for c in (*t.columns, t.index.name) if c is not None]
+    marked = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        heading = line.strip().strip('"').strip()
+        if not heading or heading.startswith("#"):
+            continue
+        named = [c for c in columns if schema.names_column(heading, c)]
+        if any(c in schema.NEVER_PRIVATE for c in named):
+            report.add("error", setting.name, line_no, None,
+                       f"'{heading}' cannot be private: partnermap shows it on every page and in every export.",
+                       f"Remove it from {setting.name}; to keep it to yourself, leave the column out of the "
+                       "data you share.")
+            continue
+        if not named:
+            report.add("warning", setting.name, line_no, None,
+                       f"no column '{heading}' in the data, so there is nothing to keep private under that name.",
+                       "Check the spelling against the file's header row.")
+        marked.append(heading)
+    data.private_columns = data.private_columns | set(marked)
+    log.info("load: %d column(s) marked private in %s", len(marked), setting.name)
+    return data

@@ -19,8 +19,9 @@ a notebook by leaving it as a cell's last value.
 
 Every user string reaches the page escaped for HTML and for JavaScript strings
 (:func:`partnermap._html.escape`); only ``http(s)`` websites become links; private columns
-(e-mail, phone, contact name, contact-like headings and any named in ``private``) are never
-read. Points are drawn on a canvas and popups are built only when clicked, so 50,000
+(:func:`partnermap.schema.is_private`: e-mail, phone, contact name, contact-like headings in
+English and Arabic, ``data.private_columns`` and any named in ``private``) are never read.
+Points are drawn on a canvas and popups are built only when clicked, so 50,000
 organisations make a page of a few megabytes that opens in about two seconds.
 
 ``tiles`` is a provider name known to xyzservices (default :data:`DEFAULT_TILES`, which
@@ -81,6 +82,11 @@ def _check(language: str, top: Any = 1) -> None:
     i18n.direction(language)  # ParameterError for an unknown language
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
         raise ParameterError(f"top must be a whole number of 1 or more, not {top!r}.")
+
+
+def _private(data: PartnerData, private: Iterable[str]) -> tuple[str, ...]:
+    """The columns kept out of the page besides the built-in rule: ``private`` and ``data.private_columns``."""
+    return (*private, *data.private_columns)
 
 
 def _locations(data: PartnerData) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +186,7 @@ def organizations_map(
     >>> m = pm.maps.organizations_map(pm.load(pm.datasets.demo_path()), language="ar")
     """
     _check(language)
+    private = _private(data, private)
     m = _leaflet.base_map(tiles, m)
     shown, rows = _org_layers(m, data, language, private, radius=6, per_sector=True)
     lat, lon = _locations(data)
@@ -339,6 +346,7 @@ def partners_map(
     >>> m = pm.maps.partners_map(pm.load(pm.datasets.demo_path()), "ORG-001", top=5, tiles=None)
     """
     _check(language, top)
+    private = _private(data, private)
     orgs = data.organizations
     f = _common._focal(orgs, focal)
     fid = orgs.index[f]
@@ -558,6 +566,7 @@ def coverage_map(
     >>> m = pm.maps.coverage_map(pm.load(pm.datasets.demo_path()), measure="population_reached")
     """
     _check(language)
+    private = _private(data, private)
     if measure not in MEASURES:
         raise ParameterError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}.")
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
@@ -671,6 +680,7 @@ def ties_map(
     >>> m = pm.maps.ties_map(pm.load(pm.datasets.demo_path()))
     """
     _check(language)
+    private = _private(data, private)
     orgs = data.organizations
     G = build_graph(data)
     _, ties = _graph_ties(G)

@@ -30,6 +30,7 @@ import html as _std_html
 import logging
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,13 +283,14 @@ def layout(G: nx.Graph, *, seed: int = 0) -> dict[Any, tuple[float, float]]:
     return {v: (round(float(x), 1), round(float(y), 1)) for v, (x, y) in zip(nodes, xy, strict=True)}
 
 
-def _title(d: dict[str, Any], language: str, extra: list[str]) -> str:
-    """A node's hover text: plain text lines (vis-network shows it with innerText)."""
+def _title(d: dict[str, Any], language: str, extra: list[str], private: tuple[str, ...] = ()) -> str:
+    """A node's hover text: plain text lines (vis-network shows it with innerText); private columns left out."""
     lines = [str(d.get("name", ""))]
-    if not _common._missing(d.get("name_en")) and d.get("name_en") != d.get("name"):
+    if not _common._missing(d.get("name_en")) and d.get("name_en") != d.get("name") \
+            and not schema.is_private("name_en", private):
         lines.append(str(d["name_en"]))
     for col, vocab in (("sector", schema.SECTORS), ("org_type", schema.ORG_TYPES)):
-        if not _common._missing(d.get(col)):
+        if not _common._missing(d.get(col)) and not schema.is_private(col, private):
             lines.append(f"{i18n.t(f'field_{col}', language)}: {schema.label(vocab, str(d[col]), language)}")
     return "\n".join(lines + extra)
 
@@ -319,6 +321,7 @@ def network_view(
     language: str = "en",
     heading: str | None = None,
     seed: int = 0,
+    private: Iterable[str] = (),
 ) -> NetworkView:
     """The partnership network as an interactive page: who holds it together, at a glance.
 
@@ -338,6 +341,10 @@ def network_view(
         The page's heading (plain text); by default "Partnership network" in ``language``.
     seed
         Seed of the layout.
+    private
+        Columns to keep out of the hover text, besides the built-in rule
+        (:func:`partnermap.schema.is_private`) and ``G.graph["private_columns"]``; the page
+        shows only names, the English name, sector, type and the metric in any case.
 
     Returns
     -------
@@ -358,6 +365,7 @@ def network_view(
         raise ParameterError(f"size_by must be one of {', '.join(SIZE_BY)}, not {size_by!r}.")
     if color_by not in COLOR_BY:
         raise ParameterError(f"color_by must be 'sector' or 'community', not {color_by!r}.")
+    private = (*private, *G.graph.get("private_columns", ()))
     ids = list(G.nodes)
     value, community = _metric(G, metrics, size_by, color_by, ids)
     size = _sizes(value)
@@ -372,10 +380,11 @@ def network_view(
         extra = [f"{metric_label}: {_leaflet.num(value[i], 3)}"]
         if community is not None and not _common._missing(community[i]):
             extra.append(f"{i18n.t('field_community', language)}: {community[i]}")
-        search = "\n".join(dict.fromkeys(schema.normalize_text(s) for s in (name, d.get("name_en"), v)
+        name_en = None if schema.is_private("name_en", private) else d.get("name_en")
+        search = "\n".join(dict.fromkeys(schema.normalize_text(s) for s in (name, name_en, v)
                                          if not _common._missing(s)))
         nodes.append({"id": str(v), "label": _html.isolate(name),
-                      "title": _plain(_title({**d, "name": name}, language, extra)),
+                      "title": _plain(_title({**d, "name": name}, language, extra, private)),
                       "x": x, "y": y, "size": float(size[i]), "color": colors[i], "name": str(name),
                       "search": search, "shape": "dot"})
     edges, kind_rows = _edges(G, language)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -51,6 +52,10 @@ __all__ = [
     "AREA_REQUIRED",
     "PRIVATE_COLUMNS",
     "PRIVATE_PATTERN",
+    "NEVER_PRIVATE",
+    "private_key",
+    "is_private",
+    "names_column",
     "MULTI_VALUED",
     "COLUMN_SYNONYMS",
     "normalize_text",
@@ -454,7 +459,105 @@ AREA_REQUIRED = ("area_id",)
 PRIVATE_COLUMNS = frozenset({"email", "phone", "contact_name"})
 
 #: Headings that look like contact details are private too, whatever the loader named them.
-PRIVATE_PATTERN = re.compile(r"e.?mail|phone|mobile|\btel\b|contact|بريد|جوال|هاتف|مسؤول", re.IGNORECASE)
+#: Matched against :func:`private_key` of the heading (full-width letters, case, Arabic
+#: spelling variants, digits and punctuation folded), so ``E - mail``, ``ＥＭＡＩＬ``,
+#: ``Cell2``, ``WhatsApp``, ``الإيميل``, ``رقم التواصل`` and ``الناسوخ`` all match. Short words
+#: (``tel``, ``cell``, ``fax``, ``mail``, ``mob``, ``sms``) count only as whole words, so
+#: ``hotel`` or ``Excellence`` do not.
+PRIVATE_PATTERN = re.compile(
+    r"e ?mail|phone|mobile|whats ?app|telefax|contact"
+    r"|ايميل|بريد|جوال|هاتف|تلفون|تليفون|موبايل|واتس|تواصل|اتصال|ناسوخ|فاكس|مسؤول"
+    r"|(?:^|\s)(?:ال)?(?:tel|cell|fax|mail|mob|sms|اميل)(?:\s|$)",
+    re.IGNORECASE,
+)
+
+#: Columns partnermap shows on every page and in every export (ids, names, sector, kind and
+#: status of a tie, locations): they cannot be marked private.
+NEVER_PRIVATE = frozenset({"org_id", "name", "sector", "lat", "lon", "geometry", "source", "target", "kind",
+                           "status", "area_id"})
+
+
+def private_key(column: object) -> str:
+    """A heading folded for the privacy rule: :func:`normalize_text`, words split, digits and punctuation as spaces.
+
+    Parameters
+    ----------
+    column
+        A column heading as written.
+
+    Returns
+    -------
+    str
+        Lower-case words separated by single spaces (``"WhatsApp_2"`` → ``"whats app"``).
+
+    Examples
+    --------
+    >>> private_key("ＥＭＡＩＬ"), private_key("E - mail"), private_key("CellNo.2")
+    ('email', 'e mail', 'cell no')
+    """
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", unicodedata.normalize("NFKC", str(column)))
+    return re.sub(r"[\W\d_]+", " ", normalize_text(text)).strip()
+
+
+def is_private(column: object, extra: Iterable[str] = ()) -> bool:
+    """Whether a column holds contact details that no page or shared export may carry.
+
+    The one privacy rule every writer applies (tables, workbooks, GEXF/GraphML,
+    GeoPackage/GeoJSON, Kumu, maps, the network view, the report): e-mail, phone and
+    contact name (:data:`PRIVATE_COLUMNS`), any heading that looks like contact details
+    in English or Arabic (:data:`PRIVATE_PATTERN`: ``Mobile``, ``Fax``, ``WhatsApp``,
+    ``ايميل``, ``البريد``, ``جوال``, ``هاتف``, ``رقم التواصل``, ``الناسوخ`` …), and the
+    columns in ``extra`` (what the user marked private: the data folder's
+    ``private_columns.txt``, ``--private COL``), compared as folded headings and
+    through :data:`COLUMN_SYNONYMS` (marking ``المدينة`` private hides ``city``).
+
+    Parameters
+    ----------
+    column
+        The column name.
+    extra
+        More column names to treat as private.
+
+    Returns
+    -------
+    bool
+        True when the column must be left out.
+
+    Examples
+    --------
+    >>> [is_private(c) for c in ("email", "WhatsApp", "الإيميل", "رقم التواصل", "Fax 2", "hotel", "city")]
+    [True, True, True, True, True, False, False]
+    >>> is_private("city", extra=["المدينة"]), is_private("District", extra=["district"])
+    (True, True)
+    """
+    name = str(column)
+    if name in PRIVATE_COLUMNS or PRIVATE_PATTERN.search(private_key(name)):
+        return True
+    return any(names_column(e, name) for e in extra)
+
+
+def names_column(heading: object, column: object) -> bool:
+    """Whether ``heading`` (as a user wrote it) names the loaded ``column``.
+
+    Parameters
+    ----------
+    heading
+        A column heading as written, e.g. in ``private_columns.txt`` or ``--private``.
+    column
+        A column of the loaded data.
+
+    Returns
+    -------
+    bool
+        True for the same folded heading (:func:`private_key`) or a heading the loader maps
+        to ``column`` (:data:`COLUMN_SYNONYMS`).
+
+    Examples
+    --------
+    >>> names_column("Founded Year", "founded_year"), names_column("المدينة", "city"), names_column("city", "district")
+    (True, True, False)
+    """
+    return private_key(heading) == private_key(column) or COLUMN_SYNONYMS.get(normalize_text(heading)) == str(column)
 
 #: ``;``-separated cells that become lists of normalised terms.
 MULTI_VALUED = {
