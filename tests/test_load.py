@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,6 +12,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 import partnermap as pm
+from partnermap.coverage import read_areas
 from partnermap.load import validate
 
 from .conftest import HEADER_ORGS, ORGS, RELS, lines, one, write
@@ -536,6 +538,66 @@ def test_areas_without_polygons(folder) -> None:
     r = validate(f2)
     one(r, "no usable polygons", "error")
     assert len(r.rejected) == 2
+
+
+def _layer(folder_path: Path, features: list[dict], name: str = "areas.geojson") -> Path:
+    """A GeoJSON areas file written as the user has it (feature ids and properties as given)."""
+    square = {"type": "Polygon", "coordinates": [[[-73.6, 45.48], [-73.5, 45.48], [-73.5, 45.55], [-73.6, 45.48]]]}
+    fc = {"type": "FeatureCollection", "features": [{"type": "Feature", **f, "geometry": square} for f in features]}
+    (folder_path / name).write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    return folder_path
+
+
+@pytest.mark.parametrize(("features", "ids", "names", "read_as"), [
+    # 13_areas_id_column: plotly's Montreal districts (the id twice: feature id and property)
+    ([{"id": "101", "properties": {"id": "101", "district": "101-Bois-de-Liesse"}}],
+     ["101"], ["101-Bois-de-Liesse"], ["column 'id' read as 'area_id'", "column 'district' read as 'name'"]),
+    ([{"id": 7, "properties": {"district": "Nord"}}, {"id": 9, "properties": {"district": "Sud"}}],
+     ["7", "9"], ["Nord", "Sud"], ["the GeoJSON feature ids read as 'area_id'"]),
+    ([{"properties": {"OBJECTID": 1, "NAMEENGLISH": "Abu Dhabi"}}, {"properties": {"OBJECTID": 2, "NAMEENGLISH": "Al Ain"}}],
+     ["1", "2"], ["Abu Dhabi", "Al Ain"], ["column 'OBJECTID' read as 'area_id'", "column 'NAMEENGLISH' read as 'name'"]),
+    ([{"properties": {"usefksa_id": "D1", "district_name_ar": "حي النزهة", "district_name_en": "Al Nuzha"}}],
+     ["D1"], ["حي النزهة"], ["column 'usefksa_id' read as 'area_id'", "column 'district_name_ar' read as 'name'",
+                             "column 'district_name_en' read as 'name_en'"]),
+], ids=["id", "feature-id", "objectid", "star-id"])
+def test_areas_id_and_name_columns_are_found_and_reported(folder, features, ids, names, read_as) -> None:
+    # issue 10 item 10: the id and name headings real areas files use
+    data = pm.load(_layer(folder(), features))
+    assert data.areas.index.tolist() == ids
+    assert data.areas["name"].tolist() == names
+    for text in read_as:
+        assert one(data.report, text, "info").fix.startswith("Name another column with --area-id")
+    accounted(data.report)
+
+
+def test_areas_name_en_beside_an_arabic_name(folder) -> None:
+    data = pm.load(_layer(folder(), [{"properties": {"usefksa_id": "D1", "district_name_ar": "حي النزهة",
+                                                     "district_name_en": "Al Nuzha"}}]))
+    assert data.areas.loc["D1", "name_en"] == "Al Nuzha"
+
+
+def test_area_id_and_name_columns_named_explicitly(folder) -> None:
+    features = [{"properties": {"id": "x", "code": "C1", "label": "North", "name_ar": "الشمال"}},
+                {"properties": {"id": "x", "code": "C2", "label": "South", "name_ar": "الجنوب"}}]
+    f = _layer(folder(), features)
+    data = pm.load(f, area_id="code", area_name="label")
+    assert data.areas.index.tolist() == ["C1", "C2"]
+    assert data.areas["name"].tolist() == ["North", "South"]
+    assert data.areas["id"].tolist() == ["x", "x"]  # the other columns are kept
+    r = pm.validate(f, area_id="Code ")  # compared as folded headings
+    assert r.ok
+    r = pm.validate(f, area_id="area_code")
+    p = one(r, "--area-id 'area_code': there is no such column", "error")
+    assert "columns found: id, code, label, name_ar" in p.message
+    with pytest.raises(pm.DataValidationError):
+        read_areas(f / "areas.geojson", area_id="area_code")
+    assert read_areas(f / "areas.geojson", area_id="code").index.tolist() == ["C1", "C2"]
+
+
+def test_an_areas_file_without_any_id_column_says_how_to_name_one(folder) -> None:
+    p = one(validate(_layer(folder(), [{"properties": {"label": "North"}}])), "missing required column 'area_id'",
+            "error")
+    assert "--area-id" in p.fix
 
 
 def test_areas_in_another_crs_are_reprojected(folder) -> None:

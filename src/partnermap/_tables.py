@@ -52,6 +52,7 @@ class _Table:
         self.unread = 0  # rows that could not even be parsed (already in report.rejected)
         self.renamed: dict[str, str] = {}  # heading as written -> contract name (set by _validate._columns)
         self.missing: list[str] = []  # required columns it lacks (set by _validate._columns)
+        self.feature_ids: np.ndarray | None = None  # a GeoJSON layer's own feature ids (areas only)
 
 
 def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
@@ -94,7 +95,7 @@ def _read_file(path: Path, table: str, report: LoadReport) -> _Table | None:
             return _read_csv(path, report)
         if suffix in (".xlsx", ".xlsm"):
             return _read_sheet(path, None, table, report)
-        return _read_spatial(path, report)
+        return _read_spatial(path, report, feature_ids=table == "areas")
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a report line
         report.add("error", path.name, None, None, f"unreadable file: {_plain(exc)}",
                    "Open it in a spreadsheet or GIS program and save it again.")
@@ -362,12 +363,21 @@ def _wkt_geometry(t: _Table, report: LoadReport) -> Any:
     return np.asarray(out, dtype=object)
 
 
-def _read_spatial(path: Path, report: LoadReport) -> _Table | None:
+def _read_spatial(path: Path, report: LoadReport, *, feature_ids: bool = False) -> _Table | None:
+    """A GIS layer as text cells; with ``feature_ids``, a GeoJSON file's numeric feature ids are kept aside.
+
+    (GDAL makes text feature ids an ``id`` column, and numeric ones the layer's FID.)
+    """
     if path.stat().st_size == 0:
         report.add("error", path.name, None, None, "the file is empty.",
                    "Export the layer again from your GIS program.")
         return None
-    gdf = _read_layer(path, report)
+    geojson = feature_ids and path.suffix.lower() in (".geojson", ".json")
+    gdf = gpd.read_file(path, fid_as_index=True) if geojson else _read_layer(path, report)
+    fids = None
+    if geojson and not gdf.index.equals(pd.RangeIndex(len(gdf))):  # ids written in the file, not 0, 1, 2 …
+        fids = np.asarray([str(i) for i in gdf.index], dtype=object)
+    gdf = gdf.reset_index(drop=True)
     if gdf.geometry.name is None or "geometry" not in gdf:
         props = pd.DataFrame(gdf)
         geometry = None
@@ -376,7 +386,9 @@ def _read_spatial(path: Path, report: LoadReport) -> _Table | None:
         geometry = np.asarray(gdf.geometry.values, dtype=object)
     text = props.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
                      else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
-    return _Table(text, path.name, first_row=1, geometry=geometry, crs=gdf.crs)
+    t = _Table(text, path.name, first_row=1, geometry=geometry, crs=gdf.crs)
+    t.feature_ids = fids
+    return t
 
 
 def _read_layer(path: Path, report: LoadReport):

@@ -68,6 +68,8 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
         hints = [c for c in found if schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)) == col]
         hints += [c for c in difflib.get_close_matches(col, found, n=2, cutoff=0.6) if c not in hints]
         hint = f" Did you mean '{hints[0]}'? Rename it to '{col}'." if hints else f" Add a '{col}' column."
+        if col == "area_id":
+            hint += " Or name the id column with --area-id (area_id= in Python)."
         report.add("error", t.label, None, col,
                    f"missing required column '{col}' (columns found: {', '.join(found) or 'none'}).",
                    hint.strip())
@@ -785,9 +787,14 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
 # --------------------------------------------------------------------------- areas
 
 
-def _clean_areas(t: _tables._Table | None, report: LoadReport) -> gpd.GeoDataFrame | None:
-    """The areas of the contract: valid polygons indexed by ``area_id`` in EPSG:4326; None if unusable."""
-    if t is None or not _usable_areas(t, report):
+def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str | None = None,
+                 area_name: str | None = None) -> gpd.GeoDataFrame | None:
+    """The areas of the contract: valid polygons indexed by ``area_id`` in EPSG:4326; None if unusable.
+
+    ``area_id`` and ``area_name`` name the columns that hold each area's id and name; without
+    them they are found by :func:`_area_headings`.
+    """
+    if t is None or not _area_headings(t, report, area_id, area_name) or not _usable_areas(t, report):
         return None
     df = t.df
     ids = _tables._cells(df, "area_id")
@@ -814,6 +821,107 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport) -> gpd.GeoDataFra
     return gdf
 
 
+_AREA_CONTRACT = ("area_id", "name", "population")
+#: Headings (after normalize_text) that hold an area's id, best first; then the GeoJSON feature
+#: ids; then any ``*_id`` heading (``district_id``, ``usefksa_id``, ``DistrictID``).
+_AREA_ID_HEADINGS = ("id", "objectid", "object id", "fid", "ogc fid", "gid")
+_ID_SUFFIX = re.compile(r"(?:[\s_\-.]id|[a-z]ID)$")
+#: Headings that hold an area's name: Arabic first (it becomes ``name``), then English
+#: (``name_en`` beside an Arabic one), then any heading with 'name' in it, then the kind of area.
+_NAME_WORDS = ("name", "الاسم", "اسم")
+_AREA_WORDS = ("district", "neighbourhood", "neighborhood", "ward", "region", "الحي", "المنطقه")
+
+
+def _area_headings(t: _tables._Table, report: LoadReport, area_id: str | None, area_name: str | None) -> bool:
+    """Find (or take as named) the id and name columns of an areas layer; False if a named one is absent.
+
+    Each column read as ``area_id``, ``name`` or ``name_en`` is reported, with how to name another.
+    """
+    mapped = set(_contract_names(t.df.columns, _AREA_CONTRACT).values()) | (set(t.df.columns) & set(_AREA_CONTRACT))
+    how = "Name another column with --area-id / --area-name (area_id= / area_name= in Python)."
+    chosen: dict[str, str] = {}
+    for option, value, target in (("--area-id", area_id, "area_id"), ("--area-name", area_name, "name")):
+        if value is None:
+            continue
+        col = next((c for c in t.df.columns if c == value), None) or \
+            next((c for c in t.df.columns if schema.normalize_text(c) == schema.normalize_text(value)), None)
+        if col is None:
+            report.add("error", t.label, None, target,
+                       f"{option} '{value}': there is no such column "
+                       f"(columns found: {', '.join(map(str, t.df.columns)) or 'none'}).",
+                       "Give one of those headings, as written.")
+            return False
+        chosen[target] = col
+    if "area_id" not in chosen and "area_id" not in mapped:
+        found = _area_id_column(t)
+        if found is not None:
+            chosen["area_id"] = found
+    if "name" not in chosen and "name" not in mapped:
+        chosen.update(_area_name_columns(t, exclude=set(chosen.values())))
+    for target, col in chosen.items():
+        if col == _FEATURE_ID:
+            t.df = t.df.assign(**{target: t.feature_ids})
+            report.add("info", t.label, None, target, f"the GeoJSON feature ids read as '{target}'.", how)
+            continue
+        if col == target:
+            continue
+        if target in t.df.columns:  # the file's own 'area_id' or 'name' gives way to the column named
+            t.df = t.df.rename(columns={target: f"{target}_2"})
+        t.df = t.df.rename(columns={col: target})
+        report.add("info", t.label, None, target, f"column '{col}' read as '{target}'.", how)
+    return True
+
+
+_FEATURE_ID = "\0feature id"  # stands for the layer's feature ids, which are no column
+
+
+def _area_id_column(t: _tables._Table) -> str | None:
+    """The best id column of an areas layer: ``id``, the feature ids, ``OBJECTID``…, ``*_id``; unique values first."""
+    heads = {c: schema.normalize_text(c) for c in t.df.columns}
+    ranked: list[tuple[int, int, str]] = []
+    for pos, (col, n) in enumerate(heads.items()):
+        if n in _AREA_ID_HEADINGS:
+            ranked.append((0 if n == "id" else 2, pos, col))
+        elif _ID_SUFFIX.search(str(col).strip()):
+            ranked.append((3, pos, col))
+    if t.feature_ids is not None:
+        ranked.append((1, -1, _FEATURE_ID))
+
+    def unique(col: str) -> bool:
+        values = t.feature_ids if col == _FEATURE_ID else _tables._cells(t.df, col)
+        filled = [v for v in values if v]
+        return len(filled) == len(values) and len(set(filled)) == len(filled)
+
+    ranked.sort()
+    return next((c for _, _, c in ranked if unique(c)), ranked[0][2] if ranked else None)
+
+
+def _area_name_columns(t: _tables._Table, exclude: set[str]) -> dict[str, str]:
+    """``name`` (and ``name_en``) from the headings: an Arabic name, else any name, else English, else 'district'."""
+    arabic, english, other, kind = [], [], [], []
+    for col in t.df.columns:
+        if col in exclude or col in ("name_en",):
+            continue
+        n = schema.normalize_text(col)
+        words = set(n.split())
+        if any(w in n for w in _NAME_WORDS) or re.search(r"name", str(col), re.IGNORECASE):
+            if "arabic" in n or "ar" in words or "عربي" in n:
+                arabic.append(col)
+            elif "english" in n or "en" in words or "eng" in words:
+                english.append(col)
+            else:
+                other.append(col)
+        elif n in _AREA_WORDS:
+            kind.append(col)
+    out: dict[str, str] = {}
+    first = (arabic or other or english or kind or [None])[0]
+    if first is not None:
+        out["name"] = first
+        if english and english[0] != first and "name_en" not in t.df.columns:
+            out["name_en"] = english[0]
+    return out
+
+
 def _usable_areas(t: _tables._Table, report: LoadReport) -> bool:
     """False (with the reason) when the areas have no shapes, no rows or no ``area_id`` column."""
     if t.geometry is None:
@@ -825,7 +933,7 @@ def _usable_areas(t: _tables._Table, report: LoadReport) -> bool:
     if len(t.df) == 0:
         report.add("error", t.label, None, None, "the areas layer has no features.")
         return False
-    if not _columns(t, "areas", schema.AREA_REQUIRED, ("area_id", "name", "population"), report):
+    if not _columns(t, "areas", schema.AREA_REQUIRED, _AREA_CONTRACT, report):
         for row in t.rows:
             report.reject(t.label, int(row), "", "file is missing a required column")
         report.counts["areas"] = (len(t.df), 0)

@@ -377,7 +377,8 @@ def _open_package(path: Path, report: LoadReport) -> Iterator[_Package | None]:
 # ------------------------------------------------------------------------ reading
 
 
-def read_hsds(path: str | Path, *, keep_test_records: bool = False) -> PartnerData:
+def read_hsds(path: str | Path, *, keep_test_records: bool = False, area_id: str | None = None,
+              area_name: str | None = None) -> PartnerData:
     """Read an Open Referral HSDS package (3.0, 1.x or Ohana API CSV) as :class:`PartnerData`.
 
     Parameters
@@ -388,6 +389,9 @@ def read_hsds(path: str | Path, *, keep_test_records: bool = False) -> PartnerDa
         Keep organisations (and locations, services) that look like test records
         ("Fake Org", "for testing purposes", "not a real organization"); by default they
         are set aside and listed in ``report.rejected`` with the reason.
+    area_id, area_name
+        The id and name columns of an ``areas.*`` file beside the package (see
+        :func:`partnermap.load`).
 
     Returns
     -------
@@ -409,7 +413,8 @@ def read_hsds(path: str | Path, *, keep_test_records: bool = False) -> PartnerDa
         if pkg is None:
             data = _validate._empty(report, str(path))
         else:
-            data = _Reader(pkg, report, keep_test_records=keep_test_records).run()
+            data = _Reader(pkg, report, keep_test_records=keep_test_records,
+                           area_columns=(area_id, area_name)).run()
     data.source = str(path)
     report.sort_problems()
     log.info("hsds: %s", report.summary())
@@ -453,8 +458,10 @@ def _sector_of(value: str) -> str | None:
 class _Reader:
     """One read of one package; every step records its problems in ``report``."""
 
-    def __init__(self, pkg: _Package, report: LoadReport, *, keep_test_records: bool) -> None:
+    def __init__(self, pkg: _Package, report: LoadReport, *, keep_test_records: bool,
+                 area_columns: tuple[str | None, str | None] = (None, None)) -> None:
         self.pkg = pkg
+        self.area_columns = area_columns
         self.report = report
         self.keep_test = keep_test_records
         self.t: dict[str, _tables._Table] = {}
@@ -1297,7 +1304,8 @@ class _Reader:
             if polygons is not None:
                 self.add("info", p.name, None, None, f"areas taken from {p.name}; the HSDS service-area polygons "
                          "stay in data.extra['service_areas'].")
-            return _validate._clean_areas(t, self.report)
+            return _validate._clean_areas(t, self.report, area_id=self.area_columns[0],
+                                          area_name=self.area_columns[1])
         if polygons is None:
             return None
         areas = _validate._clean_areas(polygons, self.report)
