@@ -46,10 +46,10 @@ def _print_report(report: LoadReport, *, quiet: bool = False) -> None:
             click.echo(f"  {r['file']}{row}{ref}: {r['reason']}")
 
 
-def _load(path: str, private: tuple[str, ...] = ()) -> PartnerData:
+def _load(path: str, private: tuple[str, ...] = (), **area_columns: str | None) -> PartnerData:
     """Load for a command: report problems; exit 2 on errors; mark the ``--private`` columns."""
     try:
-        data = load(path)
+        data = load(path, **area_columns)
     except DataValidationError as exc:
         report = exc.report
         if report is not None:
@@ -187,26 +187,32 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Coverage layer to write: .geojson or .gpkg (for QGIS), or .csv (for Excel).")
 @click.option("--areas", "areas_file", type=click.Path(), help="Areas file to use instead of DATA's areas.")
+@click.option("--area-id", "area_id", metavar="COLUMN",
+              help="The areas' id column, as written (e.g. OBJECTID); found by itself if not given.")
+@click.option("--area-name", "area_name", metavar="COLUMN",
+              help="The areas' name column, as written (e.g. NAMEENGLISH); found by itself if not given.")
 @click.option("--by", default="sector", show_default=True,
               help="Break counts down by sector, org_type, offers, needs or causes.")
 @click.option("--focal", help="org_id: also show which areas it reaches, directly or through partners.")
 @click.option("--radius-km", type=click.FloatRange(min=0, min_open=True),
               help="Give every organisation this reach instead of its service_radius_km.")
 @_private_option
-def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str | None,
+def coverage(data: str, output: str, areas_file: str | None, area_id: str | None, area_name: str | None,
+             by: str, focal: str | None,
              radius_km: float | None, private: tuple[str, ...]) -> None:
     """Which areas the ecosystem serves, per area, and where the gaps are."""
     out = Path(output)
     if out.suffix.lower() not in (".geojson", ".gpkg", ".csv"):
         raise click.UsageError(f"cannot write '{out.suffix or output}': use .geojson, .gpkg or .csv.")
-    loaded = _load(data, private)
+    own = {} if areas_file else {"area_id": area_id, "area_name": area_name}  # for the areas in DATA
+    loaded = _load(data, private, **own)
     if schema.is_private(by, loaded.private_columns):
         raise click.UsageError(f"--by {by}: '{by}' is a private column; its values would become column names "
                                "of the file you share. Use sector, org_type, offers, needs or causes.")
     areas = None
     if areas_file:
         try:
-            areas = read_areas(areas_file, report=loaded.report)
+            areas = read_areas(areas_file, report=loaded.report, area_id=area_id, area_name=area_name)
         except DataValidationError as exc:
             for p in exc.problems:
                 if p.severity == "error":

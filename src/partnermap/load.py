@@ -42,7 +42,8 @@ SUPPORTED = _tables.SUPPORTED
 # ---------------------------------------------------------------------------- API
 
 
-def load(path: str | Path, *, strict: bool = True) -> PartnerData:
+def load(path: str | Path, *, strict: bool = True, area_id: str | None = None,
+         area_name: str | None = None) -> PartnerData:
     """Load a data folder, an ``.xlsx`` workbook or an HSDS package.
 
     Parameters
@@ -53,6 +54,11 @@ def load(path: str | Path, *, strict: bool = True) -> PartnerData:
     strict
         If True (the default) raise when the data has errors. If False return the
         data anyway, with the errors in ``data.report`` (for data-quality review).
+    area_id, area_name
+        The columns of the areas that hold each area's id and name, as written (e.g.
+        ``"OBJECTID"``, ``"NAMEENGLISH"``). Without them ``area_id``, ``id``, the GeoJSON
+        feature ids, ``OBJECTID`` or a ``*_id`` column is used, and a heading such as
+        ``name_ar`` or ``NAMEENGLISH`` for the name; each choice is reported.
 
     Returns
     -------
@@ -75,7 +81,7 @@ def load(path: str | Path, *, strict: bool = True) -> PartnerData:
     >>> len(data.organizations) >= 300
     True
     """
-    data = _private_setting(_read(Path(path)), Path(path))
+    data = _private_setting(_read(Path(path), area_id=area_id, area_name=area_name), Path(path))
     r = data.report
     log.info("load: %s", r.summary())
     if strict and not r.ok:
@@ -88,13 +94,15 @@ def load(path: str | Path, *, strict: bool = True) -> PartnerData:
     return data
 
 
-def validate(path: str | Path) -> LoadReport:
+def validate(path: str | Path, *, area_id: str | None = None, area_name: str | None = None) -> LoadReport:
     """Read everything at ``path`` and return the :class:`LoadReport`; never raises on bad data.
 
     Parameters
     ----------
     path
         A data folder, an ``.xlsx`` workbook or an Open Referral HSDS package, as for :func:`load`.
+    area_id, area_name
+        The areas' id and name columns, as for :func:`load`.
 
     Returns
     -------
@@ -112,20 +120,20 @@ def validate(path: str | Path) -> LoadReport:
     >>> pm.validate(pm.datasets.demo_path()).ok
     True
     """
-    return _private_setting(_read(Path(path)), Path(path)).report
+    return _private_setting(_read(Path(path), area_id=area_id, area_name=area_name), Path(path)).report
 
 
 # ------------------------------------------------------------------------ reading
 
 
-def _read(path: Path) -> PartnerData:
+def _read(path: Path, *, area_id: str | None = None, area_name: str | None = None) -> PartnerData:
     report = LoadReport()
     if not path.exists():
         report.add("error", str(path), None, None, "no such file or folder.",
                    "Check the path; run `partnermap demo -o DIR` for an example data folder.")
         return _validate._empty(report, str(path))
     if hsds.is_hsds(path):
-        return hsds.read_hsds(path)
+        return hsds.read_hsds(path, area_id=area_id, area_name=area_name)
 
     if path.is_file():
         if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -143,9 +151,10 @@ def _read(path: Path) -> PartnerData:
     orgs = _validate._clean_organizations(frames.get("organizations"), report, extent=extent)
     rels = _validate._clean_relationships(frames.get("relationships"), orgs, report,
                                           unread=_validate._organizations_unread(frames.get("organizations")))
-    areas = _validate._clean_areas(frames.get("areas"), report)
+    areas = _validate._clean_areas(frames.get("areas"), report, area_id=area_id, area_name=area_name)
     report.sort_problems()
     return PartnerData(orgs, rels, areas, report, str(path))
+
 
 # ----------------------------------------------------------------- private columns
 
