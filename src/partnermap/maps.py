@@ -349,7 +349,20 @@ def partners_map(
     notes: list[str] = []
     bounds_pts: list[int] = [f]
 
-    # the focal organisation's service area and the areas near it that nobody of its circle reaches
+    _focal_area_layers(m, data, fid, f, lat, lon, language, near_km, rows)
+    bounds_pts += _partner_layers(m, data, fid, lat, lon, language, private, rows, notes)
+    bounds_pts += _candidate_layers(m, orgs, ranked, lat, lon, language, private, rows, notes)
+    _focal_layer(m, orgs, f, lat, lon, language, private, rows, notes)
+    name = orgs["name"].iloc[f] if "name" in orgs.columns else fid
+    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_partners", language, name=name), rows, notes), language)
+    bp = np.array(bounds_pts)
+    return _leaflet.finish(m, language, _leaflet.bounds_of(lat[bp], lon[bp]))
+
+
+def _focal_area_layers(m: folium.Map, data: PartnerData, fid: Any, f: int, lat: np.ndarray, lon: np.ndarray,
+                       language: str, near_km: float, rows: list[str]) -> None:
+    """The focal organisation's service area and the areas near it that nobody of its circle reaches."""
+    orgs = data.organizations
     sa = service_areas(data)
     if fid in sa.index:
         cols = {"name": [_leaflet.text(orgs["name"].iloc[f]) if "name" in orgs.columns else _html.escape(fid)]}
@@ -360,7 +373,11 @@ def partners_map(
         rows.append(label)
     _not_reached_layer(m, data, fid, f, lat, lon, language, near_km, rows)
 
-    # current partners and the ties with them
+
+def _partner_layers(m: folium.Map, data: PartnerData, fid: Any, lat: np.ndarray, lon: np.ndarray, language: str,
+                    private: Iterable[str], rows: list[str], notes: list[str]) -> list[int]:
+    """The focal organisation's current partners and the ties with them; the partners' positions drawn."""
+    orgs = data.organizations
     ties = _active_ties(data)
     mine = ties[((ties["source"] == fid) | (ties["target"] == fid)) & (ties["source"] != ties["target"])] \
         if len(ties) else ties
@@ -391,10 +408,16 @@ def partners_map(
         _leaflet.DataLayer("points", label, d, {"colors": colors, "radius": 7, "weight": 2,
                                                 "fillOpacity": 0.9, "stroke": "#222222"}).add_to(m)
         rows.append(label)
-        bounds_pts += located.tolist()
+        return located.tolist()
+    return []
 
-    # the candidates, numbered by rank and sized by score
+
+def _candidate_layers(m: folium.Map, orgs: pd.DataFrame, ranked: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
+                      language: str, private: Iterable[str], rows: list[str], notes: list[str]) -> list[int]:
+    """The candidates, numbered by rank and sized by score; the candidates' positions drawn."""
+    pos_of = {oid: i for i, oid in enumerate(orgs.index)}
     cpos = np.array([pos_of[o] for o in ranked.index], dtype=np.int64)
+    shown: list[int] = []
     here = np.isfinite(lat[cpos]) if len(cpos) else np.zeros(0, bool)
     if here.any():
         sel = cpos[here]
@@ -411,12 +434,16 @@ def partners_map(
         _leaflet.DataLayer("ranks", label, d, {}).add_to(m)
         rows.append(label)
         notes.append(_html.escape(i18n.t("legend_candidates", language)))
-        bounds_pts += sel.tolist()
+        shown = sel.tolist()
     notes += _unlocated_note(orgs, lat, language, cpos)
     if language == "ar":
         notes.append(_html.escape(i18n.t("note_reasons_english", language)))
+    return shown
 
-    # the focal organisation on top
+
+def _focal_layer(m: folium.Map, orgs: pd.DataFrame, f: int, lat: np.ndarray, lon: np.ndarray, language: str,
+                 private: Iterable[str], rows: list[str], notes: list[str]) -> None:
+    """The focal organisation on top (first in the legend), or a note when it has no location."""
     if np.isfinite(lat[f]):
         d = _points(orgs, np.array([f]), lat, lon, language, private)
         label = _leaflet.layer_label(i18n.t("layer_focal", language), color=_leaflet.FOCAL_COLOR)
@@ -425,10 +452,6 @@ def partners_map(
         rows.insert(0, label)
     else:
         notes += _unlocated_note(orgs, lat, language, np.array([f]))
-    name = orgs["name"].iloc[f] if "name" in orgs.columns else fid
-    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_partners", language, name=name), rows, notes), language)
-    bp = np.array(bounds_pts)
-    return _leaflet.finish(m, language, _leaflet.bounds_of(lat[bp], lon[bp]))
 
 
 def _candidate_columns(table: pd.DataFrame, orgs: pd.DataFrame,
