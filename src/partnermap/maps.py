@@ -581,13 +581,37 @@ def coverage_map(
     >>> m = pm.maps.coverage_map(pm.load(pm.datasets.demo_path()), measure="population_reached")
     """
     _check(language)
+    _check_measure(measure, min_count)
+    if of != "total" and by is None:
+        by = "sector"
+    cov = coverage(data, by=by, areas=areas)
+    values = _measure_values(cov, measure, by, of, min_count)
+    m = _leaflet.base_map(tiles, m)
+    measure_name = _measure_name(measure, by, of, min_count, language)
+    rows = _measure_layer(m, cov, values, measure, by, measure_name, language)
+    gaps = _underserved_layer(m, cov, of, min_count, language, rows)
+    _, org_rows = _org_layers(m, data, language, private, radius=4, per_sector=False)
+    rows += org_rows
+    notes = [_html.escape(i18n.t("legend_underserved", language))] if len(gaps) else []
+    if language == "ar" and len(gaps):
+        notes.append(_html.escape(i18n.t("note_reasons_english", language)))
+    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_coverage", language, measure=measure_name), rows, notes),
+                     language)
+    minx, miny, maxx, maxy = cov.total_bounds
+    bounds = [[miny, minx], [maxy, maxx]] if np.isfinite([minx, miny, maxx, maxy]).all() else None
+    return _leaflet.finish(m, language, bounds)
+
+
+def _check_measure(measure: str, min_count: Any) -> None:
+    """ParameterError for an unknown measure or a min_count that is not a whole number of 1 or more."""
     if measure not in MEASURES:
         raise ParameterError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}.")
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise ParameterError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
-    if of != "total" and by is None:
-        by = "sector"
-    cov = coverage(data, by=by, areas=areas)
+
+
+def _measure_values(cov: pd.DataFrame, measure: str, by: str | None, of: str, min_count: int) -> np.ndarray:
+    """The measure per area (ParameterError when ``of`` is not a kind of ``by`` or there is no population)."""
     serving_col = f"serving_{of}"
     if serving_col not in cov.columns:
         have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
@@ -602,17 +626,21 @@ def coverage_map(
         values = cov[col].to_numpy(dtype=float)
     else:
         values = np.clip(min_count - serving, 0, None)
-    m = _leaflet.base_map(tiles, m)
-    edges = _classes(values)
-    ramp = _REDS if measure == "deficit" else _BLUES
-    ramp = ramp[-(len(edges) - 1):] if len(edges) - 1 < len(ramp) else ramp
-    cls = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
-    cls = np.where(np.isfinite(values), cls, len(ramp))
-    colors = [*ramp, "#ffffff"]
+    return values
+
+
+def _measure_name(measure: str, by: str | None, of: str, min_count: int, language: str) -> str:
+    """The measure's name in ``language``, with the kind it counts unless that is the total."""
     measure_name = i18n.t(f"measure_{measure}", language, **({"n": min_count} if measure == "deficit" else {}))
     if of != "total":
         kind = schema.label(_leaflet._VOCAB.get(by, {}), of, language) if by else of
         measure_name = i18n.t("measure_of", language, measure=measure_name, kind=kind)
+    return measure_name
+
+
+def _measure_columns(cov: pd.DataFrame, values: np.ndarray, by: str | None, measure_name: str,
+                     language: str) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """Each area's name, value, organisations serving it (in all and by kind) and population, for the tooltips."""
     cols = {"name": _area_names(cov), "value": [_leaflet.num(v) for v in values],
             "serving_total": [_leaflet.num(v) for v in cov["serving_total"]]}
     fields = [["value", _html.escape(measure_name)],
@@ -626,6 +654,19 @@ def coverage_map(
         cols[c] = [_leaflet.num(v) for v in cov[c]]
         label = schema.label(_leaflet._VOCAB.get(by, {}), k, language) if by in _leaflet._VOCAB else k
         fields.append([c, _html.escape(i18n.t("field_serving_kind", language, kind=label))])
+    return cols, fields
+
+
+def _measure_layer(m: folium.Map, cov: pd.DataFrame, values: np.ndarray, measure: str, by: str | None,
+                   measure_name: str, language: str) -> list[str]:
+    """The areas shaded by the measure's class; the legend rows: the layer, then one per class."""
+    edges = _classes(values)
+    ramp = _REDS if measure == "deficit" else _BLUES
+    ramp = ramp[-(len(edges) - 1):] if len(edges) - 1 < len(ramp) else ramp
+    cls = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
+    cls = np.where(np.isfinite(values), cls, len(ramp))
+    colors = [*ramp, "#ffffff"]
+    cols, fields = _measure_columns(cov, values, by, measure_name, language)
     d = _areas_data(cov.geometry.to_numpy(), cols, fields, language)
     d["color"] = cls.astype(int).tolist()
     name = _leaflet.layer_label(i18n.t("layer_areas", language), count=len(cov))
@@ -637,6 +678,12 @@ def coverage_map(
         text = _leaflet.num(lo) if lo == hi else i18n.t("legend_range", language, low=_leaflet.num(lo),
                                                          high=_leaflet.num(hi))
         rows.append(_leaflet.layer_label(text, color=ramp[j], square=True))
+    return rows
+
+
+def _underserved_layer(m: folium.Map, cov: pd.DataFrame, of: str, min_count: int, language: str,
+                       rows: list[str]) -> pd.DataFrame:
+    """The under-served areas outlined in red with their reason; returns them."""
     gaps = underserved(cov, of=of, min_count=min_count)
     if len(gaps):
         gcols = {"name": _area_names(gaps), "reason": [_leaflet.text(r) for r in gaps["reason"]]}
@@ -646,16 +693,7 @@ def coverage_map(
         _leaflet.DataLayer("areas", label, gd, {"colors": ["#e31a1c"], "stroke": "#e31a1c", "weight": 3,
                                                 "dash": "6 4", "fillOpacity": 0.0}).add_to(m)
         rows.append(label)
-    _, org_rows = _org_layers(m, data, language, private, radius=4, per_sector=False)
-    rows += org_rows
-    notes = [_html.escape(i18n.t("legend_underserved", language))] if len(gaps) else []
-    if language == "ar" and len(gaps):
-        notes.append(_html.escape(i18n.t("note_reasons_english", language)))
-    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_coverage", language, measure=measure_name), rows, notes),
-                     language)
-    minx, miny, maxx, maxy = cov.total_bounds
-    bounds = [[miny, minx], [maxy, maxx]] if np.isfinite([minx, miny, maxx, maxy]).all() else None
-    return _leaflet.finish(m, language, bounds)
+    return gaps
 
 
 def ties_map(
