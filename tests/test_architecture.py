@@ -44,6 +44,13 @@ def test_no_private_name_is_imported_from_a_public_module() -> None:
     assert not crossings, "import the private module instead:\n" + "\n".join(crossings)
 
 
+def test_no_long_function_without_a_reason() -> None:
+    sizes = _function_sizes()
+    over = [f for f in sizes.functions(PACKAGE) if f.code_lines > 60 and not f.justified]
+    assert not over, "split these or say why with '# long: <why>' above the def:\n" + "\n".join(
+        f"{f.path}:{f.line} {f.name} ({f.code_lines} code lines)" for f in over)
+
+
 def test_function_sizes_counts_code_not_docstrings(tmp_path: Path) -> None:
     sizes = _function_sizes()
     pkg = tmp_path / "pkg"

@@ -357,7 +357,20 @@ def partners_map(
     notes: list[str] = []
     bounds_pts: list[int] = [f]
 
-    # the focal organisation's service area and the areas near it that nobody of its circle reaches
+    _focal_area_layers(m, data, fid, f, lat, lon, language, near_km, rows)
+    bounds_pts += _partner_layers(m, data, fid, lat, lon, language, private, rows, notes)
+    bounds_pts += _candidate_layers(m, orgs, ranked, lat, lon, language, private, rows, notes)
+    _focal_layer(m, orgs, f, lat, lon, language, private, rows, notes)
+    name = orgs["name"].iloc[f] if "name" in orgs.columns else fid
+    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_partners", language, name=name), rows, notes), language)
+    bp = np.array(bounds_pts)
+    return _leaflet.finish(m, language, _leaflet.bounds_of(lat[bp], lon[bp]))
+
+
+def _focal_area_layers(m: folium.Map, data: PartnerData, fid: Any, f: int, lat: np.ndarray, lon: np.ndarray,
+                       language: str, near_km: float, rows: list[str]) -> None:
+    """The focal organisation's service area and the areas near it that nobody of its circle reaches."""
+    orgs = data.organizations
     sa = service_areas(data)
     if fid in sa.index:
         cols = {"name": [_leaflet.text(orgs["name"].iloc[f]) if "name" in orgs.columns else _html.escape(fid)]}
@@ -368,7 +381,11 @@ def partners_map(
         rows.append(label)
     _not_reached_layer(m, data, fid, f, lat, lon, language, near_km, rows)
 
-    # current partners and the ties with them
+
+def _partner_layers(m: folium.Map, data: PartnerData, fid: Any, lat: np.ndarray, lon: np.ndarray, language: str,
+                    private: Iterable[str], rows: list[str], notes: list[str]) -> list[int]:
+    """The focal organisation's current partners and the ties with them; the partners' positions drawn."""
+    orgs = data.organizations
     ties = _active_ties(data)
     mine = ties[((ties["source"] == fid) | (ties["target"] == fid)) & (ties["source"] != ties["target"])] \
         if len(ties) else ties
@@ -399,10 +416,16 @@ def partners_map(
         _leaflet.DataLayer("points", label, d, {"colors": colors, "radius": 7, "weight": 2,
                                                 "fillOpacity": 0.9, "stroke": "#222222"}).add_to(m)
         rows.append(label)
-        bounds_pts += located.tolist()
+        return located.tolist()
+    return []
 
-    # the candidates, numbered by rank and sized by score
+
+def _candidate_layers(m: folium.Map, orgs: pd.DataFrame, ranked: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
+                      language: str, private: Iterable[str], rows: list[str], notes: list[str]) -> list[int]:
+    """The candidates, numbered by rank and sized by score; the candidates' positions drawn."""
+    pos_of = {oid: i for i, oid in enumerate(orgs.index)}
     cpos = np.array([pos_of[o] for o in ranked.index], dtype=np.int64)
+    shown: list[int] = []
     here = np.isfinite(lat[cpos]) if len(cpos) else np.zeros(0, bool)
     if here.any():
         sel = cpos[here]
@@ -419,12 +442,16 @@ def partners_map(
         _leaflet.DataLayer("ranks", label, d, {}).add_to(m)
         rows.append(label)
         notes.append(_html.escape(i18n.t("legend_candidates", language)))
-        bounds_pts += sel.tolist()
+        shown = sel.tolist()
     notes += _unlocated_note(orgs, lat, language, cpos)
     if language == "ar":
         notes.append(_html.escape(i18n.t("note_reasons_english", language)))
+    return shown
 
-    # the focal organisation on top
+
+def _focal_layer(m: folium.Map, orgs: pd.DataFrame, f: int, lat: np.ndarray, lon: np.ndarray, language: str,
+                 private: Iterable[str], rows: list[str], notes: list[str]) -> None:
+    """The focal organisation on top (first in the legend), or a note when it has no location."""
     if np.isfinite(lat[f]):
         d = _points(orgs, np.array([f]), lat, lon, language, private)
         label = _leaflet.layer_label(i18n.t("layer_focal", language), color=_leaflet.FOCAL_COLOR)
@@ -433,10 +460,6 @@ def partners_map(
         rows.insert(0, label)
     else:
         notes += _unlocated_note(orgs, lat, language, np.array([f]))
-    name = orgs["name"].iloc[f] if "name" in orgs.columns else fid
-    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_partners", language, name=name), rows, notes), language)
-    bp = np.array(bounds_pts)
-    return _leaflet.finish(m, language, _leaflet.bounds_of(lat[bp], lon[bp]))
 
 
 def _candidate_columns(table: pd.DataFrame, orgs: pd.DataFrame,
@@ -567,13 +590,37 @@ def coverage_map(
     """
     _check(language)
     private = _private(data, private)
+    _check_measure(measure, min_count)
+    if of != "total" and by is None:
+        by = "sector"
+    cov = coverage(data, by=by, areas=areas)
+    values = _measure_values(cov, measure, by, of, min_count)
+    m = _leaflet.base_map(tiles, m)
+    measure_name = _measure_name(measure, by, of, min_count, language)
+    rows = _measure_layer(m, cov, values, measure, by, measure_name, language)
+    gaps = _underserved_layer(m, cov, of, min_count, language, rows)
+    _, org_rows = _org_layers(m, data, language, private, radius=4, per_sector=False)
+    rows += org_rows
+    notes = [_html.escape(i18n.t("legend_underserved", language))] if len(gaps) else []
+    if language == "ar" and len(gaps):
+        notes.append(_html.escape(i18n.t("note_reasons_english", language)))
+    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_coverage", language, measure=measure_name), rows, notes),
+                     language)
+    minx, miny, maxx, maxy = cov.total_bounds
+    bounds = [[miny, minx], [maxy, maxx]] if np.isfinite([minx, miny, maxx, maxy]).all() else None
+    return _leaflet.finish(m, language, bounds)
+
+
+def _check_measure(measure: str, min_count: Any) -> None:
+    """ParameterError for an unknown measure or a min_count that is not a whole number of 1 or more."""
     if measure not in MEASURES:
         raise ParameterError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}.")
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise ParameterError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
-    if of != "total" and by is None:
-        by = "sector"
-    cov = coverage(data, by=by, areas=areas)
+
+
+def _measure_values(cov: pd.DataFrame, measure: str, by: str | None, of: str, min_count: int) -> np.ndarray:
+    """The measure per area (ParameterError when ``of`` is not a kind of ``by`` or there is no population)."""
     serving_col = f"serving_{of}"
     if serving_col not in cov.columns:
         have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
@@ -588,17 +635,21 @@ def coverage_map(
         values = cov[col].to_numpy(dtype=float)
     else:
         values = np.clip(min_count - serving, 0, None)
-    m = _leaflet.base_map(tiles, m)
-    edges = _classes(values)
-    ramp = _REDS if measure == "deficit" else _BLUES
-    ramp = ramp[-(len(edges) - 1):] if len(edges) - 1 < len(ramp) else ramp
-    cls = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
-    cls = np.where(np.isfinite(values), cls, len(ramp))
-    colors = [*ramp, "#ffffff"]
+    return values
+
+
+def _measure_name(measure: str, by: str | None, of: str, min_count: int, language: str) -> str:
+    """The measure's name in ``language``, with the kind it counts unless that is the total."""
     measure_name = i18n.t(f"measure_{measure}", language, **({"n": min_count} if measure == "deficit" else {}))
     if of != "total":
         kind = schema.label(_leaflet._VOCAB.get(by, {}), of, language) if by else of
         measure_name = i18n.t("measure_of", language, measure=measure_name, kind=kind)
+    return measure_name
+
+
+def _measure_columns(cov: pd.DataFrame, values: np.ndarray, by: str | None, measure_name: str,
+                     language: str) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """Each area's name, value, organisations serving it (in all and by kind) and population, for the tooltips."""
     cols = {"name": _area_names(cov), "value": [_leaflet.num(v) for v in values],
             "serving_total": [_leaflet.num(v) for v in cov["serving_total"]]}
     fields = [["value", _html.escape(measure_name)],
@@ -612,6 +663,19 @@ def coverage_map(
         cols[c] = [_leaflet.num(v) for v in cov[c]]
         label = schema.label(_leaflet._VOCAB.get(by, {}), k, language) if by in _leaflet._VOCAB else k
         fields.append([c, _html.escape(i18n.t("field_serving_kind", language, kind=label))])
+    return cols, fields
+
+
+def _measure_layer(m: folium.Map, cov: pd.DataFrame, values: np.ndarray, measure: str, by: str | None,
+                   measure_name: str, language: str) -> list[str]:
+    """The areas shaded by the measure's class; the legend rows: the layer, then one per class."""
+    edges = _classes(values)
+    ramp = _REDS if measure == "deficit" else _BLUES
+    ramp = ramp[-(len(edges) - 1):] if len(edges) - 1 < len(ramp) else ramp
+    cls = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
+    cls = np.where(np.isfinite(values), cls, len(ramp))
+    colors = [*ramp, "#ffffff"]
+    cols, fields = _measure_columns(cov, values, by, measure_name, language)
     d = _areas_data(cov.geometry.to_numpy(), cols, fields, language)
     d["color"] = cls.astype(int).tolist()
     name = _leaflet.layer_label(i18n.t("layer_areas", language), count=len(cov))
@@ -623,6 +687,12 @@ def coverage_map(
         text = _leaflet.num(lo) if lo == hi else i18n.t("legend_range", language, low=_leaflet.num(lo),
                                                          high=_leaflet.num(hi))
         rows.append(_leaflet.layer_label(text, color=ramp[j], square=True))
+    return rows
+
+
+def _underserved_layer(m: folium.Map, cov: pd.DataFrame, of: str, min_count: int, language: str,
+                       rows: list[str]) -> pd.DataFrame:
+    """The under-served areas outlined in red with their reason; returns them."""
     gaps = underserved(cov, of=of, min_count=min_count)
     if len(gaps):
         gcols = {"name": _area_names(gaps), "reason": [_leaflet.text(r) for r in gaps["reason"]]}
@@ -632,16 +702,7 @@ def coverage_map(
         _leaflet.DataLayer("areas", label, gd, {"colors": ["#e31a1c"], "stroke": "#e31a1c", "weight": 3,
                                                 "dash": "6 4", "fillOpacity": 0.0}).add_to(m)
         rows.append(label)
-    _, org_rows = _org_layers(m, data, language, private, radius=4, per_sector=False)
-    rows += org_rows
-    notes = [_html.escape(i18n.t("legend_underserved", language))] if len(gaps) else []
-    if language == "ar" and len(gaps):
-        notes.append(_html.escape(i18n.t("note_reasons_english", language)))
-    _leaflet.add_box(m, _leaflet.html_box(i18n.t("title_coverage", language, measure=measure_name), rows, notes),
-                     language)
-    minx, miny, maxx, maxy = cov.total_bounds
-    bounds = [[miny, minx], [maxy, maxx]] if np.isfinite([minx, miny, maxx, maxy]).all() else None
-    return _leaflet.finish(m, language, bounds)
+    return gaps
 
 
 def ties_map(

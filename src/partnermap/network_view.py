@@ -360,11 +360,7 @@ def network_view(
     [30.6, 40.0, 30.6]
     """
     t0 = time.perf_counter()
-    i18n.direction(language)
-    if size_by not in SIZE_BY:
-        raise ParameterError(f"size_by must be one of {', '.join(SIZE_BY)}, not {size_by!r}.")
-    if color_by not in COLOR_BY:
-        raise ParameterError(f"color_by must be 'sector' or 'community', not {color_by!r}.")
+    _check(language, size_by, color_by)
     private = (*private, *G.graph.get("private_columns", ()))
     ids = list(G.nodes)
     value, community = _metric(G, metrics, size_by, color_by, ids)
@@ -372,6 +368,34 @@ def network_view(
     pos = layout(G, seed=seed)
     colors, legend_rows = _node_colors(G, ids, color_by, community, language)
     metric_label = i18n.t(f"metric_{size_by}", language)
+    nodes = _nodes(G, ids, value, community, size, pos, colors, metric_label, language, private)
+    edges, kind_rows = _edges(G, language)
+    physics = len(ids) <= PHYSICS_MAX_NODES
+    options = _options(physics, seed)
+    title = heading if heading is not None else i18n.t("title_network", language)
+    legend = _legend(len(nodes), len(edges), metric_label, physics, color_by, legend_rows + kind_rows, language)
+    net = _network(nodes, edges, options)
+    nodes, edges, _, _, _, _ = net.get_network_data()
+    view = NetworkView(nodes=nodes, edges=edges, options=options, heading=title, language=language,
+                       legend=legend, network=net)
+    log.info("network view: %d organisations, %d ties in %.2f s",
+                                         len(nodes), len(edges), time.perf_counter() - t0)
+    return view
+
+
+def _check(language: str, size_by: str, color_by: str) -> None:
+    """ParameterError for an unknown language, ``size_by`` or ``color_by``."""
+    i18n.direction(language)
+    if size_by not in SIZE_BY:
+        raise ParameterError(f"size_by must be one of {', '.join(SIZE_BY)}, not {size_by!r}.")
+    if color_by not in COLOR_BY:
+        raise ParameterError(f"color_by must be 'sector' or 'community', not {color_by!r}.")
+
+
+def _nodes(G: nx.Graph, ids: list[Any], value: np.ndarray, community: np.ndarray | None, size: np.ndarray,
+           pos: dict[Any, tuple[float, float]], colors: list[str], metric_label: str,
+           language: str, private: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One vis node per organisation: label, hover text, position, size, colour and search keys."""
     nodes = []
     for i, v in enumerate(ids):
         d = G.nodes[v]
@@ -387,9 +411,12 @@ def network_view(
                       "title": _plain(_title({**d, "name": name}, language, extra, private)),
                       "x": x, "y": y, "size": float(size[i]), "color": colors[i], "name": str(name),
                       "search": search, "shape": "dot"})
-    edges, kind_rows = _edges(G, language)
-    physics = len(ids) <= PHYSICS_MAX_NODES
-    options = {
+    return nodes
+
+
+def _options(physics: bool, seed: int) -> dict[str, Any]:
+    """vis-network's options: physics and smooth edges only for small networks, a seeded layout."""
+    return {
         "physics": {"enabled": physics, "stabilization": {"iterations": 150, "fit": True},
                     "barnesHut": {"gravitationalConstant": -3000, "springLength": 120}},
         "nodes": {"font": {"size": 14, "face": "system-ui, Noto Sans, DejaVu Sans, sans-serif"},
@@ -399,23 +426,26 @@ def network_view(
                         "navigationButtons": False, "keyboard": False},
         "layout": {"randomSeed": seed, "improvedLayout": False},
     }
-    title = heading if heading is not None else i18n.t("title_network", language)
-    notes = [i18n.t("network_counts", language, nodes=f"{len(nodes):,}", edges=f"{len(edges):,}"),
+
+
+def _legend(n_nodes: int, n_edges: int, metric_label: str, physics: bool, color_by: str, rows: list[str],
+            language: str) -> str:
+    """The legend's HTML: the colours and kinds of tie, then the counts and what the sizes mean."""
+    notes = [i18n.t("network_counts", language, nodes=f"{n_nodes:,}", edges=f"{n_edges:,}"),
              i18n.t("network_size_by", language, metric=metric_label), i18n.t("legend_kinds", language)]
     if not physics:
         notes.append(i18n.t("network_static", language))
-    legend = _leaflet.html_box(i18n.t("legend_sectors" if color_by == "sector" else "network_color_community",
-                                      language), legend_rows + kind_rows, [_html.escape(n) for n in notes])
+    return _leaflet.html_box(i18n.t("legend_sectors" if color_by == "sector" else "network_color_community",
+                                    language), rows, [_html.escape(n) for n in notes])
+
+
+def _network(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any]) -> Network:
+    """The pyvis network holding the nodes, edges and options."""
     net = Network(height="100%", width="100%", directed=False, cdn_resources="remote", heading="")
     net.nodes, net.edges = nodes, edges  # filled directly: add_edge is quadratic, from_nx unsafe
     net.node_ids = [n["id"] for n in nodes]
     net.options = options
-    nodes, edges, _, _, _, _ = net.get_network_data()
-    view = NetworkView(nodes=nodes, edges=edges, options=options, heading=title, language=language,
-                       legend=legend, network=net)
-    log.info("network view: %d organisations, %d ties in %.2f s",
-                                         len(nodes), len(edges), time.perf_counter() - t0)
-    return view
+    return net
 
 
 def _node_colors(G: nx.Graph, ids: list[Any], color_by: str, community: np.ndarray | None,
