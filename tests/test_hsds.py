@@ -191,12 +191,17 @@ def test_ohana_sector_offers_and_text_service_areas() -> None:
     data = pm.load(need(OHANA))
     orgs, r = data.organizations, data.report
     assert orgs.loc["3", "sector"] == "public" and orgs.loc["3", "org_type"] == "library"
-    one(r, r"sector 'public' derived from taxonomy term 'Public Libraries'", "info")
+    # issue 10 item 11: sectors from a taxonomy term and from names, each marked, one warning counts them
+    assert orgs.loc["2", "sector"] == "non_profit"  # Peninsula Volunteers
+    assert orgs.loc["4", "sector"] == "non_profit" and orgs.loc["4", "org_type"] == "charity"  # Salvation Army
+    assert orgs["sector_inferred"].to_dict() == {"1": False, "2": True, "3": True, "4": True, "5": False}
+    p = one(r, r"sector inferred for 3 organisation\(s\)", "warning")
+    assert "public 1 ('Public Libraries' 1)" in p.message and "'Salvation Army' 1" in p.message
     # one warning counts the undecided organisations; no per-row sector errors
-    p = one(r, r"4 of 5 organisation\(s\) have no sector", "warning")
+    p = one(r, r"2 of 5 organisation\(s\) have no sector", "warning")
     assert (p.file, p.column) == ("organizations.csv", "sector")
     assert not [x for x in r.problems if x.column == "sector" and x.severity == "error"]
-    assert (orgs["sector"] == hsds.UNKNOWN_SECTOR).sum() == 4
+    assert (orgs["sector"] == hsds.UNKNOWN_SECTOR).sum() == 2
     assert orgs.loc["3", "n_locations"] == 5
     assert "Public Libraries" in orgs.loc["3", "offers"]  # a free term as the taxonomy writes it
     assert "education" in orgs.loc["3", "causes"]

@@ -427,6 +427,40 @@ def test_a_placeholder_point_geometry_prints_every_digit(tmp_path: Path) -> None
     one(data.report, r"\(-1\.0000000000000568, -0\.9999999999999432\) looks like a placeholder", "warning")
 
 
+def test_blank_sectors_are_inferred_from_names_and_marked(folder) -> None:
+    # issue 10 item 11: sector (and type where clear) from words in the name, never over a value given
+    text = ("org_id,name,sector,org_type\nA,جمعية البر الخيرية,,\nB,شركة الساحل للتجارة,,\n"
+            "C,Dammam Secondary School,,\nD,CITY OF KHOBAR,for_profit,\nE,Central Library,,library\n"
+            "F,Helping Hands,,\nG,وزارة الموارد البشرية,,other\n")
+    data = pm.load(folder(orgs=text), strict=False)
+    orgs = data.organizations
+    assert orgs["sector"].to_dict() == {"A": "non_profit", "B": "for_profit", "C": "public", "D": "for_profit",
+                                        "E": "public", "F": None, "G": "public"}
+    assert orgs["org_type"].to_dict() == {"A": "charity", "B": "company", "C": "school", "D": None,
+                                          "E": "library", "F": None, "G": "other"}  # 'other' as given
+    assert orgs["sector_inferred"].to_dict() == {"A": True, "B": True, "C": True, "D": False, "E": False,
+                                                 "F": False, "G": True}
+    p = one(data.report, r"sector inferred for 4 organisation\(s\) that had none", "warning")
+    assert "'الخيرية' 1" in p.message and "'شركة' 1" in p.message and "'Secondary School' 1" in p.message
+    p = one(data.report, "blank sector, and there is no org_type to derive it from, nor a word in the name", "error")
+    assert (p.row, p.ref) == (7, "F")
+
+
+def test_a_missing_sector_column_is_inferred_row_by_row(folder) -> None:
+    data = pm.load(folder(orgs="org_id,name\nA,Acme LLC\nB,Harris County\n"))
+    assert data.organizations["sector"].tolist() == ["for_profit", "public"]
+    assert data.organizations["sector_inferred"].all()
+    r = validate(folder(orgs="org_id,name\nA,Acme LLC\nB,Helping Hands\n", name="b"))
+    p = one(r, "no sector column, and there is no org_type to derive it from, nor a word in the name", "error")
+    assert p.ref == "B" and "Add a 'sector' column" in p.fix
+    r = validate(folder(orgs="org_id,name,sectr\nA,Acme LLC,public\n", name="c"))
+    assert "Did you mean 'sectr'?" in one(r, "missing required column 'sector'", "error").fix
+
+
+def test_no_sector_inferred_column_when_every_sector_is_given(toy: Path) -> None:
+    assert "sector_inferred" not in pm.load(toy).organizations.columns
+
+
 def test_unknown_sector_that_cannot_be_derived(folder) -> None:
     text = HEADER + "\nA,a,galactic,,26.4,50.1,,,,,,,,\nB,b,,,26.4,50.1,,,,,,,,\nC,c,weird,school,26.4,50.1,,,,,,,,\n"
     r = validate(folder(orgs=text))

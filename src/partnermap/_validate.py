@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import geopandas as gpd
@@ -63,10 +63,12 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
             continue
         if table == "organizations" and col == "sector" and "org_type" in t.df.columns:
             continue
-        ok = False
-        t.missing.append(col)
         hints = [c for c in found if schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)) == col]
         hints += [c for c in difflib.get_close_matches(col, found, n=2, cutoff=0.6) if c not in hints]
+        if table == "organizations" and col == "sector" and not hints:
+            continue  # each organisation's sector is inferred from its name, or is an error of its row
+        ok = False
+        t.missing.append(col)
         hint = f" Did you mean '{hints[0]}'? Rename it to '{col}'." if hints else f" Add a '{col}' column."
         if col == "area_id":
             hint += " Or name the id column with --area-id (area_id= in Python)."
@@ -243,10 +245,13 @@ def _empty_organizations() -> gpd.GeoDataFrame:
 
 
 def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
-                         extent: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+                         extent: tuple[float, float, float, float] | None = None,
+                         clues: dict[str, tuple[str, str, str]] | None = None) -> gpd.GeoDataFrame:
     """The organisations table of the contract, indexed by ``org_id``, with point geometry.
 
-    ``extent`` (of the areas, in degrees) helps find swapped coordinates in small files.
+    ``extent`` (of the areas, in degrees) helps find swapped coordinates in small files;
+    ``clues`` (org_id -> sector, org_type, clue) say the sector of organisations that have none
+    better than their names do (see :func:`_org_terms`).
     """
     if t is None or not _usable(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report,
                                 ("error", "the file has a header but no organisations.",
@@ -260,7 +265,7 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     keep = _org_ids(ids, _tables._cells(df, "name"), rows, label, report)
     out = pd.DataFrame(index=df.index)
     out["name"] = _names(_tables._cells(df, "name"), ids, rows, keep, label, col)
-    _org_terms(out, df, rows, refs, keep, label, report, col)
+    _org_terms(out, df, rows, refs, keep, label, report, col, clues)
     if "service_radius_km" in df.columns:
         out["service_radius_km"] = _radius(_tables._cells(df, "service_radius_km"), rows, refs, label, col)
     out["lat"], out["lon"], extra_geom = _coordinates(t, df, rows, refs, keep, label, report, col, extent)
@@ -315,12 +320,27 @@ def _names(names: pd.Series, ids: pd.Series, rows: np.ndarray, keep: np.ndarray,
 
 
 def _org_terms(out: pd.DataFrame, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, keep: np.ndarray,
-               label: str, report: LoadReport, col: _Collector) -> None:
-    """The vocabulary columns into ``out``: org_type, sector, size, capacity, stage and the term lists."""
+               label: str, report: LoadReport, col: _Collector,
+               clues: dict[str, tuple[str, str, str]] | None = None) -> None:
+    """The vocabulary columns into ``out``: org_type, sector, size, capacity, stage and the term lists.
+
+    A sector neither given nor derivable from org_type is inferred from ``clues`` (org_id ->
+    (sector, org_type, clue), e.g. an HSDS taxonomy term) or the name (:func:`partnermap.schema.infer_sector`)
+    and marked in a ``sector_inferred`` column (added only when something was inferred).
+    """
     org_type = _vocab(_tables._cells(df, "org_type"), rows, refs, label, "org_type",
                       schema.ORG_TYPE_SYNONYMS, report, "org_type")
-    out["sector"] = _clean_sector(_tables._cells(df, "sector"), org_type, rows, refs, keep, label, report, col)
+    guesses = _guesses(_tables._cells(df, "sector"), org_type, out["name"], refs, clues)
+    out["sector"] = _clean_sector(_tables._cells(df, "sector"), org_type, guesses, rows, refs, keep, label, report,
+                                  col, has_column="sector" in df.columns)
+    inferred = np.array([g is not None for g in guesses], dtype=bool)
+    if inferred.any():
+        org_type = pd.Series([g[1] if g is not None and t is None and g[1] else t
+                              for g, t in zip(guesses, org_type, strict=True)], index=org_type.index, dtype=object)
+        _inferred_warning(guesses, inferred & keep, label, report)
     out["org_type"] = org_type
+    if inferred.any():
+        out["sector_inferred"] = inferred
     for c, syn, what in (("size", schema.SIZE_SYNONYMS, "size"),
                          ("capacity", schema.CAPACITY_SYNONYMS, "capacity"),
                          ("engagement_stage", schema.STAGE_SYNONYMS, "engagement stage")):
@@ -345,12 +365,50 @@ def _radius(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, co
     return pd.array(radius, dtype="Float64").astype(float)
 
 
-def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs: pd.Series,
-                  keep: np.ndarray, label: str, report: LoadReport, col: _Collector) -> pd.Series:
+def _guesses(values: pd.Series, org_type: pd.Series, names: pd.Series, refs: pd.Series,
+             clues: dict[str, tuple[str, str, str]] | None) -> list[tuple[str, str, str] | None]:
+    """For each row with a blank sector and no org_type that implies one: (sector, org_type, clue), or None."""
+    out: list[tuple[str, str, str] | None] = []
+    memo: dict[str, tuple[str, str, str] | None] = {}
+    for v, ot, name, ref in zip(values, org_type, names, refs, strict=True):
+        if v or (ot in schema.ORG_TYPES and schema.ORG_TYPES[ot].sector):
+            out.append(None)
+        elif clues is not None and ref in clues:
+            out.append(clues[ref])
+        else:
+            out.append(memo[name] if name in memo else memo.setdefault(name, schema.infer_sector(name)))
+    return out
+
+
+def _inferred_warning(guesses: list[tuple[str, str, str] | None], inferred: np.ndarray, label: str,
+                      report: LoadReport) -> None:
+    """One warning that counts the inferred sectors, by sector and by the words that said it."""
+    by_sector: dict[str, Counter[str]] = defaultdict(Counter)
+    for g, k in zip(guesses, inferred, strict=True):
+        if k and g is not None:
+            by_sector[g[0]][g[2]] += 1
+    if not by_sector:
+        return
+    n = sum(sum(c.values()) for c in by_sector.values())
+    parts = []
+    for sector, clues in sorted(by_sector.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        top = ", ".join(f"'{c}' {k}" for c, k in clues.most_common(5)) + (" …" if len(clues) > 5 else "")
+        parts.append(f"{sector} {sum(clues.values())} ({top})")
+    report.add("warning", label, None, "sector",
+               f"sector inferred for {n} organisation(s) that had none, from words in their names "
+               f"(or their taxonomy terms): {'; '.join(parts)}. Marked True in the column sector_inferred; "
+               "a blank org_type was filled where the words also say the type.",
+               "Check them, and write the sector in the file where the guess is wrong.")
+
+
+def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[str, str, str] | None],
+                  rows: np.ndarray, refs: pd.Series, keep: np.ndarray, label: str, report: LoadReport,
+                  col: _Collector, *, has_column: bool = True) -> pd.Series:
+    """The sector as given, else from org_type, else the guess; an error where none says it."""
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
     derived = 0
-    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep, strict=True):
+    for v, ot, guess, row, ref, k in zip(values, org_type, guesses, rows, refs, keep, strict=True):
         key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
         if key is not None:
             if key != v:
@@ -367,18 +425,25 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs
                 derived += 1
             out.append(implied)
             continue
-        out.append(None)
-        if k:
-            what = f"unknown sector '{v}'" if v else "blank sector"
-            col.add("error", label, "sector",
-                    f"{what}, and it cannot be derived from org_type '{ot}'." if ot
-                    else f"{what}, and there is no org_type to derive it from.",
-                    row, ref, "Write for_profit, non_profit or public (or a known org_type).")
+        out.append(guess[0] if guess is not None else None)
+        if k and guess is None:
+            col.add("error", label, "sector", _no_sector(v, ot, has_column), row, ref,
+                    "Write for_profit, non_profit or public (or a known org_type)." if has_column else
+                    "Add a 'sector' column: for_profit, non_profit or public (or a known org_type).")
     for (v, key), n in mapped.items():
         report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
     if derived:
         report.add("info", label, None, "sector", f"sector derived from org_type for {derived} row(s).")
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _no_sector(v: str, ot: str | None, has_column: bool) -> str:
+    what = f"unknown sector '{v}'" if v else "blank sector" if has_column else "no sector column"
+    if ot:
+        return f"{what}, and it cannot be derived from org_type '{ot}'."
+    if v:
+        return f"{what}, and there is no org_type to derive it from."
+    return f"{what}, and there is no org_type to derive it from, nor a word in the name to infer it from."
 
 
 def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, keep: np.ndarray,

@@ -1111,22 +1111,28 @@ class _Reader:
                 for i, (sid, v, row) in enumerate(zip(self.ids["service"], texts, svc.rows, strict=True)) if keep[i]
                 for j, name in enumerate(_split(v))]
 
-    def derive_sectors(self, org: _tables._Table, services: pd.DataFrame) -> tuple[list[str], list[str]]:
-        """Sector and org_type per organisation row, with one info line per distinct mapping."""
+    def derive_sectors(self, org: _tables._Table,
+                       services: pd.DataFrame) -> tuple[list[str], dict[str, tuple[str, str, str]]]:
+        """Sector per organisation row from legal_status / tax_status, and clues for the others.
+
+        One info line per distinct mapping. The clues are org_id -> (sector, org_type, term) from a
+        taxonomy term that says who runs its services (:data:`_PUBLIC_TERMS`); the loader infers
+        the rest from the names and marks both as inferred.
+        """
         df = org.df
         legal, tax = _tables._cells(df, "legal_status"), _tables._cells(df, "tax_status")
-        public_terms: dict[str, tuple[str, str]] = {}
+        clues: dict[str, tuple[str, str, str]] = {}
         if len(services):
             for oid, terms in zip(services["organization_id"], services["taxonomy_terms"], strict=True):
                 for term in terms:
                     n = schema.normalize_text(term)
-                    if n in _PUBLIC_TERMS and oid not in public_terms:
-                        public_terms[oid] = (term, _PUBLIC_TERMS[n])
-        sectors, types = [], []
+                    if n in _PUBLIC_TERMS and oid not in clues:
+                        clues[oid] = ("public", _PUBLIC_TERMS[n], term)
+        sectors = []
         mapped: Counter[tuple[str, str, str]] = Counter()
         for oid, row, lv, tv in zip(self.ids["organization"], org.rows, legal, tax, strict=True):
             s_tax, s_legal = _sector_of(tv), _sector_of(lv)
-            sector, org_type = "", ""
+            sector = ""
             if s_tax and s_legal and s_tax != s_legal:
                 sector = s_tax if s_tax == "non_profit" else s_legal  # tax exemption outranks legal form
                 self.add("warning", org, row, "legal_status",
@@ -1136,17 +1142,10 @@ class _Reader:
                 sector = s_tax or s_legal
                 col, val = ("tax_status", tv) if s_tax else ("legal_status", lv)
                 mapped[(col, val, sector)] += 1
-            elif oid in public_terms:
-                term, org_type = public_terms[oid]
-                sector = "public"
-                mapped[("taxonomy term", term, sector)] += 1
             sectors.append(sector)
-            types.append(org_type)
         for (col, val, sector), n in sorted(mapped.items()):
-            self.add("info", org, None, "legal_status" if col == "legal_status" else
-                     "tax_status" if col == "tax_status" else None,
-                     f"sector '{sector}' derived from {col} '{val}' ({n} organisation(s)).")
-        return sectors, types
+            self.add("info", org, None, col, f"sector '{sector}' derived from {col} '{val}' ({n} organisation(s)).")
+        return sectors, clues
 
     def build_organizations(self, locations: gpd.GeoDataFrame, services: pd.DataFrame,
                             service_areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1188,12 +1187,12 @@ class _Reader:
         df = org.df
         ids = self.ids["organization"]
         keep = self.kept("organization")
-        sectors, types = self.derive_sectors(org, services)
+        sectors, clues = self.derive_sectors(org, services)
         table = pd.DataFrame(index=df.index)
         table["org_id"] = ids
         table["name"] = _tables._cells(df, "name")
         table["sector"] = sectors
-        table["org_type"] = types
+        table["org_type"] = ""
         table["city"] = [(site[o][1].city or "") if o in site else "" for o in ids]
         table["address"] = [(site[o][1].address or "") if o in site else "" for o in ids]
         for c in df.columns:
@@ -1203,7 +1202,7 @@ class _Reader:
         t.rows = org.rows[keep]
         sub = LoadReport()
         sub.sources = dict(self.report.sources)
-        orgs = _validate._clean_organizations(t, sub)
+        orgs = _validate._clean_organizations(t, sub, clues=clues)
         for p in sub.problems:
             if p.severity == "error" and p.column == "sector" and "blank sector" in p.message:
                 continue  # replaced by one warning (unknown_sectors)
@@ -1222,8 +1221,8 @@ class _Reader:
         orgs.loc[blank, "sector"] = UNKNOWN_SECTOR
         names = ", ".join(f"'{n}'" for n in orgs.loc[blank, "name"].head(3))
         self.add("warning", org, None, "sector",
-                 f"{undecided} of {len(orgs)} organisation(s) have no sector: legal_status, tax_status and "
-                 f"their services' taxonomy terms do not say for_profit, non_profit or public "
+                 f"{undecided} of {len(orgs)} organisation(s) have no sector: legal_status, tax_status, "
+                 f"their services' taxonomy terms and their names do not say for_profit, non_profit or public "
                  f"(e.g. {names}{' …' if undecided > 3 else ''}). They are kept with sector "
                  f"'{UNKNOWN_SECTOR}'.",
                  "Fill in legal_status (e.g. 'nonprofit', 'government agency', 'LLC') in "

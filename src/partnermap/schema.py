@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -61,6 +62,8 @@ __all__ = [
     "normalize_text",
     "normalize_term",
     "label",
+    "SECTOR_CLUES",
+    "infer_sector",
 ]
 
 
@@ -438,6 +441,139 @@ def label(vocab: dict[str, Term], key: str, lang: str = "en") -> str:
     """
     term = vocab.get(key)
     return getattr(term, lang) if term is not None else str(key)
+
+
+# ------------------------------------------------------------ sector from names
+
+#: Words in an organisation's name that say its sector and, where clear, its type:
+#: ``(words, sector, org_type or "")``, tried in order, the first rule with a match wins (so
+#: "Orange County Food Bank" is a charity, "Ministry of Health" is not a religious ministry, and
+#: "Catholic Charities, Inc." is not a company). Words are matched whole, after
+#: :func:`normalize_text`, Arabic ones also behind و ف ب ل and the article (الجمعية, وبلدية).
+#: Used only where no sector was given. "Inc." and "Corporation" say nothing: American
+#: non-profits are incorporated too ("GIRL SCOUTS COUNCIL OF TROPICAL FLORIDA, INC."); LLC, Ltd,
+#: PLC and شركة do say for-profit.
+SECTOR_CLUES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("ministry of", "department of", "dept of", "office of the", "bureau of"), "public", "government_agency"),
+    (("city of", "town of", "village of", "county of", "borough of", "state of", "commonwealth of",
+      "city council", "county council", "borough council", "district council", "town council", "parish council",
+      "city hall", "municipality", "municipal"), "public", "local_council"),
+    (("police", "sheriff", "sheriffs"), "public", "police"),
+    (("public library", "public libraries", "library district"), "public", "library"),
+    (("public school", "public schools", "school district", "board of education"), "public", "school"),
+    (("وزارة", "هيئة", "محافظة", "إمارة", "ديوان", "مديرية"), "public", "government_agency"),
+    (("أمانة", "بلدية", "مجلس بلدي"), "public", "local_council"),
+    (("شرطة",), "public", "police"),
+    (("charity", "charities", "charitable", "foundation", "food bank", "food pantry", "soup kitchen",
+      "salvation army", "red cross", "red crescent", "united way", "habitat for humanity", "goodwill", "ymca",
+      "ywca", "scouts", "boys and girls club", "boys and girls clubs", "big brothers", "legal aid"),
+     "non_profit", "charity"),
+    (("church", "churches", "cathedral", "parish", "synagogue", "mosque", "masjid", "temple", "congregation",
+      "diocese", "archdiocese", "ministries", "islamic center"), "non_profit", "religious"),
+    (("association", "society", "club", "league", "guild"), "non_profit", "association"),
+    (("nonprofit", "non profit", "not for profit", "ngo", "npo", "coalition", "alliance", "volunteers",
+      "volunteer", "friends of", "community action", "mission"), "non_profit", ""),
+    (("جمعية خيرية", "مؤسسة خيرية", "خيرية", "خيري", "وقف"), "non_profit", "charity"),
+    (("جمعية", "جمعيات"), "non_profit", "association"),
+    (("مسجد", "جامع"), "non_profit", "religious"),
+    (("نادي",), "non_profit", "community_group"),
+    (("منظمة", "مبادرة", "فريق تطوعي"), "non_profit", ""),
+    (("university", "college", "community college"), "public", "university"),
+    (("school", "schools", "elementary", "high school", "middle school", "primary school", "secondary school"),
+     "public", "school"),
+    (("hospital", "medical center", "medical centre", "health center", "health centre", "clinic", "clinics",
+      "health department", "public health"), "public", "healthcare"),
+    (("library", "libraries"), "public", "library"),
+    (("museum",), "public", "museum"),
+    (("county", "department", "dept", "government", "govt", "state agency", "federal", "authority", "commission",
+      "court", "courts", "jail", "corrections", "fire department", "fire rescue", "fire district"), "public", ""),
+    (("مدرسة", "مدارس"), "public", "school"),
+    (("جامعة", "كلية"), "public", "university"),
+    (("مستشفى", "مستوصف", "مركز صحي"), "public", "healthcare"),
+    (("متحف",), "public", "museum"),
+    (("llc", "l l c", "ltd", "company", "plc", "llp", "gmbh", "bank", "bancorp", "holdings", "enterprises"),
+     "for_profit", "company"),
+    (("شركة", "مصنع", "بنك", "مصرف", "ش م م", "ذ م م"), "for_profit", "company"),
+)
+
+#: folded phrase (a tuple of words) -> position of its rule in SECTOR_CLUES
+_CLUE_RULE = {tuple(normalize_text(w).split()): i for i, (words, _, _) in enumerate(SECTOR_CLUES) for w in words}
+_CLUE_LENGTH = max(len(k) for k in _CLUE_RULE)
+_CLUE_FIRST = {k[0] for k in _CLUE_RULE}  # the first words of the clues
+_ARABIC_PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    """A folded word, and (if Arabic) the word without a conjunction, preposition or article in front."""
+    if not _ARABIC_WORD.match(word):
+        return (word,)
+    return (word, *(word[len(p):] for p in _ARABIC_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3))
+
+
+def infer_sector(text: object) -> tuple[str, str, str] | None:
+    """The sector (and type, where clear) that words of a name say, or None.
+
+    Parameters
+    ----------
+    text
+        An organisation's name (or a taxonomy term), in English or Arabic.
+
+    Returns
+    -------
+    tuple of (str, str, str) or None
+        ``(sector, org_type, clue)``: ``org_type`` is ``""`` when the words say only the
+        sector; ``clue`` is the words that said it, as written in ``text``
+        (see :data:`SECTOR_CLUES`).
+
+    Examples
+    --------
+    >>> infer_sector("MIAMI-DADE COUNTY PUBLIC LIBRARY SYSTEM"), infer_sector("Orange County Food Bank")
+    (('public', 'library', 'PUBLIC LIBRARY'), ('non_profit', 'charity', 'Food Bank'))
+    >>> infer_sector("HARRIS COUNTY")
+    ('public', '', 'COUNTY')
+    >>> infer_sector("جمعية البر الخيرية")
+    ('non_profit', 'charity', 'الخيرية')
+    >>> infer_sector("شركة الساحل للتجارة")[:2], infer_sector("Samaritan House")
+    (('for_profit', 'company'), None)
+    """
+    forms = [_word_forms(w) for w in re.findall(r"\w+", normalize_text(text))]
+    best: tuple[int, tuple[str, ...]] | None = None
+    for i, first in enumerate(forms):
+        if _CLUE_FIRST.isdisjoint(first):
+            continue
+        for size in range(1, min(_CLUE_LENGTH, len(forms) - i) + 1):
+            for phrase in _phrases(forms[i:i + size]):
+                rule = _CLUE_RULE.get(phrase)
+                if rule is not None and (best is None or rule < best[0]):
+                    best = (rule, phrase)
+    if best is None:
+        return None
+    _, sector, org_type = SECTOR_CLUES[best[0]]
+    return sector, org_type, _as_written(str(text), " ".join(best[1]))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return " ".join(re.findall(r"\w+", normalize_text(word)))
+
+
+def _phrases(forms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Every phrase the words can read as (each word in each of its forms)."""
+    out: list[tuple[str, ...]] = [()]
+    for f in forms:
+        out = [p + (w,) for p in out for w in f]
+    return out
+
+
+def _as_written(text: str, folded: str) -> str:
+    """The shortest run of words of ``text`` whose folded form holds ``folded`` (punctuation around it dropped)."""
+    words = text.split()
+    norms = [_fold_word(w) for w in words]
+    for size in range(1, len(words) + 1):
+        for i in range(len(words) - size + 1):
+            if folded in " ".join(norms[i:i + size]):
+                return " ".join(words[i:i + size]).strip(".,;:()[]'\"")
+    return folded
 
 
 # ------------------------------------------------------------------ column contract
