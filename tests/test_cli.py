@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,47 @@ def test_coverage_finds_an_areas_id_column_or_takes_the_one_named(folder, tmp_pa
     assert pd.read_csv(out, dtype=str)["area_id"].tolist() == ["M-101"]
     proc = run("coverage", f, "--area-id", "nope", "-o", out)
     assert proc.returncode == 2 and "--area-id 'nope': there is no such column" in proc.stderr
+
+
+FAR_AWAY_ORGS = """org_id,name,sector,lat,lon
+M1,Miami shelter,non_profit,25.77,-80.19
+M2,Miami clinic,public,25.78,-80.20
+M3,Miami food bank,non_profit,25.80,-80.21
+S1,National HQ (Seattle),non_profit,47.61,-122.33
+K1,Key West office,non_profit,24.55,-81.78
+N1,NYC office,non_profit,40.75,-73.97
+P1,Phoenix office,public,33.45,-112.07
+"""
+
+
+def test_coverage_grid_is_built_around_the_organisations_and_far_offices_are_reported(tmp_path: Path) -> None:
+    """Issue 10 item 9 (reproducer 08_report_dies_on_far_point, four offices far away): exit 2 and a grid
+    of 8.6 million cells before; the grid is now around the Miami agencies."""
+    data = tmp_path / "four"
+    data.mkdir()
+    (data / "organizations.csv").write_text(FAR_AWAY_ORGS, encoding="utf-8")
+    (data / "relationships.csv").write_text("source,target\nM1,M2\nM2,M3\n", encoding="utf-8")
+    out = tmp_path / "cov.csv"
+    proc = run("coverage", data, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    cells = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(cells) < 300 and cells["located_total"].sum() == 3
+    for office in ("S1", "K1", "N1", "P1"):
+        assert f"warning: {office}: " in proc.stderr and "no H3 cells were made around it" in proc.stderr
+    coarse = tmp_path / "coarse.csv"
+    proc = run("coverage", data, "--resolution", "6", "-o", coarse)
+    assert proc.returncode == 0, proc.stderr
+    assert len(pd.read_csv(coarse, encoding="utf-8-sig")) < len(cells) / 10
+
+
+def test_a_grid_too_fine_suggests_an_option_the_command_has(tmp_path: Path) -> None:
+    data = tmp_path / "wide"
+    data.mkdir()
+    (data / "organizations.csv").write_text(
+        "org_id,name,sector,lat,lon,service_radius_km\nA,Alpha,public,26.43,50.10,25\nB,Beta,public,26.60,50.10,25\n",
+        encoding="utf-8")
+    proc = run("coverage", data, "--resolution", "13", "-o", tmp_path / "c.csv")
+    assert proc.returncode == 2
+    fit = re.search(r"use resolution (\d+) or lower \(--resolution \1\)", proc.stderr)
+    assert fit, proc.stderr
+    assert "--resolution" in run("coverage", "--help").stdout  # the option the message names exists

@@ -4,9 +4,11 @@ and the ranking of under-served areas."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import math
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,6 +35,7 @@ from partnermap.coverage import (
 from .conftest import write
 
 GEOD = pyproj.Geod(ellps="WGS84")
+coverage_module = importlib.import_module("partnermap.coverage")  # the package exports coverage() under that name
 LAT0, LON0 = 26.30, 50.10  # Khobar-ish
 
 
@@ -338,25 +341,98 @@ def test_h3_grid_fallback_puts_each_organisation_in_its_cell() -> None:
     assert cov.index.is_monotonic_increasing
 
 
-def test_h3_grid_for_a_single_organisation_and_its_limits() -> None:
-    grid = area_grid(make_data([{"org_id": "A", "lat": LAT0, "lon": LON0}]), resolution=9)
-    assert list(grid.index) == [h3.latlng_to_cell(LAT0, LON0, 9)]
+def cell_km(cell: str, lat: float, lon: float) -> float:
+    clat, clon = h3.cell_to_latlng(cell)
+    return GEOD.inv(lon, lat, clon, clat)[2] / 1000
+
+
+def test_h3_grid_for_a_single_organisation_holds_the_cells_it_reaches() -> None:
+    one = make_data([{"org_id": "A", "lat": LAT0, "lon": LON0, "service_radius_km": 2}])
+    grid = area_grid(one, resolution=9)
+    assert h3.latlng_to_cell(LAT0, LON0, 9) in grid.index
+    assert max(cell_km(c, LAT0, LON0) for c in grid.index) <= 2.2  # centres within its reach (points snapped to 250 m)
+    area = math.pi * 2 ** 2 / h3.average_hexagon_area(9, "km^2")
+    assert 0.8 * area < len(grid) < 1.2 * area  # ... and all of them
+    assert len(area_grid(one, resolution=9, radius_km=1)) < len(grid) / 3
+    assert grid.attrs["left_out"] == {}
+
+
+def test_h3_grid_limits(monkeypatch) -> None:
     with pytest.raises(pm.PartnermapError, match="no organisation has coordinates"):
         area_grid(make_data([{"org_id": "A"}]))
-    wide = make_data([{"org_id": "A", "lat": 20.0, "lon": 40.0}, {"org_id": "B", "lat": 30.0, "lon": 55.0},
-                      {"org_id": "C", "lat": 20.0, "lon": 55.0}])
-    with pytest.raises(pm.PartnermapError, match="use resolution 7 or lower"):
-        area_grid(wide, resolution=9)
+    two = make_data([{"org_id": "A", "lat": LAT0, "lon": LON0}, {"org_id": "B", "lat": LAT0 + 0.3, "lon": LON0}])
     with pytest.raises(pm.ParameterError, match="whole number from 0 to 15"):
-        area_grid(wide, resolution=16)
-    with pytest.raises(ValueError, match="use resolution 7 or lower"):
-        area_grid(wide, resolution=9)
+        area_grid(two, resolution=16)
+    big = area_grid(two, resolution=5, radius_km=25)  # the reach of the grid is capped at GRID_REACH_KM
+    assert len(big) == len(area_grid(two, resolution=5, radius_km=500))
+    monkeypatch.setattr(coverage_module, "MAX_GRID_CELLS", 5_000)  # small grids, same rule
+    with pytest.raises(ValueError, match=r"use resolution (\d+) or lower \(--resolution \1\)") as err:
+        area_grid(two, resolution=13, radius_km=4)
+    fit = int(re.search(r"use resolution (\d+)", str(err.value)).group(1))
+    assert len(area_grid(two, resolution=fit, radius_km=4)) <= 5_000  # the suggestion works ...
+    with pytest.raises(ValueError, match="would have about"):
+        area_grid(two, resolution=fit + 1, radius_km=4)  # ... and is the finest that does
+
+
+def _miami(*outliers: tuple[str, float, float]) -> PartnerData:
+    rows = [{"org_id": "M1", "sector": "non_profit", "lat": 25.77, "lon": -80.19},
+            {"org_id": "M2", "sector": "public", "lat": 25.78, "lon": -80.20},
+            {"org_id": "M3", "sector": "non_profit", "lat": 25.80, "lon": -80.21}]
+    rows += [{"org_id": o, "sector": "non_profit", "lat": la, "lon": lo} for o, la, lo in outliers]
+    return make_data(rows, ties=[("M1", "M2", "active"), ("M2", "M3", "active")])
+
+
+SEATTLE = ("S1", 47.61, -122.33)
+FAR = [SEATTLE, ("K1", 24.55, -81.78), ("N1", 40.75, -73.97), ("P1", 33.45, -112.07)]
+
+
+def test_far_away_offices_are_left_out_of_the_grid_and_reported() -> None:
+    """Issue 10 item 9 (reproducer 08_report_dies_on_far_point): one office in Seattle among Miami agencies gave
+    11,538 hexes, 11,497 of them under-served; four such offices made the grid too big to build."""
+    alone = coverage(_miami(), h3_resolution=8)
+    one = coverage(_miami(SEATTLE), h3_resolution=8)
+    four = coverage(_miami(*FAR), h3_resolution=8)
+    assert one.index.equals(alone.index) and four.index.equals(alone.index)  # the grid is Miami's, nothing else
+    assert len(one) < 300
+    assert max(cell_km(c, 25.78, -80.20) for c in one.index) < 12  # around the three agencies
+    assert one.attrs["coverage"]["left_out"] == ["S1"]
+    assert four.attrs["coverage"]["left_out"] == ["S1", "K1", "N1", "P1"]
+    problems = four.attrs["problems"].to_frame().set_index("org_id")
+    assert set(problems.index) == {"S1", "K1", "N1", "P1"} and set(problems["problem"]) == {"far_from_others"}
+    assert problems.loc["S1", "distance_km"] == pytest.approx(1794, rel=0.01)  # to Phoenix, its nearest
+    alone_s1 = one.attrs["problems"].to_frame().set_index("org_id").loc["S1", "distance_km"]
+    assert alone_s1 == pytest.approx(4392, rel=0.01)  # to Miami
+    assert "no H3 cells were made around it" in problems.loc["K1", "message"]
+    assert four["located_total"].sum() == 3
+    assert len(underserved(four)) == 0 and 0 < len(underserved(four, of="public")) < len(four)
+
+
+def test_organisations_all_far_apart_each_keep_their_cells() -> None:
+    offices = make_data([{"org_id": o, "lat": la, "lon": lo} for o, la, lo in FAR])
+    cov = coverage(offices, h3_resolution=7)
+    assert cov.attrs["coverage"]["left_out"] == [] and cov["located_total"].sum() == 4
+    assert all(cov.loc[h3.latlng_to_cell(la, lo, 7), "located_total"] == 1 for _, la, lo in FAR)
+
+
+def test_the_grid_fills_the_gaps_inside_a_group_but_not_between_far_groups() -> None:
+    ring = [offset(LAT0, LON0, 8 * math.cos(a), 8 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 9)[:-1]]
+    east = [offset(LAT0, LON0, 60 + k, 0) for k in range(3)]  # 60 km away: another group
+    rows = [{"org_id": f"R{i}", "lat": la, "lon": lo, "service_radius_km": 3.5} for i, (la, lo) in enumerate(ring)]
+    rows += [{"org_id": f"E{i}", "lat": la, "lon": lo, "service_radius_km": 3.5} for i, (la, lo) in enumerate(east)]
+    cov = coverage(make_data(rows), h3_resolution=8)
+    assert h3.latlng_to_cell(LAT0, LON0, 8) in cov.index  # the hole in the middle of the ring is a cell ...
+    assert cov.loc[h3.latlng_to_cell(LAT0, LON0, 8), "serving_total"] == 0  # ... that nobody reaches
+    mid = offset(LAT0, LON0, 34, 0)
+    assert h3.latlng_to_cell(*mid, 8) not in cov.index  # the empty land between the groups is not
+    assert cov.attrs["coverage"]["left_out"] == []
 
 
 def test_areas_h3_forces_the_grid_even_with_areas() -> None:
     data = make_data([{"org_id": "A", "lat": LAT0, "lon": LON0}], areas_frame({"a": square(LAT0, LON0, 1)}))
     assert coverage(data).index.tolist() == ["a"]
-    assert coverage(data, areas="h3", h3_resolution=7).index.tolist() == [h3.latlng_to_cell(LAT0, LON0, 7)]
+    grid = coverage(data, areas="h3", h3_resolution=7)
+    assert h3.latlng_to_cell(LAT0, LON0, 7) in grid.index and grid.attrs["coverage"]["areas"] == "h3"
+    assert all(h3.get_resolution(c) == 7 for c in grid.index)
 
 
 # ----------------------------------------------------------------- the table

@@ -18,8 +18,8 @@ from . import __version__, schema
 from ._data import LoadReport, PartnerData
 from ._errors import DataValidationError, PartnermapError
 from .centrality import centrality, format_summary, network_summary
+from .coverage import DEFAULT_H3_RESOLUTION, read_areas, underserved
 from .coverage import coverage as compute_coverage
-from .coverage import read_areas, underserved
 from .datasets import write_demo
 from .export import export_data, write_layer, write_table
 from .gaps import format_gaps, format_partners, gaps_table, portfolio, potential_partners, read_weights
@@ -196,10 +196,13 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 @click.option("--focal", help="org_id: also show which areas it reaches, directly or through partners.")
 @click.option("--radius-km", type=click.FloatRange(min=0, min_open=True),
               help="Give every organisation this reach instead of its service_radius_km.")
+@click.option("--resolution", default=DEFAULT_H3_RESOLUTION, show_default=True, type=click.IntRange(0, 15),
+              help="Without areas: H3 resolution of the hexagon grid around the organisations "
+                   "(7: cells of about 5 km², 8: 0.7 km², 9: 0.1 km²).")
 @_private_option
 def coverage(data: str, output: str, areas_file: str | None, area_id: str | None, area_name: str | None,
              by: str, focal: str | None,
-             radius_km: float | None, private: tuple[str, ...]) -> None:
+             radius_km: float | None, resolution: int, private: tuple[str, ...]) -> None:
     """Which areas the ecosystem serves, per area, and where the gaps are."""
     out = Path(output)
     if out.suffix.lower() not in (".geojson", ".gpkg", ".csv"):
@@ -219,7 +222,7 @@ def coverage(data: str, output: str, areas_file: str | None, area_id: str | None
                     click.echo(str(p), err=True)
             click.echo(f"{areas_file}: cannot use these areas.", err=True)
             sys.exit(EXIT_BAD_INPUT)
-    cov = compute_coverage(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km)
+    cov = compute_coverage(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km, h3_resolution=resolution)
     _warn_location_problems(cov)
     if out.suffix.lower() == ".csv":
         _write_table(pd.DataFrame(cov.drop(columns="geometry")), out)

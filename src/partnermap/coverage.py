@@ -6,8 +6,8 @@ Three kinds of geometry meet here:
   polygon in ``area_geometry`` where the data has one, otherwise a circle of
   ``service_radius_km`` (or a default) around the point (:func:`service_areas`);
 - **areas** — the user's districts or wards (``data.areas``, or :func:`read_areas` for a
-  separate file), or, without any, an H3 hexagon grid over the organisations' extent
-  (:func:`area_grid`);
+  separate file), or, without any, an H3 hexagon grid around where the organisations are
+  (:func:`area_grid`; organisations far from every other one are left out of it and reported);
 - **coverage** — per area, how many organisations of each kind are *located* in it and
   how many *serve* it (their service area reaches any part of it), the population within
   reach, and, for a focal organisation, which areas it reaches directly or through its
@@ -59,6 +59,7 @@ import pandas as pd
 import pyproj
 import shapely
 from scipy import sparse
+from scipy.spatial import cKDTree
 
 from . import _common, _geo, _tables, _validate, schema
 from ._data import LoadReport, PartnerData
@@ -71,6 +72,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_RADIUS_KM",
     "DEFAULT_H3_RESOLUTION",
+    "FAR_KM",
+    "GRID_REACH_KM",
     "PLACEHOLDER_COORDINATES",
     "LocationProblems",
     "area_grid",
@@ -92,6 +95,11 @@ PLACEHOLDER_COORDINATES = _geo.PLACEHOLDER_COORDINATES
 DEFAULT_H3_RESOLUTION = 8
 #: Largest H3 grid built without complaint (lower the resolution for bigger extents).
 MAX_GRID_CELLS = 500_000
+#: The H3 grid reaches at most this far around an organisation (a longer reach still counts inside the grid).
+GRID_REACH_KM = 25.0
+#: An organisation farther than this from every other one gets no cells of its own in the H3 grid.
+FAR_KM = 100.0
+_EARTH_KM = 6371.0088
 #: Overlaps smaller than this share of the smaller area are digitising slivers, not reported.
 OVERLAP_MIN_SHARE = 0.001
 #: At most this many distinct kinds in a ``by`` column (more is a free-text column).
@@ -396,12 +404,25 @@ def _overlaps(areas: gpd.GeoDataFrame, geoms: np.ndarray, tree: Any) -> list[dic
     return rows
 
 
-def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> gpd.GeoDataFrame:
-    """An H3 hexagon grid over the organisations' extent, for coverage without an areas file.
+def area_grid(
+    data: PartnerData,
+    *,
+    resolution: int = DEFAULT_H3_RESOLUTION,
+    radius_km: float | None = None,
+    default_radius_km: float = _geo.DEFAULT_RADIUS_KM,
+) -> gpd.GeoDataFrame:
+    """An H3 hexagon grid around where the organisations are, for coverage without an areas file.
 
-    The grid holds every cell that overlaps the convex hull of the located organisations,
-    plus the cell of every organisation, so each located organisation falls in one cell
-    and small extents still get cells.
+    Each located organisation reaches a circle of its ``service_radius_km`` (or
+    ``radius_km``, or ``default_radius_km``; at most :data:`GRID_REACH_KM` for building the
+    grid). Organisations whose circles touch form a group; the grid holds every cell that
+    overlaps the convex hull of a group's circles, so the gaps between neighbouring
+    organisations are cells too, but the empty land between far-apart groups is not.
+
+    An organisation more than :data:`FAR_KM` from every other one (a national office among
+    local agencies) is *far away*: no cells are made around it, and ``attrs["left_out"]``
+    lists it (with its distance to the nearest other organisation in km) — unless half
+    or more of the located organisations are far away, when every one keeps its cells.
 
     Parameters
     ----------
@@ -410,11 +431,16 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
     resolution
         H3 resolution, 0–15: 7 gives cells of about 5.2 km², 8 about 0.74 km², 9 about
         0.11 km².
+    radius_km
+        One reach for every organisation, in km, instead of their ``service_radius_km``.
+    default_radius_km
+        Reach of organisations without ``service_radius_km``.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Indexed by ``area_id`` (the H3 cell id), EPSG:4326, one hexagon per cell, sorted.
+        Indexed by ``area_id`` (the H3 cell id), EPSG:4326, one hexagon per cell, sorted;
+        ``attrs["left_out"]`` maps each far-away ``org_id`` to its distance in km.
 
     Raises
     ------
@@ -429,37 +455,97 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
     >>> import partnermap as pm
     >>> from partnermap.coverage import area_grid
     >>> grid = area_grid(pm.load(pm.datasets.demo_path()), resolution=7)
-    >>> grid.index.name, grid.crs.to_epsg()
-    ('area_id', 4326)
+    >>> grid.index.name, grid.crs.to_epsg(), grid.attrs["left_out"]
+    ('area_id', 4326, {})
     """
     lon, lat, _, _ = _geo._org_locations(data)
-    return _grid(lon, lat, resolution)
+    radius_m, _ = _geo._radii_m(data, radius_km, default_radius_km)
+    grid, far, dist = _grid(lon, lat, resolution, radius_m)
+    grid.attrs["left_out"] = {str(data.organizations.index[i]): round(float(dist[i]), 1) for i in far}
+    return grid
 
 
-def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame:
-
-    if not (isinstance(resolution, (int, np.integer)) and 0 <= resolution <= 15):
+def _check_resolution(resolution: Any) -> None:
+    if isinstance(resolution, bool) or not (isinstance(resolution, (int, np.integer)) and 0 <= resolution <= 15):
         raise ParameterError(f"h3 resolution must be a whole number from 0 to 15, not {resolution!r}.")
+
+
+def _far_away(lon: np.ndarray, lat: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the far-away organisations (see :func:`area_grid`) and every organisation's nearest-other km."""
+    dist = np.full(len(lon), np.inf)
+    pos = np.flatnonzero(ok)
+    if len(pos) >= 2:
+        la, lo = np.radians(lat[pos]), np.radians(lon[pos])
+        xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+        chord, _ = cKDTree(xyz).query(xyz, k=2)
+        dist[pos] = 2 * _EARTH_KM * np.arcsin(np.clip(chord[:, 1] / 2, 0, 1))
+    far = pos[dist[pos] > FAR_KM]
+    if len(far) == len(pos):  # every organisation is far from every other: that is the data, not an outlier
+        far = far[:0]
+    return far, dist
+
+
+def _grid_regions(lon: np.ndarray, lat: np.ndarray, reach_m: np.ndarray) -> list[tuple[Any, Any]]:
+    """(reach, hull) per group of organisations whose reach circles touch, in EPSG:4326.
+
+    ``reach`` is the union of the group's circles; ``hull`` the convex hull of its
+    organisations' points (the gaps between them). Points are snapped to a grid of an
+    eighth of the median reach (at least 25 m), so a hundred thousand organisations cost
+    a few thousand circles.
+    """
+    regions: list[tuple[Any, Any]] = []
+    for crs, idx in _metric_groups(lon, lat):
+        xy = shapely.get_coordinates(_project_points(lon[idx], lat[idx], crs))
+        snap = max(float(np.median(reach_m[idx])) / 8, 25.0)
+        keys, inverse = np.unique(np.round(xy / snap).astype(np.int64), axis=0, return_inverse=True)
+        widest = np.zeros(len(keys))
+        np.maximum.at(widest, inverse.ravel(), reach_m[idx])
+        circles = shapely.buffer(shapely.points(keys * snap), np.maximum(widest, 1.0), quad_segs=8)
+        union = gpd.GeoSeries([shapely.union_all(circles)], crs=crs).to_crs(_WGS84).iloc[0]
+        parts = np.asarray(shapely.get_parts(union), dtype=object)
+        points = shapely.points(lon[idx], lat[idx])
+        member = np.full(len(points), -1)
+        pi, gi = shapely.STRtree(parts).query(points, predicate="intersects")
+        member[pi] = gi
+        for g, part in enumerate(parts):
+            inside = points[member == g]
+            regions.append((part, shapely.convex_hull(shapely.multipoints(inside)) if len(inside) else None))
+    return regions
+
+
+def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int,
+          reach_m: np.ndarray | None = None) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+    """The H3 grid of :func:`area_grid`, the positions of the far-away organisations left out, nearest-other km."""
+    _check_resolution(resolution)
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         raise PartnermapError(
             "no organisation has coordinates, so there is no extent for a grid; add lat/lon to the "
             "organisations or give an areas file.")
-    lo, la = lon[ok], lat[ok]
+    reach_m = np.full(len(lon), _geo.DEFAULT_RADIUS_KM * 1000) if reach_m is None else reach_m
+    far, dist = _far_away(lon, lat, ok)
+    keep = ok.copy()
+    keep[far] = False
+    reach = np.minimum(np.nan_to_num(reach_m, nan=0.0), GRID_REACH_KM * 1000)
+    regions = _grid_regions(np.where(keep, lon, np.nan), np.where(keep, lat, np.nan), reach)
+    shapes = [g for region in regions for g in region
+              if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+    geod = pyproj.Geod(ellps="WGS84")
+    area_km2 = sum(abs(geod.geometry_area_perimeter(g)[0]) for g in shapes) / 1e6
+    expected = area_km2 / h3.average_hexagon_area(resolution, "km^2")
+    if expected > MAX_GRID_CELLS:
+        fit = next((r for r in range(resolution, -1, -1)
+                    if area_km2 / h3.average_hexagon_area(r, "km^2") <= MAX_GRID_CELLS), 0)
+        raise ParameterError(
+            f"an H3 grid at resolution {resolution} around the organisations ({area_km2:,.0f} km²) would have "
+            f"about {expected:,.0f} cells; use resolution {fit} or lower (--resolution {fit}), or give areas.")
+    lo, la = lon[keep], lat[keep]
     cells = set(map(h3.latlng_to_cell, la.tolist(), lo.tolist(), [resolution] * len(lo)))
-    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lo, la])))
-    if hull.geom_type == "Polygon":
-        hull_km2 = abs(pyproj.Geod(ellps="WGS84").geometry_area_perimeter(hull)[0]) / 1e6
-        expected = hull_km2 / h3.average_hexagon_area(resolution, "km^2")
-        if expected > MAX_GRID_CELLS:
-            fit = next((r for r in range(resolution, -1, -1)
-                        if hull_km2 / h3.average_hexagon_area(r, "km^2") <= MAX_GRID_CELLS), 0)
-            raise ParameterError(
-                f"an H3 grid at resolution {resolution} over the organisations' extent "
-                f"({hull_km2:,.0f} km²) would have about {expected:,.0f} cells; use resolution {fit} "
-                "or lower, give an areas file, or check for organisations far from the rest.")
-        cells.update(h3.h3shape_to_cells_experimental(h3.geo_to_h3shape(hull), resolution,
-                                                      contain="overlap"))
+    for reached, hull in regions:
+        # cells whose centre someone reaches, and every cell touching the hull of the group's points
+        cells.update(h3.h3shape_to_cells_experimental(h3.geo_to_h3shape(reached), resolution, contain="center"))
+        if hull is not None and hull.geom_type == "Polygon":
+            cells.update(h3.h3shape_to_cells_experimental(h3.geo_to_h3shape(hull), resolution, contain="overlap"))
     ids = sorted(cells)
     rings = [h3.cell_to_boundary(c) for c in ids]  # (lat, lng) pairs, 5 to 10 of them
     sizes = np.fromiter(map(len, rings), dtype=np.intp, count=len(rings))
@@ -471,8 +557,9 @@ def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame
         polys[sel] = shapely.polygons(closed)
     index = pd.Index(ids, name="area_id")
     grid = gpd.GeoDataFrame(geometry=gpd.GeoSeries(polys, index=index, crs=_WGS84), index=index)
-    log.info("areas: H3 grid at resolution %d, %d cells", resolution, len(grid))
-    return grid
+    log.info("areas: H3 grid at resolution %d around the organisations, %d cells (%d far away left out)",
+             resolution, len(grid), len(far))
+    return grid, far, dist
 
 
 # ---------------------------------------------------------------- organisations
@@ -642,13 +729,15 @@ def service_areas(
 class _Frame:
     """Areas ready for coverage: geometry, ids, an STRtree in EPSG:4326, origin."""
 
-    def __init__(self, areas: gpd.GeoDataFrame, origin: str, h3_resolution: int | None) -> None:
+    def __init__(self, areas: gpd.GeoDataFrame, origin: str, h3_resolution: int | None,
+                 left_out: np.ndarray | None = None) -> None:
         self.areas = areas
         self.ids = areas.index
         self.geoms = np.asarray(areas.geometry.values, dtype=object)
         self.tree = shapely.STRtree(self.geoms)
         self.origin = origin
         self.h3_resolution = h3_resolution
+        self.left_out = np.zeros(0, np.intp) if left_out is None else left_out  # far away, no cells (H3 grid)
         self._projected: dict[str, np.ndarray] = {}
 
     def geoms_in(self, crs: Any) -> np.ndarray:
@@ -660,7 +749,7 @@ class _Frame:
 
 
 def _areas_for(data: PartnerData, areas: Any, lon: np.ndarray, lat: np.ndarray,
-               h3_resolution: int) -> tuple[_Frame, list[dict]]:
+               h3_resolution: int, radius_m: np.ndarray | None = None) -> tuple[_Frame, list[dict]]:
     if isinstance(areas, str) and areas.lower() == "h3":
         areas = None
         use_data = False
@@ -670,7 +759,14 @@ def _areas_for(data: PartnerData, areas: Any, lon: np.ndarray, lat: np.ndarray,
         prepared, rows = _prepare_areas(data.areas, data.report)
         origin = "data"
     elif areas is None:
-        return _Frame(_grid(lon, lat, h3_resolution), "h3", h3_resolution), []
+        grid, far, dist = _grid(lon, lat, h3_resolution, radius_m)
+        ids = data.organizations.index
+        rows = [_geo._row("far_from_others", org_id=ids[i], distance_km=float(dist[i]),
+                          message=f"{dist[i]:,.0f} km from the nearest other organisation: no H3 cells were made "
+                                  "around it (the grid is built around where the organisations are); give areas "
+                                  "to count it in an area.")
+                for i in far]
+        return _Frame(grid, "h3", h3_resolution, far), rows
     else:
         if isinstance(areas, (str, Path)):
             areas = read_areas(areas)
@@ -923,9 +1019,10 @@ def coverage(
 
         ``attrs["problems"]`` is a :class:`LocationProblems` (organisations without or
         with placeholder coordinates, outside every area with the nearest area and its
-        distance, repaired polygons, overlapping areas); ``attrs["coverage"]`` records the
-        parameters (``by``, ``kinds``, ``radius_km``, ``default_radius_km``, ``areas``,
-        ``h3_resolution``, ``focal``, counts).
+        distance, repaired polygons, overlapping areas, organisations far from every other
+        one that the H3 grid leaves out); ``attrs["coverage"]`` records the parameters
+        (``by``, ``kinds``, ``radius_km``, ``default_radius_km``, ``areas``,
+        ``h3_resolution``, ``left_out``, ``focal``, counts).
 
     Raises
     ------
@@ -971,7 +1068,7 @@ def coverage(
     lon, lat, declared, rows = _geo._org_locations(data)
     radius_m, _ = _geo._radii_m(data, radius_km, default_radius_km)
     declared = None if radius_km is not None else _valid_declared(declared, orgs.index, rows)
-    frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution)
+    frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution, radius_m)
     rows += area_rows
     na = len(frame.ids)
     loc, srv, located, outside = _matrices(frame, orgs.index, lon, lat, radius_m, declared)
@@ -997,6 +1094,7 @@ def coverage(
     result.attrs["coverage"] = {
         "by": by, "kinds": kinds, "radius_km": radius_km, "default_radius_km": default_radius_km,
         "areas": frame.origin, "h3_resolution": frame.h3_resolution,
+        "left_out": [str(orgs.index[i]) for i in frame.left_out],
         "focal": None if focal_pos is None else str(orgs.index[focal_pos]), "partners": partners,
         "organizations": n, "located": int(np.isfinite(lon).sum()), "in_areas": int(located.sum()),
         "population": bool(has_pop),
@@ -1016,7 +1114,9 @@ def _matrices(frame: _Frame, ids: pd.Index, lon: np.ndarray, lat: np.ndarray, ra
     loc_o, loc_a = _located_pairs(frame, lon, lat)
     located = np.zeros(n, bool)
     located[loc_o] = True
-    outside = _outside(frame, ids, lon, lat, located)
+    reported = located.copy()
+    reported[frame.left_out] = True  # far away: already reported as left out of the grid
+    outside = _outside(frame, ids, lon, lat, reported)
     srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
     # an organisation always serves the area it stands in (even one too wide to project well)
     srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
@@ -1117,11 +1217,13 @@ def location_problems(
     _valid_declared(declared, orgs.index, rows)
     if not np.isfinite(lon).any() and areas is None and data.areas is None:
         return _problems_frame(rows)
-    frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution)
+    radius_m, _ = _geo._radii_m(data, None, _geo.DEFAULT_RADIUS_KM)
+    frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution, radius_m)
     rows += area_rows
     loc_o, _ = _located_pairs(frame, lon, lat)
     located = np.zeros(len(orgs), bool)
     located[loc_o] = True
+    located[frame.left_out] = True
     return _problems_frame(rows, _outside(frame, orgs.index, lon, lat, located))
 
 
