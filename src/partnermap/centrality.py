@@ -9,13 +9,24 @@ partnership manager; reports print them next to the tables.
 Which graph each metric uses
 ----------------------------
 The input is normally the :class:`networkx.MultiGraph` from
-:func:`partnermap.build_graph`. Every metric except ``in_degree``/``out_degree`` uses
-its undirected partner view (:func:`partnermap.graph.simple_graph`: parallel ties of
-one pair merged, their weights summed, self-ties dropped), because a partnership runs
-both ways. ``in_degree``/``out_degree`` count the directed ties (funding, referral)
-from :func:`partnermap.graph.directed_ties`. A plain :class:`networkx.Graph` is used
-as it is; for a :class:`networkx.DiGraph` betweenness, closeness and PageRank follow
-the arrows (as networkx does) and the other metrics use the ties as mutual.
+:func:`partnermap.build_graph`. ``direction`` decides what the path metrics follow:
+
+* ``"auto"`` (default): direction is followed when every tie of the analysed graph
+  is directed (an information-flow or referral network, a funding chain, a
+  :class:`networkx.DiGraph`) and ignored otherwise, because in a mixed network a
+  partnership runs both ways;
+* ``"directed"``: a directed tie is one-way (``source`` -> ``target``), any other
+  tie two-way;
+* ``"undirected"``: every tie is mutual.
+
+Betweenness, closeness (outgoing: how quickly it reaches the others; incoming as
+``in_closeness``, networkx's convention for a DiGraph), PageRank and hubs/authorities
+(``hub``, ``authority``: networkx's HITS) follow that choice. The other metrics use
+the undirected partner view (:func:`partnermap.graph.simple_graph`: parallel ties of
+one pair merged, their weights summed, self-ties dropped), and ``in_degree`` /
+``out_degree`` count the directed ties (funding, referral) from
+:func:`partnermap.graph.directed_ties`. The choice and its reason are recorded in
+``df.attrs["direction"]`` and ``df.attrs["direction_reason"]``.
 
 By default (``weighted=False``) every partner pair counts the same, as is usual in
 social network analysis. With ``weighted=True`` tie weights are strengths: path
@@ -60,7 +71,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -68,11 +79,11 @@ import pandas as pd
 import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse import csgraph
-from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+from scipy.sparse.linalg import ArpackNoConvergence, eigsh, svds
 from tqdm import tqdm
 
 from . import _common
-from ._errors import PartnermapError
+from ._errors import ParameterError, PartnermapError
 from .graph import directed_ties
 
 __all__ = [
@@ -97,9 +108,21 @@ COLUMN_MEANINGS: dict[str, str] = {
     "in_degree": "How many organisations give to it through directed ties such as funding or referrals.",
     "out_degree": "How many organisations it gives to through directed ties such as funding or referrals.",
     "betweenness": "The share of shortest routes between other organisations that pass through it (0 to 1): high means a broker that links groups which would drift apart without it.",
-    "closeness": "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network is out of its reach): high means news and offers travel from it quickly.",
+    "closeness": "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network is out of its reach; along the direction of the ties when the analysis is directed): high means news and offers travel from it quickly.",
+    "in_closeness": (
+        "How few steps the others need to reach it (0 to 1; the same as closeness unless the analysis is "
+        "directed): high means news and requests reach it quickly."
+    ),
     "eigenvector": "How well connected its partners are themselves (0 to 1, compare within one connected group): high means it sits among the influential organisations.",
     "pagerank": "The chance that someone following ties at random ends up with it (sums to 1 over the network): influence that also credits ties to well-tied partners.",
+    "hub": (
+        "Hub score (HITS, sums to 1): high when it gives to or refers to organisations that many good sources "
+        "point at; equal to authority when ties are taken as mutual."
+    ),
+    "authority": (
+        "Authority score (HITS, sums to 1): high when organisations that point at many good targets point at it, "
+        "e.g. where funding or referrals converge."
+    ),
     "core_number": "The largest k for which it belongs to a group where everyone has at least k ties inside the group: high means the dense core, 1 means the edge of the network.",
     "community": "The cluster of closely tied organisations it belongs to (0 is the largest cluster).",
     "constraint": "Burt's constraint: how much its partners are tied to each other (up to about 1; empty when it has no ties): high means it depends on one closed circle, low means it bridges separate groups.",
@@ -138,15 +161,20 @@ _INT_COLUMNS = ("degree", "in_degree", "out_degree", "core_number", "community",
 # --------------------------------------------------------------------------- views
 
 
+#: The values of ``direction``: ``auto`` follows direction when every tie is directed.
+DIRECTIONS = ("auto", "undirected", "directed")
+
+
 @dataclass
 class _Views:
     nodes: list[Any]
     U: sp.csr_array  # undirected partner view, summed weights, no self-ties
-    A: sp.csr_array  # graph the path metrics follow (U, or the DiGraph's arcs)
+    A: sp.csr_array  # graph the path metrics follow (U, or the arcs: directed ties one way, the rest both ways)
     directed: bool  # path metrics follow arrows
     D: sp.csr_array  # directed ties (giver -> receiver), possibly empty
     attrs: dict[str, list[Any]]
     meta: dict[str, Any]
+    why: str = ""  # why the analysis is directed or not, in words
 
     @property
     def n(self) -> int:
@@ -163,26 +191,90 @@ def _to_csr(G: nx.Graph, nodes: list[Any]) -> sp.csr_array:
     return A
 
 
-def _views(G: nx.Graph) -> _Views:
+def _from_arcs(rows: list[int], cols: list[int], weights: list[float], n: int) -> sp.csr_array:
+    """Sparse matrix of the arcs, parallel arcs summed, self-arcs dropped."""
+    r, c, w = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=float)
+    keep = r != c
+    A = sp.coo_array((w[keep], (r[keep], c[keep])), shape=(n, n)).tocsr()
+    A.sum_duplicates()
+    A.sort_indices()
+    return A
+
+
+def _multigraph_arcs(G: nx.MultiGraph, nodes: list[Any]) -> tuple[sp.csr_array, int, int]:
+    """Arcs of a MultiGraph from ``build_graph``, and its numbers of directed and undirected ties.
+
+    A directed tie is one arc (``source`` -> ``target``), any other tie two; self-ties are left out.
+    """
+    pos = {v: i for i, v in enumerate(nodes)}
+    rows: list[int] = []
+    cols: list[int] = []
+    weights: list[float] = []
+    n_dir = n_undir = 0
+    for u, v, d in G.edges(data=True):
+        if u == v:
+            continue
+        w = float(d.get("weight", 1.0))
+        if d.get("directed"):
+            n_dir += 1
+            rows.append(pos[d.get("source", u)])
+            cols.append(pos[d.get("target", v)])
+            weights.append(w)
+        else:
+            n_undir += 1
+            rows += [pos[u], pos[v]]
+            cols += [pos[v], pos[u]]
+            weights += [w, w]
+    return _from_arcs(rows, cols, weights, len(nodes)), n_dir, n_undir
+
+
+def _check_direction(direction: str) -> str:
+    if direction not in DIRECTIONS:
+        raise ParameterError(f"direction={direction!r}: choose one of {', '.join(map(repr, DIRECTIONS))}.")
+    return direction
+
+
+def _decide(direction: str, n_dir: int, n_undir: int) -> tuple[bool, str]:
+    """Whether the path metrics follow direction, and why (for ``df.attrs`` and the CLI)."""
+    if direction == "undirected":
+        return False, "asked for: every tie taken as mutual"
+    if direction == "directed":
+        if n_undir:
+            return True, f"asked for: {n_dir} directed tie(s) one way, {n_undir} undirected tie(s) both ways"
+        return True, "asked for: every tie is directed"
+    if n_dir and not n_undir:
+        return True, f"auto: every tie ({n_dir}) is directed"
+    if n_dir:
+        return False, f"auto: {n_undir} of {n_dir + n_undir} ties are undirected, so every tie is taken as mutual"
+    return False, "auto: no directed ties"
+
+
+def _views(G: nx.Graph, direction: str = "auto") -> _Views:
     if not isinstance(G, nx.Graph):
-        raise PartnermapError(
+        raise ParameterError(
             f"centrality needs a networkx graph (from partnermap.build_graph), not {type(G).__name__}."
         )
+    _check_direction(direction)
     nodes = list(G.nodes)
+    n = len(nodes)
     attrs = {c: [G.nodes[v].get(c) for v in nodes] for c in ("name", "sector", "org_type")}
     for w in _bad_weights(G):
         raise PartnermapError(f"tie {w} has a weight that is not a positive number; fix it in relationships.")
     if G.is_directed():
-        A = _to_csr(G, nodes)
-        U = (A + A.T).tocsr()
+        arcs = _to_csr(G, nodes)
+        U = (arcs + arcs.T).tocsr()
         U.sort_indices()
-        return _Views(nodes, U, A, True, A, attrs, dict(G.graph))
+        directed, why = _decide(direction, arcs.nnz, 0)
+        return _Views(nodes, U, arcs if directed else U, directed, arcs, attrs, dict(G.graph), why)
     U = _to_csr(G, nodes)  # a MultiGraph's parallel ties are summed here
     if G.is_multigraph():
+        arcs, n_dir, n_undir = _multigraph_arcs(G, nodes)
         D = _to_csr(directed_ties(G), nodes)
     else:
-        D = sp.csr_array((len(nodes), len(nodes)), dtype=float)
-    return _Views(nodes, U, U, False, D, attrs, dict(G.graph))
+        arcs, n_dir, n_undir = U, 0, U.nnz // 2
+        D = sp.csr_array((n, n), dtype=float)
+    directed, why = _decide(direction, n_dir, n_undir)
+    return _Views(nodes, U, arcs if directed else U, directed, D, attrs, dict(G.graph), why)
 
 
 def _bad_weights(G: nx.Graph) -> Iterator[str]:
@@ -265,12 +357,14 @@ def _brandes(
     progress: bool,
     desc: str,
     budget: int = 6_000_000,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> _Paths:
     """Brandes' dependency accumulation from ``sources`` over the length matrix ``L``.
 
-    Returns the summed dependencies (unscaled, the source itself excluded), and for
-    each node the number of sources other than itself that reach it and the sum of
-    their distances to it (for closeness). Shortest-path DAG edges are those with
+    Returns the summed dependencies (unscaled, the source itself excluded) and their
+    sum of squares (for the error of an estimate), for each node the number of
+    sources other than itself that reach it and the sum of their distances to it
+    (incoming closeness), and for each source how many it reaches and the sum of those
+    distances (outgoing closeness). Shortest-path DAG edges are those with
     ``d[u] + l(u, v) == d[v]`` in floating point, exactly networkx's test.
     """
     n = L.shape[0]
@@ -278,8 +372,11 @@ def _brandes(
     ev = L.indices.astype(np.int64)
     el = L.data
     bc = np.zeros(n)
+    bc2 = np.zeros(n)
     reach = np.zeros(n)
     dsum = np.zeros(n)
+    out_reach: list[np.ndarray] = []
+    out_dsum: list[np.ndarray] = []
     per_batch = max(1, min(len(sources), budget // max(len(ev) + n, 1)))
     batches = [sources[i : i + per_batch] for i in range(0, len(sources), per_batch)]
     for src in tqdm(batches, desc=desc, disable=not progress, leave=False, delay=2.0):
@@ -323,11 +420,51 @@ def _brandes(
         delta = delta.reshape(b, n)
         delta[rows, src] = 0.0
         bc += delta.sum(axis=0)
+        delta *= delta
+        bc2 += delta.sum(axis=0)
+        del delta
         reached = np.isfinite(dist)
         reached[rows, src] = False
         reach += reached.sum(axis=0)
-        dsum += np.where(reached, dist, 0.0).sum(axis=0)
-    return bc, reach, dsum
+        dist = np.where(reached, dist, 0.0)
+        dsum += dist.sum(axis=0)
+        out_reach.append(reached.sum(axis=1).astype(float))
+        out_dsum.append(dist.sum(axis=1))
+    if not out_reach:
+        out_reach = out_dsum = [np.zeros(0)]
+    return _Paths(bc, bc2, reach, dsum, np.concatenate(out_reach), np.concatenate(out_dsum))
+
+
+class _Paths(NamedTuple):
+    bc: np.ndarray
+    bc2: np.ndarray
+    reach: np.ndarray
+    dsum: np.ndarray
+    out_reach: np.ndarray
+    out_dsum: np.ndarray
+
+
+def _wf(reach: np.ndarray, dsum: np.ndarray, others: np.ndarray | float) -> np.ndarray:
+    """Wasserman-Faust closeness from reach counts and distance sums (networkx's ``wf_improved``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(dsum > 0, reach / dsum * (reach / others), 0.0)
+
+
+def _distances_to(L: sp.csr_array, sources: np.ndarray, budget: int = 20_000_000) -> tuple[np.ndarray, np.ndarray]:
+    """For every node, how many of ``sources`` it reaches (itself aside) and the sum of those distances."""
+    n = L.shape[0]
+    LT = L.T.tocsr()
+    reach = np.zeros(n)
+    dsum = np.zeros(n)
+    per_batch = max(1, budget // max(n, 1))
+    for i in range(0, len(sources), per_batch):
+        src = sources[i : i + per_batch]
+        dist = csgraph.dijkstra(LT, directed=True, indices=src)
+        dist[np.arange(len(src)), src] = np.inf
+        ok = np.isfinite(dist)
+        reach += ok.sum(axis=0)
+        dsum += np.where(ok, dist, 0.0).sum(axis=0)
+    return reach, dsum
 
 
 def _rescale_betweenness(bc: np.ndarray, n: int, sources: np.ndarray | None) -> np.ndarray:
@@ -345,41 +482,46 @@ def _rescale_betweenness(bc: np.ndarray, n: int, sources: np.ndarray | None) -> 
 
 def _path_metrics(
     V: _Views, *, weighted: bool, k: int | None, seed: int, progress: bool
-) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+    """Betweenness, closeness (outgoing) and in-closeness, and how they were computed."""
     n = V.n
     L, really_weighted = _lengths(V.A, weighted)
-    meta: dict[str, Any] = {}
+    way = "outgoing (from it to the others; in_closeness: from the others to it), " if V.directed else ""
     if k is not None:
         sources = np.array(_sample_sources(n, k, seed), dtype=np.int64)
-        bc, reach, dsum = _brandes(L, sources, progress=progress, desc=f"paths from {k} sampled sources")
+        P = _brandes(L, sources, progress=progress, desc=f"paths from {k} sampled sources")
         k_v = np.full(n, float(k))
         k_v[sources] -= 1.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            clo = np.where(dsum > 0, reach / dsum * (reach / k_v), 0.0)
-        meta["betweenness"] = f"estimated from k={k} random source organisations (seed={seed}), networkx's sampling correction"
-        meta["closeness"] = f"Wasserman-Faust closeness estimated from the same k={k} sources"
-        meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (sampled)"
-        return _rescale_betweenness(bc, n, sources), clo, meta
-    meta["betweenness"] = "exact"
-    meta["closeness"] = "exact Wasserman-Faust closeness (networkx's wf_improved=True)"
+        clo_in = _wf(P.reach, P.dsum, k_v)
+        clo_out = _wf(*_distances_to(L, sources), k_v) if V.directed else clo_in
+        meta = {
+            "betweenness": (
+                f"estimated from k={k} random source organisations (seed={seed}), networkx's sampling correction"
+            ),
+            "closeness": f"{way}Wasserman-Faust closeness estimated from the same k={k} sources",
+            "engine_paths": "scipy.sparse.csgraph + numpy Brandes (sampled)",
+        }
+        return _rescale_betweenness(P.bc, n, sources), clo_out, clo_in, meta
+    meta = {"betweenness": "exact", "closeness": f"{way}exact Wasserman-Faust closeness (networkx's wf_improved=True)"}
     if not really_weighted:
         scale = float(L.data[0]) if L.nnz else 1.0  # one common distance when weighted
         R = _rx_graph(V.A, V.directed)
         if V.directed:
             b = rx.digraph_betweenness_centrality(R, normalized=True)
-            c = rx.digraph_closeness_centrality(R, wf_improved=True)
+            c_in = rx.digraph_closeness_centrality(R, wf_improved=True)  # networkx's convention: incoming
+            c_out = rx.digraph_closeness_centrality(_rx_graph(V.A.T.tocsr(), True), wf_improved=True)
         else:
             b = rx.graph_betweenness_centrality(R, normalized=True)
-            c = rx.graph_closeness_centrality(R, wf_improved=True)
+            c_in = c_out = rx.graph_closeness_centrality(R, wf_improved=True)
         bc = np.array([b[i] for i in range(n)]) if n > 2 else np.zeros(n)
-        clo = np.array([c[i] for i in range(n)]) / scale
+        clo_in = np.array([c_in[i] for i in range(n)]) / scale
+        clo_out = np.array([c_out[i] for i in range(n)]) / scale
         meta["engine_paths"] = "rustworkx"
-        return bc, clo, meta
-    bc, reach, dsum = _brandes(L, np.arange(n, dtype=np.int64), progress=progress, desc="weighted shortest paths")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        clo = np.where(dsum > 0, reach / dsum * (reach / max(n - 1, 1)), 0.0)
+        return bc, clo_out, clo_in, meta
+    P = _brandes(L, np.arange(n, dtype=np.int64), progress=progress, desc="weighted shortest paths")
+    others = max(n - 1, 1)
     meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (exact, distance = 1/weight)"
-    return _rescale_betweenness(bc, n, None), clo, meta
+    return _rescale_betweenness(P.bc, n, None), _wf(P.out_reach, P.out_dsum, others), _wf(P.reach, P.dsum, others), meta
 
 
 def _sample_sources(n: int, k: int, seed: int) -> list[int]:
@@ -457,6 +599,31 @@ def _pagerank(A: sp.csr_array, *, alpha: float = 0.85, tol: float = 1e-12, max_i
         if np.abs(x - xlast).sum() < N * tol:
             return x
     raise PartnermapError(f"PageRank did not converge in {max_iter} iterations.")  # pragma: no cover
+
+
+def _hits(A: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    """Hubs and authorities (networkx's ``hits``): the leading singular vectors of ``A``, each summing to 1.
+
+    ``authority`` is the leading right singular vector (who is pointed at by good
+    hubs), ``hub`` is ``A @ authority`` (who points at good authorities). On an
+    undirected view the two are equal. All zeros when there are no ties.
+    """
+    n = A.shape[0]
+    if A.nnz == 0:
+        return np.zeros(n), np.zeros(n)
+    if n <= 500:
+        _, _, vt = np.linalg.svd(A.toarray())
+        a = vt[0]
+    else:
+        try:
+            _, _, vt = svds(A, k=1, v0=np.ones(n), tol=0, maxiter=max(10 * n, 10_000))
+            a = vt[0]
+        except ArpackNoConvergence:  # pragma: no cover - fall back to power iteration on A^T A
+            a = _power_iteration((A.T @ A).tocsr())
+    a = a * np.sign(a.sum())
+    a = np.abs(a)
+    h = A @ a
+    return h / h.sum(), a / a.sum()
 
 
 # ------------------------------------------------------------ structural holes
@@ -546,7 +713,7 @@ def _check_k(k: int | None, n: int) -> int | None:
     if k is None:
         return None
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise PartnermapError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
+        raise ParameterError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
     return None if k >= n else int(k)
 
 
@@ -558,6 +725,7 @@ def centrality(
     k: int | None = None,
     seed: int = 0,
     resolution: float = 1.0,
+    direction: str = "auto",
     progress: bool = True,
 ) -> pd.DataFrame:
     """Node metrics for every organisation: who brokers, who is central, who is at risk.
@@ -579,6 +747,16 @@ def centrality(
         Seed for the sampled sources and for Louvain, so runs repeat exactly.
     resolution
         Louvain resolution: above 1 gives more, smaller communities.
+    direction
+        ``"auto"`` (default) follows direction when every tie of the analysed graph
+        is directed (a DiGraph, or data whose ties are all funding, referral or
+        otherwise ``directed``) and takes ties as mutual otherwise; ``"directed"``
+        follows directed ties one way and takes the others as two-way;
+        ``"undirected"`` takes every tie as mutual. Betweenness, closeness
+        (outgoing), ``in_closeness``, PageRank, ``hub`` and ``authority`` follow
+        direction; the other metrics use the undirected partner view. The choice
+        and its reason are in ``df.attrs["direction"]`` and
+        ``df.attrs["direction_reason"]``.
     progress
         Show tqdm progress bars.
 
@@ -615,10 +793,10 @@ def centrality(
     'exact'
     """
     t0 = time.perf_counter()
-    V = _views(G)
+    V = _views(G, direction)
     n = V.n
     k = _check_k(k, n)
-    steps = _Steps(9, "centrality", progress)
+    steps = _Steps(10, "centrality", progress)
     try:
         with steps.step("degree", f"{n} organisations, {V.U.nnz // 2} partner pairs"):
             degree = np.diff(V.U.indptr)
@@ -627,12 +805,16 @@ def centrality(
             out_degree = np.diff(Db.indptr)
             in_degree = np.asarray(Db.sum(axis=0)).ravel().astype(np.int64)
         with steps.step("betweenness and closeness", "exact" if k is None else f"sampled, k={k}"):
-            betweenness, closeness, meta = _path_metrics(V, weighted=weighted, k=k, seed=seed, progress=progress)
+            betweenness, closeness, in_closeness, meta = _path_metrics(
+                V, weighted=weighted, k=k, seed=seed, progress=progress
+            )
         W = V.U if weighted else _binary(V.U)
         with steps.step("eigenvector"):
             eigenvector = _eigenvector(W)
         with steps.step("pagerank"):
             pagerank = _pagerank(V.A if weighted else _binary(V.A))
+        with steps.step("hubs and authorities"):
+            hub, authority = _hits(V.A if weighted else _binary(V.A))
         R = _rx_graph(V.U, False)
         with steps.step("core number"):
             cores = rx.graph_core_number(R)
@@ -662,8 +844,11 @@ def centrality(
             "out_degree": out_degree.astype(np.int64),
             "betweenness": betweenness,
             "closeness": closeness,
+            "in_closeness": in_closeness,
             "eigenvector": eigenvector,
             "pagerank": pagerank,
+            "hub": hub,
+            "authority": authority,
             "core_number": core_number,
             "community": community,
             "constraint": constraint,
@@ -681,11 +866,15 @@ def centrality(
             "k": k,
             "seed": int(seed),
             "resolution": float(resolution),
+            "direction": "directed" if V.directed else "undirected",
+            "direction_requested": direction,
+            "direction_reason": V.why,
             "paths": "directed (follows arrows)" if V.directed else "undirected partner view",
             **meta,
             "community": f"Louvain (networkx), seed={seed}, resolution={resolution}",
             "eigenvector": "per connected component, unit length within it times sqrt(component share)",
             "pagerank": "alpha=0.85, converged to 1e-12",
+            "hits": "networkx's hits: leading singular vectors of the adjacency matrix, each summing to 1",
             **{f"graph_{key}": _plain(val) for key, val in V.meta.items()},
             "elapsed_s": round(time.perf_counter() - t0, 3),
         }

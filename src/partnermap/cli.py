@@ -136,10 +136,14 @@ def _kinds(value: str | None) -> tuple[str, ...] | None:
 @click.option("--weighted", is_flag=True, help="Use tie weights as strengths (distance = 1/weight).")
 @click.option("-k", "--sample", "k", type=click.IntRange(min=1),
               help="Estimate betweenness/closeness from K sampled organisations (large networks).")
+@click.option("--direction", type=click.Choice(["auto", "undirected", "directed"]), default="auto",
+              show_default=True,
+              help="Follow tie direction for betweenness, closeness, PageRank, hubs and authorities: auto = when "
+                   "every tie is directed; directed = directed ties one way, the others both ways.")
 @click.option("--seed", default=0, show_default=True, help="Seed for sampling and communities.")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
 def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status: str, weighted: bool,
-            k: int | None, seed: int, no_progress: bool) -> None:
+            k: int | None, direction: str, seed: int, no_progress: bool) -> None:
     """Node metrics for every organisation (who brokers, who is central), and the network summary."""
     from .centrality import centrality, format_summary, network_summary
     from .graph import build_graph
@@ -147,9 +151,10 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
     out = _check_table_suffix(output)
     loaded = _load(data)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
-    table = centrality(G, weighted=weighted, k=k, seed=seed, progress=not no_progress)
+    table = centrality(G, weighted=weighted, k=k, seed=seed, direction=direction, progress=not no_progress)
     _write_table(table, out)
     click.echo(format_summary(network_summary(G, metrics=table, weighted=weighted, seed=seed)))
+    click.echo(f"direction: {table.attrs['direction']} ({table.attrs['direction_reason']})")
     if k is not None:
         click.echo(f"note: betweenness and closeness are estimates from {k} sampled organisations "
                    f"(seed {seed}), not exact values.")
