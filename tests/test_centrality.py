@@ -646,3 +646,54 @@ def test_knoke_information_network_published_betweenness() -> None:
     assert_close(t, "in_closeness", nx.closeness_centrality(D))
     assert t["in_degree"].to_dict() == dict(D.in_degree()) and t["in_degree"]["NEWS"] == 9
     assert t["out_degree"]["MAYR"] == 8
+
+
+# ---------------------------------------------------------------- communities
+
+
+def louvain_modularity_networkx(U: nx.Graph, seed: int) -> float:
+    parts = nx.community.louvain_communities(U, weight=None, seed=seed)
+    return nx.community.modularity(U, parts, weight=None)
+
+
+@pytest.mark.parametrize("source", ["demo", "benchmark-5k"])
+def test_communities_modularity_at_least_networkx_louvain(source: str) -> None:
+    import importlib.util
+
+    if source == "demo":
+        from partnermap.datasets import demo_path
+
+        G = build_graph(load(demo_path()))
+    else:
+        path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+        spec = importlib.util.spec_from_file_location("bench_centrality", path)
+        bench = importlib.util.module_from_spec(spec)
+        assert spec.loader is not None
+        spec.loader.exec_module(bench)
+        G = bench.make_graph(5000, seed=42)
+    U = simple_graph(G)
+    labels = communities(G, seed=0)
+    parts = [set(members) for _, members in labels.groupby(labels).groups.items()]
+    ours = nx.community.modularity(U, parts, weight=None)
+    assert ours >= max(louvain_modularity_networkx(U, seed) for seed in (0, 1, 2))
+    assert network_summary(G, metrics=labels.to_frame())["modularity"] == pytest.approx(ours, abs=1e-12)
+    # every community is connected
+    for members in parts:
+        assert nx.is_connected(U.subgraph(members))
+
+
+def test_communities_repeat_and_ignore_thread_count() -> None:
+    import networkit as nk
+
+    G = nx.les_miserables_graph()
+    threads = nk.getMaxNumberOfThreads()
+    try:
+        nk.setNumberOfThreads(2)
+        a = communities(G, weighted=True, seed=4)
+        assert nk.getMaxNumberOfThreads() == 2  # the caller's setting is left as it was
+        nk.setNumberOfThreads(1)
+        b = communities(G, weighted=True, seed=4)
+    finally:
+        nk.setNumberOfThreads(threads)
+    pd.testing.assert_series_equal(a, b)
+    assert a.max() >= 3 and communities(G, weighted=True, resolution=3.0).max() > a.max()

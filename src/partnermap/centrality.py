@@ -50,9 +50,16 @@ licensed. python-igraph (GPL-2.0-or-later) is therefore not used.
   networkx's (exact, or sampled with the same ``seed``) within rounding.
 * Eigenvector centrality is the leading eigenvector of each connected component
   (scipy ARPACK, or a dense solver for small components); PageRank is networkx's
-  power iteration run to 1e-12, vectorised with scipy; Burt's constraint and effective
-  size are sparse-matrix forms of networkx's formulas; communities are networkx's
-  seeded Louvain.
+  power iteration run to 1e-12, vectorised with scipy; hubs and authorities are the
+  leading singular vectors (networkx's HITS); Burt's constraint and effective size are
+  sparse-matrix forms of networkx's formulas.
+* Communities come from **networkit** (MIT, C++): PLM, Louvain with a refinement
+  phase, run sequentially (``par="none randomized"``) with networkit's seeded random
+  order on a graph built in ``org_id`` order, so the labels repeat exactly and do not
+  depend on row order or threads; communities PLM leaves in pieces are split into
+  connected pieces. Measured against networkx's Louvain and graspologic-native's
+  Leiden (MIT) on the benchmark graphs it gave the highest modularity and was the
+  fastest (see README and ``benchmarks/bench_scale.py``).
 
 Sampling is never silent: with ``k`` given, betweenness and closeness are estimated
 from ``k`` seeded random source organisations (the same ones networkx would pick with
@@ -73,6 +80,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import networkit as nk
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -671,26 +679,49 @@ def _node_rank(nodes: list[Any]) -> np.ndarray:
 
 
 def _louvain(V: _Views, *, weighted: bool, seed: int, resolution: float) -> np.ndarray:
-    """Seeded Louvain on the partner view; labels 0, 1, ... by size, then smallest org_id."""
+    """Seeded communities on the partner view; labels 0, 1, ... by size, then smallest org_id.
+
+    networkit's PLM (Louvain with refinement) runs sequentially in seeded random order on
+    a graph whose nodes and ties are inserted in ``org_id`` order, so the result does not
+    depend on the order of the rows in the files nor on the number of threads. A
+    community that PLM leaves in several pieces is split into its connected pieces
+    (which only raises the modularity), so every community is connected.
+    """
     n = V.n
-    # Louvain visits nodes and edges in insertion order: insert them in org_id order so the
-    # communities do not depend on the order of the rows in the files.
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
     rank = _node_rank(V.nodes)
     order = np.argsort(rank)  # order[k] is the node whose org_id sorts k-th
-    H = nx.Graph()
-    H.add_nodes_from(range(n))
     coo = sp.triu(V.U, k=1).tocoo()
     r, c = rank[coo.row], rank[coo.col]
     a, b = np.minimum(r, c), np.maximum(r, c)
     by = np.lexsort((b, a))
-    H.add_weighted_edges_from(zip(a[by].tolist(), b[by].tolist(), coo.data[by].tolist()))
-    parts = nx.community.louvain_communities(
-        H, weight="weight" if weighted else None, resolution=resolution, seed=seed
-    )
-    parts = sorted(parts, key=lambda members: (-len(members), min(members)))
+    a, b = a[by], b[by]
+    w = coo.data[by] if weighted else np.ones(len(a))
+    if len(a):
+        g = nk.GraphFromCoo((w, (a.astype(np.uint64), b.astype(np.uint64))), n=n, weighted=True, directed=False)
+        threads = nk.getMaxNumberOfThreads()
+        try:
+            nk.setNumberOfThreads(1)
+            nk.engineering.setSeed(int(seed), False)
+            plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none randomized")
+            plm.run()
+        finally:
+            nk.setNumberOfThreads(threads)
+        part = np.asarray(plm.getPartition().getVector(), dtype=np.int64)
+        inside = part[a] == part[b]
+        S = sp.coo_array((np.ones(int(inside.sum())), (a[inside], b[inside])), shape=(n, n))
+        _, part = csgraph.connected_components(S.tocsr(), directed=False)
+    else:
+        part = np.arange(n)
+    # relabel: largest first, then the smallest org_id (part is indexed by org_id rank)
+    size = np.bincount(part)
+    first = np.full(len(size), n, dtype=np.int64)
+    np.minimum.at(first, part, np.arange(n))
+    new = np.empty(len(size), dtype=np.int64)
+    new[np.lexsort((first, -size))] = np.arange(len(size))
     labels = np.empty(n, dtype=np.int64)
-    for label, members in enumerate(parts):
-        labels[order[sorted(members)]] = label
+    labels[order] = new[part]
     return labels
 
 
@@ -871,7 +902,8 @@ def centrality(
             "direction_reason": V.why,
             "paths": "directed (follows arrows)" if V.directed else "undirected partner view",
             **meta,
-            "community": f"Louvain (networkx), seed={seed}, resolution={resolution}",
+            "community": f"Louvain with refinement (networkit PLM), seed={seed}, resolution={resolution}, "
+            "split into connected pieces",
             "eigenvector": "per connected component, unit length within it times sqrt(component share)",
             "pagerank": "alpha=0.85, converged to 1e-12",
             "hits": "networkx's hits: leading singular vectors of the adjacency matrix, each summing to 1",
