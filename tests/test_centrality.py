@@ -697,3 +697,78 @@ def test_communities_repeat_and_ignore_thread_count() -> None:
         nk.setNumberOfThreads(threads)
     pd.testing.assert_series_equal(a, b)
     assert a.max() >= 3 and communities(G, weighted=True, resolution=3.0).max() > a.max()
+
+
+# ------------------------------------------------------ betweenness with a stated error
+
+
+def test_estimate_with_every_source_is_exact() -> None:
+    G = undirected_disconnected()
+    t = centrality(G, estimate=True, epsilon=1e-9, progress=False)
+    assert t.attrs["betweenness"].startswith("exact") and t.attrs["betweenness_sources"] == len(G)
+    assert_close(t, "betweenness", nx.betweenness_centrality(G))
+    assert_close(t, "closeness", nx.closeness_centrality(G))
+    D = mixed_multigraph(2, weighted=True)
+    td = centrality(D, weighted=True, direction="directed", estimate=True, epsilon=1e-9, progress=False)
+    Dd = with_distance(directed_view(D))
+    assert_close(td, "betweenness", nx.betweenness_centrality(Dd, weight="distance"))
+    assert_close(td, "closeness", nx.closeness_centrality(Dd.reverse(), distance="distance"))
+    assert_close(td, "in_closeness", nx.closeness_centrality(Dd, distance="distance"))
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_estimate_stays_within_its_stated_error(directed: bool) -> None:
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(bench)
+    G = bench.make_graph(1500, seed=3)
+    direction = "directed" if directed else "undirected"
+    t = centrality(G, estimate=True, epsilon=0.004, delta=0.1, seed=2, direction=direction, progress=False)
+    exact = centrality(G, direction=direction, progress=False)
+    a = t.attrs
+    assert 100 <= a["betweenness_sources"] < len(G)
+    assert a["betweenness_epsilon"] <= 0.004 and a["betweenness_delta"] == 0.1
+    assert "within +/-" in a["betweenness"] and f"from {a['betweenness_sources']} of 1500" in a["betweenness"]
+    assert (t["betweenness"] - exact["betweenness"]).abs().max() <= a["betweenness_epsilon"]
+    top = set(exact["betweenness"].nlargest(30).index)
+    assert len(top & set(t["betweenness"].nlargest(30).index)) >= 24
+    assert t["closeness"].corr(exact["closeness"], method="spearman") > 0.95
+
+
+def test_estimate_is_seeded_and_ignores_row_order() -> None:
+    G = nx.relabel_nodes(nx.gnm_random_graph(300, 900, seed=8), lambda i: f"N{i:03d}")
+    H = nx.Graph()
+    H.add_nodes_from(sorted(G, reverse=True))
+    H.add_edges_from(sorted(G.edges, reverse=True))
+    a = centrality(G, estimate=True, epsilon=0.04, seed=1, progress=False)
+    b = centrality(H, estimate=True, epsilon=0.04, seed=1, progress=False).loc[a.index]
+    pd.testing.assert_series_equal(a["betweenness"], b["betweenness"], check_exact=False, rtol=1e-12, atol=1e-15)
+    assert a.attrs["betweenness_sources"] == b.attrs["betweenness_sources"] < 300
+    c = centrality(G, estimate=True, epsilon=0.04, seed=2, progress=False)
+    assert not np.allclose(a["betweenness"], c["betweenness"])
+
+
+def test_estimate_is_chosen_above_the_stated_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("partnermap.centrality")
+    G = nx.gnm_random_graph(200, 600, seed=1)
+    assert centrality(G, progress=False).attrs["betweenness"] == "exact"
+    monkeypatch.setattr(module, "ESTIMATE_ABOVE", 150)
+    t = centrality(G, epsilon=0.02, progress=False)
+    assert "within +/-" in t.attrs["betweenness"]
+    assert centrality(G, estimate=False, progress=False).attrs["betweenness"] == "exact"
+    assert "k=20" in centrality(G, k=20, progress=False).attrs["betweenness"]  # k keeps plain sampling
+
+
+def test_bad_estimate_arguments_say_how_to_fix() -> None:
+    G = nx.path_graph(5)
+    for kwargs, message in [({"epsilon": 0}, "epsilon=0: give a number between 0 and 1"),
+                            ({"delta": 1.5}, "delta=1.5"), ({"estimate": "yes"}, "True, False or None"),
+                            ({"estimate": True, "k": 3}, "either k")]:
+        with pytest.raises(ParameterError, match=message):
+            centrality(G, progress=False, **kwargs)

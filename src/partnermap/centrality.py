@@ -88,6 +88,7 @@ import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh, svds
+from scipy.stats import norm
 from tqdm import tqdm
 
 from . import _common
@@ -95,6 +96,10 @@ from ._errors import ParameterError, PartnermapError
 from .graph import directed_ties
 
 __all__ = [
+    "DIRECTIONS",
+    "ESTIMATE_ABOVE",
+    "DEFAULT_EPSILON",
+    "DEFAULT_DELTA",
     "COLUMN_MEANINGS",
     "SUMMARY_MEANINGS",
     "centrality",
@@ -358,94 +363,107 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + shift
 
 
-def _brandes(
-    L: sp.csr_array,
-    sources: np.ndarray,
-    *,
-    progress: bool,
-    desc: str,
-    budget: int = 6_000_000,
-) -> _Paths:
-    """Brandes' dependency accumulation from ``sources`` over the length matrix ``L``.
+def _batch_size(L: sp.csr_array, n_sources: int, budget: int = 6_000_000) -> int:
+    """How many sources one vectorised batch holds within ``budget`` array cells."""
+    return max(1, min(n_sources, budget // max(L.nnz + L.shape[0], 1)))
 
-    Returns the summed dependencies (unscaled, the source itself excluded) and their
-    sum of squares (for the error of an estimate), for each node the number of
-    sources other than itself that reach it and the sum of their distances to it
-    (incoming closeness), and for each source how many it reaches and the sum of those
-    distances (outgoing closeness). Shortest-path DAG edges are those with
-    ``d[u] + l(u, v) == d[v]`` in floating point, exactly networkx's test.
+
+def _dependencies(L: sp.csr_array, src: np.ndarray, *, scaled: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Brandes' dependencies of every node on a batch of sources, and the distances.
+
+    Returns ``delta`` and ``dist``, both ``(len(src), n)``. ``delta[i, v]`` is the sum
+    over targets ``t`` of the share of shortest ``src[i]``-``t`` paths through ``v``
+    (0 for the source itself); with ``scaled`` each share is weighted by
+    ``d(s, v) / d(s, t)`` (Geisberger, Sanders & Schultes' linear scaling). Shortest-path
+    DAG edges are those with ``d[u] + l(u, v) == d[v]`` in floating point, exactly
+    networkx's test.
     """
     n = L.shape[0]
     eu = np.repeat(np.arange(n, dtype=np.int64), np.diff(L.indptr))
     ev = L.indices.astype(np.int64)
-    el = L.data
+    b = len(src)
+    dist = csgraph.dijkstra(L, directed=True, indices=src)
+    rows = np.arange(b)
+    step = dist[:, eu]
+    step += L.data
+    on_dag = step == dist[:, ev]
+    on_dag &= np.isfinite(step)
+    del step
+    si, ei = np.nonzero(on_dag)
+    del on_dag
+    ku = si * n + eu[ei]  # already sorted: rows in order, and eu is sorted within a row
+    kv = si * n + ev[ei]
+    size = b * n
+    off = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ku, minlength=size), out=off[1:])
+    indeg = np.bincount(kv, minlength=size)
+    sigma = np.zeros(size)
+    last = np.empty(size, dtype=np.int64)  # scratch for de-duplicating the frontier
+    frontier = rows * n + src
+    sigma[frontier] = 1.0
+    rounds = []
+    while frontier.size:
+        idx = _ranges(off[frontier], off[frontier + 1] - off[frontier])
+        if idx.size == 0:
+            break
+        rounds.append(idx)
+        heads = kv[idx]
+        np.add.at(sigma, heads, sigma[ku[idx]])
+        np.subtract.at(indeg, heads, 1)
+        ready = heads[indeg[heads] == 0]  # every shortest route into them is counted
+        at = np.arange(ready.size)
+        last[ready] = at
+        frontier = ready[last[ready] == at]
+    delta = np.zeros(size)
+    flat = dist.ravel()
+    for idx in reversed(rounds):
+        tails, heads = ku[idx], kv[idx]
+        share = sigma[tails] / sigma[heads]
+        if scaled:
+            share *= flat[tails] / flat[heads]
+        np.add.at(delta, tails, share * (1.0 + delta[heads]))
+    delta = delta.reshape(b, n)
+    delta[rows, src] = 0.0
+    return delta, dist
+
+
+def _brandes(L: sp.csr_array, sources: np.ndarray, *, progress: bool, desc: str) -> _Paths:
+    """Brandes' algorithm from ``sources`` over the length matrix ``L``, summed.
+
+    Returns the summed dependencies (unscaled, the source itself excluded), for each
+    node the number of sources other than itself that reach it and the sum of their
+    distances to it (incoming closeness), and for each source how many it reaches and
+    the sum of those distances (outgoing closeness).
+    """
+    n = L.shape[0]
     bc = np.zeros(n)
-    bc2 = np.zeros(n)
     reach = np.zeros(n)
     dsum = np.zeros(n)
-    out_reach: list[np.ndarray] = []
-    out_dsum: list[np.ndarray] = []
-    per_batch = max(1, min(len(sources), budget // max(len(ev) + n, 1)))
+    out_reach: list[np.ndarray] = [np.zeros(0)]
+    out_dsum: list[np.ndarray] = [np.zeros(0)]
+    per_batch = _batch_size(L, len(sources))
     batches = [sources[i : i + per_batch] for i in range(0, len(sources), per_batch)]
     for src in tqdm(batches, desc=desc, disable=not progress, leave=False, delay=2.0):
-        b = len(src)
-        dist = csgraph.dijkstra(L, directed=True, indices=src)
-        rows = np.arange(b)
-        step = dist[:, eu]
-        step += el
-        on_dag = step == dist[:, ev]
-        on_dag &= np.isfinite(step)
-        del step
-        si, ei = np.nonzero(on_dag)
-        del on_dag
-        ku = si * n + eu[ei]  # already sorted: rows in order, and eu is sorted within a row
-        kv = si * n + ev[ei]
-        size = b * n
-        off = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ku, minlength=size), out=off[1:])
-        indeg = np.bincount(kv, minlength=size)
-        sigma = np.zeros(size)
-        last = np.empty(size, dtype=np.int64)  # scratch for de-duplicating the frontier
-        frontier = rows * n + src
-        sigma[frontier] = 1.0
-        rounds = []
-        while frontier.size:
-            idx = _ranges(off[frontier], off[frontier + 1] - off[frontier])
-            if idx.size == 0:
-                break
-            rounds.append(idx)
-            heads = kv[idx]
-            np.add.at(sigma, heads, sigma[ku[idx]])
-            np.subtract.at(indeg, heads, 1)
-            ready = heads[indeg[heads] == 0]  # every shortest route into them is counted
-            at = np.arange(ready.size)
-            last[ready] = at
-            frontier = ready[last[ready] == at]
-        delta = np.zeros(size)
-        for idx in reversed(rounds):
-            tails, heads = ku[idx], kv[idx]
-            np.add.at(delta, tails, sigma[tails] / sigma[heads] * (1.0 + delta[heads]))
-        delta = delta.reshape(b, n)
-        delta[rows, src] = 0.0
+        delta, dist = _dependencies(L, src)
         bc += delta.sum(axis=0)
-        delta *= delta
-        bc2 += delta.sum(axis=0)
         del delta
-        reached = np.isfinite(dist)
-        reached[rows, src] = False
+        reached, dist = _reached(dist, src)
         reach += reached.sum(axis=0)
-        dist = np.where(reached, dist, 0.0)
         dsum += dist.sum(axis=0)
         out_reach.append(reached.sum(axis=1).astype(float))
         out_dsum.append(dist.sum(axis=1))
-    if not out_reach:
-        out_reach = out_dsum = [np.zeros(0)]
-    return _Paths(bc, bc2, reach, dsum, np.concatenate(out_reach), np.concatenate(out_dsum))
+    return _Paths(bc, reach, dsum, np.concatenate(out_reach), np.concatenate(out_dsum))
+
+
+def _reached(dist: np.ndarray, src: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which nodes each source reaches (itself aside), and the distances with 0 elsewhere."""
+    reached = np.isfinite(dist)
+    reached[np.arange(len(src)), src] = False
+    return reached, np.where(reached, dist, 0.0)
 
 
 class _Paths(NamedTuple):
     bc: np.ndarray
-    bc2: np.ndarray
     reach: np.ndarray
     dsum: np.ndarray
     out_reach: np.ndarray
@@ -489,11 +507,22 @@ def _rescale_betweenness(bc: np.ndarray, n: int, sources: np.ndarray | None) -> 
 
 
 def _path_metrics(
-    V: _Views, *, weighted: bool, k: int | None, seed: int, progress: bool
+    V: _Views,
+    *,
+    weighted: bool,
+    k: int | None,
+    seed: int,
+    progress: bool,
+    estimate: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-    """Betweenness, closeness (outgoing) and in-closeness, and how they were computed."""
+    """Betweenness, closeness (outgoing) and in-closeness, and how they were computed.
+
+    ``estimate`` is ``(epsilon, delta)`` for the estimate with a stated error.
+    """
     n = V.n
     L, really_weighted = _lengths(V.A, weighted)
+    if estimate is not None and n > 2:
+        return _estimate(V, L, epsilon=estimate[0], delta=estimate[1], seed=seed, progress=progress)
     way = "outgoing (from it to the others; in_closeness: from the others to it), " if V.directed else ""
     if k is not None:
         sources = np.array(_sample_sources(n, k, seed), dtype=np.int64)
@@ -530,6 +559,119 @@ def _path_metrics(
     others = max(n - 1, 1)
     meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (exact, distance = 1/weight)"
     return _rescale_betweenness(P.bc, n, None), _wf(P.out_reach, P.out_dsum, others), _wf(P.reach, P.dsum, others), meta
+
+
+#: Above this many organisations betweenness and closeness are estimated (exact up to it).
+ESTIMATE_ABOVE = 10_000
+#: The error bound the estimate is run down to by default (betweenness is 0 to 1).
+DEFAULT_EPSILON = 0.0005
+#: The default probability that some organisation falls outside the stated error.
+DEFAULT_DELTA = 0.1
+_MIN_SOURCES = 100  # sources before the normal approximation is trusted
+
+
+def _half_widths(s1: np.ndarray, s2: np.ndarray, k_v: np.ndarray, N: int, z: float) -> np.ndarray:
+    """Normal-approximation confidence half-widths of per-node means of sampled sources.
+
+    ``s1``/``s2`` are the sums and sums of squares of each node's ``k_v`` sampled
+    values, drawn without replacement from ``N``; the finite-population factor makes
+    the width 0 once every source is in the sample.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = np.maximum(s2 - s1 * s1 / k_v, 0.0) / np.maximum(k_v - 1, 1)
+        fpc = np.clip((N - k_v) / max(N - 1, 1), 0.0, 1.0)
+        return np.where(k_v > 1, z * np.sqrt(var / k_v * fpc), np.inf)
+
+
+def _estimate(
+    V: _Views,
+    L: sp.csr_array,
+    *,
+    epsilon: float,
+    delta: float,
+    seed: int,
+    progress: bool,
+    trace: list[tuple[int, float, float, np.ndarray]] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+    """Betweenness with a stated error, and closeness, from an adaptive sample of sources.
+
+    Sources are drawn in a seeded random order of ``org_id`` (so row order does not
+    matter) in batches until every organisation's normal-approximation confidence
+    half-width at level ``delta / n`` (Bonferroni: all organisations at once with
+    probability about ``1 - delta``) is at most ``epsilon``, or every organisation is
+    a source (then the values are exact). Each source contributes Geisberger, Sanders
+    & Schultes' linear-scaling dependencies (both directions when directed), whose
+    mean over sources is the exact normalised betweenness. ``trace`` (for the
+    benchmark) collects ``(sources, seconds, stated error, estimate)`` after each batch.
+    """
+    t0 = time.perf_counter()
+    n = V.n
+    N = n - 1
+    order = np.argsort(_node_rank(V.nodes), kind="stable")
+    perm = order[np.random.default_rng(seed).permutation(n)]
+    LT = L.T.tocsr() if V.directed else L
+    z = float(norm.isf(delta / (2 * n)))
+    s1, s2 = np.zeros(n), np.zeros(n)
+    reach_in, dsum_in, reach_out, dsum_out = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    in_sample = np.zeros(n, dtype=bool)
+    per_batch = min(64, _batch_size(L, n, 3_000_000 if V.directed else 6_000_000))
+    k = 0
+    eps_hat = math.inf
+    bar = tqdm(total=n, desc="estimating betweenness", disable=not progress, leave=False, delay=2.0)
+    try:
+        while k < n and eps_hat > epsilon:
+            src = perm[k : k + per_batch]
+            x, dist = _dependencies(L, src, scaled=True)
+            reached, dist = _reached(dist, src)
+            reach_in += reached.sum(axis=0)
+            dsum_in += dist.sum(axis=0)
+            if V.directed:
+                x_rev, dist = _dependencies(LT, src, scaled=True)
+                x += x_rev
+                del x_rev
+                reached, dist = _reached(dist, src)
+                reach_out += reached.sum(axis=0)
+                dsum_out += dist.sum(axis=0)
+            else:
+                x *= 2.0
+            x /= n - 2
+            s1 += x.sum(axis=0)
+            x *= x
+            s2 += x.sum(axis=0)
+            in_sample[src] = True
+            k += len(src)
+            bar.update(len(src))
+            k_v = k - in_sample.astype(float)
+            if k >= min(n, _MIN_SOURCES):
+                eps_hat = float(_half_widths(s1, s2, k_v, N, z).max()) if k < n else 0.0
+            if trace is not None:
+                trace.append((k, time.perf_counter() - t0, eps_hat, s1 / np.maximum(k_v, 1)))
+    finally:
+        bar.close()
+    k_v = k - in_sample.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bc = np.where(k_v > 0, s1 / k_v, 0.0)
+    clo_in = _wf(reach_in, dsum_in, k_v)
+    clo_out = _wf(reach_out, dsum_out, k_v) if V.directed else clo_in
+    way = "outgoing (from it to the others; in_closeness: from the others to it), " if V.directed else ""
+    meta = {
+        "betweenness": (
+            f"estimated: every organisation within +/-{eps_hat:.2g} of the exact value with probability about "
+            f"{1 - delta:.0%} (normal approximation, all organisations at once), from {k} of {n} source "
+            f"organisations (seed={seed})" if k < n else "exact (every organisation was a source)"
+        ),
+        "betweenness_epsilon": round(eps_hat, 12),
+        "betweenness_epsilon_target": float(epsilon),
+        "betweenness_delta": float(delta),
+        "betweenness_sources": int(k),
+        "betweenness_estimator": (
+            "adaptive source sampling with linear scaling (Geisberger, Sanders & Schultes 2008); stops when the "
+            "largest normal-approximation half-width at level delta/n is at most epsilon"
+        ),
+        "closeness": f"{way}Wasserman-Faust closeness estimated from the same {k} sources",
+        "engine_paths": "scipy.sparse.csgraph + numpy Brandes (adaptive sampling)",
+    }
+    return np.clip(bc, 0.0, None), clo_out, clo_in, meta
 
 
 def _sample_sources(n: int, k: int, seed: int) -> list[int]:
@@ -749,6 +891,24 @@ def _check_k(k: int | None, n: int) -> int | None:
 
 
 # 78 code lines at complexity 1: a flat aggregator, one step per metric (OSMnx's basic_stats shape).
+def _check_estimate(
+    estimate: bool | None, k: int | None, n: int, epsilon: float, delta: float
+) -> tuple[float, float] | None:
+    """``(epsilon, delta)`` when betweenness is to be estimated with a stated error, else None."""
+    for name, value in (("epsilon", epsilon), ("delta", delta)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0 < value < 1:
+            raise ParameterError(f"{name}={value!r}: give a number between 0 and 1 (e.g. {name}=0.001).")
+    if estimate is not None and not isinstance(estimate, (bool, np.bool_)):
+        raise ParameterError(f"estimate={estimate!r}: give True, False or None (automatic).")
+    if k is not None:
+        if estimate:
+            raise ParameterError("give either k (plain source sampling) or estimate=True, not both.")
+        return None
+    if estimate or (estimate is None and n > ESTIMATE_ABOVE):
+        return float(epsilon), float(delta)
+    return None
+
+
 def centrality(
     G: nx.Graph,
     *,
@@ -757,6 +917,9 @@ def centrality(
     seed: int = 0,
     resolution: float = 1.0,
     direction: str = "auto",
+    estimate: bool | None = None,
+    epsilon: float = DEFAULT_EPSILON,
+    delta: float = DEFAULT_DELTA,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Node metrics for every organisation: who brokers, who is central, who is at risk.
@@ -788,6 +951,17 @@ def centrality(
         direction; the other metrics use the undirected partner view. The choice
         and its reason are in ``df.attrs["direction"]`` and
         ``df.attrs["direction_reason"]``.
+    estimate
+        Estimate betweenness (with a stated error) and closeness from an adaptive
+        sample of source organisations. ``None`` (default) estimates above
+        :data:`ESTIMATE_ABOVE` organisations and is exact up to it; ``True`` /
+        ``False`` force it. Ignored when ``k`` is given.
+    epsilon, delta
+        The estimate samples sources until every organisation's betweenness is within
+        ``epsilon`` of the exact value with probability about ``1 - delta`` (a normal
+        approximation, for all organisations at once). The achieved error, ``delta``
+        and the number of sources are in ``df.attrs`` (``betweenness_epsilon``,
+        ``betweenness_delta``, ``betweenness_sources``).
     progress
         Show tqdm progress bars.
 
@@ -827,6 +1001,8 @@ def centrality(
     V = _views(G, direction)
     n = V.n
     k = _check_k(k, n)
+    bound = _check_estimate(estimate, k, n, epsilon, delta)
+    how = "exact" if k is None and bound is None else f"sampled, k={k}" if k else f"estimated, epsilon={epsilon}"
     steps = _Steps(10, "centrality", progress)
     try:
         with steps.step("degree", f"{n} organisations, {V.U.nnz // 2} partner pairs"):
@@ -835,9 +1011,9 @@ def centrality(
             Db = _binary(V.D)
             out_degree = np.diff(Db.indptr)
             in_degree = np.asarray(Db.sum(axis=0)).ravel().astype(np.int64)
-        with steps.step("betweenness and closeness", "exact" if k is None else f"sampled, k={k}"):
+        with steps.step("betweenness and closeness", how):
             betweenness, closeness, in_closeness, meta = _path_metrics(
-                V, weighted=weighted, k=k, seed=seed, progress=progress
+                V, weighted=weighted, k=k, seed=seed, progress=progress, estimate=bound
             )
         W = V.U if weighted else _binary(V.U)
         with steps.step("eigenvector"):
