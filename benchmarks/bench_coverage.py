@@ -33,6 +33,7 @@ Targets (issue 4, on the project's 2-core machine): join + full coverage table f
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing as mp
 import resource
 import statistics
@@ -40,8 +41,13 @@ import sys
 import time
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+
+from partnermap import LoadReport, PartnerData
+from partnermap.coverage import _Frame, _located_pairs, coverage, service_areas  # the join alone is timed too
 
 LON0, LAT0, SPAN = 49.0, 25.5, 2.0
 SECTORS = np.array(["for_profit", "non_profit", "public"])
@@ -54,9 +60,6 @@ OFFERS = np.array(["funding", "space", "volunteers", "skills", "expertise", "equ
 
 def make_areas(n: int, *, span_lon: float = SPAN, seed: int = 1) -> Any:
     """A seeded Voronoi tessellation of the region into ``n`` districts with population."""
-    import geopandas as gpd
-    import shapely
-
     rng = np.random.default_rng(seed)
     region = shapely.box(LON0, LAT0, LON0 + span_lon, LAT0 + SPAN)
     seeds = shapely.multipoints(np.column_stack([rng.uniform(LON0, LON0 + span_lon, n),
@@ -73,10 +76,6 @@ def make_areas(n: int, *, span_lon: float = SPAN, seed: int = 1) -> Any:
 
 def make_data(n: int, areas: Any = None, *, span_lon: float = SPAN, seed: int = 0) -> Any:
     """A seeded synthetic :class:`partnermap.PartnerData` with ``n`` organisations."""
-    import geopandas as gpd
-
-    from partnermap import LoadReport, PartnerData
-
     rng = np.random.default_rng(seed)
     centres = np.column_stack([rng.uniform(LON0 + 0.2, LON0 + span_lon - 0.2, 8),
                                rng.uniform(LAT0 + 0.2, LAT0 + SPAN - 0.2, 8)])
@@ -96,7 +95,7 @@ def make_data(n: int, areas: Any = None, *, span_lon: float = SPAN, seed: int = 
         org_type[m] = np.asarray(types, dtype=object)[rng.integers(0, len(types), m.sum())]
     k = rng.integers(1, 4, n)
     picks = rng.integers(0, len(OFFERS), (n, 3))
-    offers = [list(dict.fromkeys(OFFERS[row[:j]].tolist())) for row, j in zip(picks, k)]
+    offers = [list(dict.fromkeys(OFFERS[row[:j]].tolist())) for row, j in zip(picks, k, strict=True)]
     radius = np.clip(rng.lognormal(np.log(2.0), 0.5, n), 0.3, 15.0)
     radius[rng.random(n) < 0.05] = np.nan
     ids = pd.Index([f"ORG-{i:07d}" for i in range(n)], name="org_id")
@@ -116,13 +115,7 @@ def _rss_mb() -> float:
 
 
 def _case(name: str, repeat: int) -> dict[str, Any]:
-    import logging
-
-    import shapely
-
     logging.getLogger("partnermap").setLevel(logging.ERROR)  # the synthetic problems are expected
-
-    from partnermap.coverage import _Frame, _located_pairs, coverage, service_areas
 
     # warm up imports, the CRS database and GEOS on a tiny problem (not timed)
     tiny = make_data(200, make_areas(50), seed=9)

@@ -42,6 +42,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import partnermap as pm
+from partnermap.gaps import potential_partners
+
 LON0, LAT0, SPAN = 49.0, 25.5, 2.0
 TYPES = {
     "for_profit": ["company", "small_business"],
@@ -57,7 +60,7 @@ CAUSES = np.array(["education", "health", "housing", "women", "youth", "children
 def _terms(rng: np.random.Generator, vocab: np.ndarray, n: int, low: int, high: int) -> list[str]:
     k = rng.integers(low, high + 1, n)
     picks = rng.integers(0, len(vocab), (n, high))
-    return [";".join(dict.fromkeys(vocab[row[:j]].tolist())) for row, j in zip(picks, k)]
+    return [";".join(dict.fromkeys(vocab[row[:j]].tolist())) for row, j in zip(picks, k, strict=True)]
 
 
 def write_data(folder: Path, n: int, *, degree: float = 8.0, seed: int = 0) -> tuple[int, int]:
@@ -140,9 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     logging.getLogger("partnermap").setLevel(logging.ERROR)
-
-    import partnermap as pm
-    from partnermap.gaps import potential_partners
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "synthetic"

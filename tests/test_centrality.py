@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import math
 import random
@@ -22,6 +23,7 @@ from partnermap.centrality import (
     format_summary,
     network_summary,
 )
+from partnermap.datasets import demo_path
 from partnermap.graph import build_graph, simple_graph
 from partnermap.load import load
 
@@ -276,7 +278,8 @@ def test_toy_hand_checked(toy: nx.MultiGraph) -> None:
     assert_close(t, "closeness", {"A": 0.75, "B": 0.5625, "C": 0.5625, "D": 0.45, "E": 0.0})
     assert t["core_number"].tolist() == [2, 2, 2, 1, 0]
     # B: (1/2 + 1/2 * 1/2)^2 via C to A, plus (1/2 + 1/2 * 1/3)^2 via A (three partners) to C
-    assert_close(t, "constraint", {"A": 1 / 4 + 1 / 4 + 1 / 9, "B": 9 / 16 + 4 / 9, "C": 9 / 16 + 4 / 9, "D": 1.0, "E": math.nan})
+    assert_close(t, "constraint",
+                 {"A": 1 / 4 + 1 / 4 + 1 / 9, "B": 9 / 16 + 4 / 9, "C": 9 / 16 + 4 / 9, "D": 1.0, "E": math.nan})
     assert_close(t, "effective_size", {"A": 7 / 3, "B": 1.0, "C": 1.0, "D": 1.0, "E": math.nan})
     assert t["is_cut_point"].tolist() == [True, False, False, False, False]
     assert t["bridge_ties"].tolist() == [1, 0, 0, 1, 0]
@@ -286,7 +289,7 @@ def test_toy_hand_checked(toy: nx.MultiGraph) -> None:
     assert t["community"].tolist() == [0, 1, 1, 0, 2]
     assert t["eigenvector"]["E"] == 0
     assert math.isclose(t["pagerank"].sum(), 1.0)
-    assert t.dtypes["is_cut_point"] == bool
+    assert t.dtypes["is_cut_point"] == np.dtype(bool)
     for col in ("degree", "in_degree", "out_degree", "core_number", "community", "bridge_ties"):
         assert t.dtypes[col] == np.int64, col
 
@@ -446,6 +449,16 @@ def test_bad_weight_and_bad_input() -> None:
         centrality({"a": "b"}, progress=False)  # type: ignore[arg-type]
 
 
+def test_bad_arguments_are_value_errors_and_bad_data_is_not() -> None:
+    with pytest.raises(ValueError, match="at least 2"):  # code that catches ValueError keeps working
+        centrality(nx.path_graph(5), k=1, progress=False)
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=-1)
+    with pytest.raises(PartnermapError) as info:
+        centrality(G, progress=False)
+    assert not isinstance(info.value, ParameterError)  # the data is wrong, not the call
+
+
 @pytest.mark.parametrize("G", [nx.Graph(), nx.empty_graph(3), nx.path_graph(2), nx.empty_graph(1)])
 def test_tiny_and_empty_graphs(G: nx.Graph) -> None:
     t = centrality(G, progress=False)
@@ -457,7 +470,8 @@ def test_tiny_and_empty_graphs(G: nx.Graph) -> None:
     format_summary(s)
 
 
-def test_progress_and_logging(toy: nx.MultiGraph, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture) -> None:
+def test_progress_and_logging(toy: nx.MultiGraph, caplog: pytest.LogCaptureFixture,
+                              capsys: pytest.CaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="partnermap"):
         centrality(toy, progress=True, k=3)
     steps = [r.getMessage() for r in caplog.records if r.getMessage().startswith("centrality:")]
@@ -475,8 +489,6 @@ def test_every_column_has_a_plain_meaning() -> None:
 
 
 def test_benchmark_generator_builds_a_valid_network() -> None:
-    import importlib.util
-
     path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
     spec = importlib.util.spec_from_file_location("bench_centrality", path)
     bench = importlib.util.module_from_spec(spec)
@@ -503,8 +515,6 @@ def test_self_ties_dropped_and_parallel_ties_summed() -> None:
 
 def test_metrics_do_not_depend_on_row_order(tmp_path) -> None:
     """The same ecosystem written in another order (and undirected ties reversed) gives the same table."""
-    from partnermap.datasets import demo_path
-
     src = Path(demo_path())
     orgs = pd.read_csv(src / "organizations.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     rels = pd.read_csv(src / "relationships.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from .conftest import RELS
@@ -100,8 +101,6 @@ def test_metrics_estimate_states_its_error_on_screen_and_in_the_workbook(tmp_pat
 
 
 def test_coverage_on_demo_finds_the_underserved_area(tmp_path: Path) -> None:
-    import geopandas as gpd
-
     out = tmp_path / "c.geojson"
     proc = run("coverage", DEMO, "-o", out)
     assert proc.returncode == 0, proc.stderr

@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 import partnermap as pm
-from partnermap import PartnerData
+from partnermap import PartnerData, datasets
 from partnermap.coverage import (
     LocationProblems,
     area_grid,
@@ -347,6 +347,10 @@ def test_h3_grid_for_a_single_organisation_and_its_limits() -> None:
                       {"org_id": "C", "lat": 20.0, "lon": 55.0}])
     with pytest.raises(pm.PartnermapError, match="use resolution 7 or lower"):
         area_grid(wide, resolution=9)
+    with pytest.raises(pm.ParameterError, match="whole number from 0 to 15"):
+        area_grid(wide, resolution=16)
+    with pytest.raises(ValueError, match="use resolution 7 or lower"):
+        area_grid(wide, resolution=9)
 
 
 def test_areas_h3_forces_the_grid_even_with_areas() -> None:
@@ -503,8 +507,6 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 @pytest.mark.skipif(not (DEMO / "README.md").exists(), reason="demo data not generated yet")
 def test_demo_underserved_area_is_found() -> None:
-    from partnermap import datasets
-
     data = pm.load(datasets.demo_path())
     cov = coverage(data, by="sector", focal=datasets.FOCAL_ID)
     target = datasets.UNDERSERVED_AREA_ID

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 
 import partnermap as pm
-from partnermap.export import export_data, shareable, write_table
+from partnermap.export import export_data, shareable, write_layer, write_table
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +61,20 @@ def test_shareable_drops_contact_columns_and_flattens_lists() -> None:
 def test_write_table_refuses_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(pm.PartnermapError, match="use .csv or .xlsx"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.json")
+
+
+def test_unknown_export_format_is_a_parameter_error(demo, tmp_path: Path) -> None:
+    with pytest.raises(pm.ParameterError, match="unknown format 'kml'; use one of gexf, graphml, gpkg, xlsx"):
+        export_data(demo, tmp_path / "x.kml", format="kml")
+
+
+def test_write_layer_geojson_and_gpkg_replace_the_file_and_leave_private_columns_out(demo, tmp_path: Path) -> None:
+    orgs = demo.organizations.drop(columns=["area_geometry"], errors="ignore").head(3)
+    for name in ("orgs.geojson", "orgs.gpkg"):
+        path = write_layer(orgs, tmp_path / "out" / name)
+        write_layer(orgs, path)  # written again: replaced, not appended to
+        info = pyogrio.read_info(path)
+        assert info["features"] == 3 and info["crs"] == "EPSG:4326"
+        assert "email" not in info["fields"] and "name" in info["fields"]
+    with pytest.raises(pm.ParameterError, match="use .geojson or .gpkg"):
+        write_layer(orgs, tmp_path / "orgs.shp")

@@ -13,12 +13,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import box
 
 import partnermap as pm
 from partnermap import hsds
 
-from .conftest import lines, one, write
+from .conftest import one, write
 
 HSDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "hsds"
 V3 = HSDS / "hsds3_official_examples"
@@ -383,9 +385,6 @@ def test_relationships_csv_beside_the_package(tmp_path: Path) -> None:
 
 
 def test_areas_file_beside_the_package(tmp_path: Path) -> None:
-    import geopandas as gpd
-    from shapely.geometry import box
-
     folder = package(tmp_path)
     gpd.GeoDataFrame({"area_id": ["W1"], "name": ["Ward 1"]}, geometry=[box(-122.3, 37.4, -122.1, 37.6)],
                      crs="EPSG:4326").to_file(folder / "areas.geojson", driver="GeoJSON")
@@ -446,8 +445,6 @@ def test_a_quoted_multiline_record_is_numbered_by_its_first_line(tmp_path: Path)
 
 
 def test_a_tie_to_a_test_record_says_it_was_set_aside(tmp_path: Path) -> None:
-    import shutil
-
     folder = tmp_path / "ohana"
     shutil.copytree(need(OHANA), folder)
     write(folder, "relationships.csv", "source,target\n5,6\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -303,7 +302,8 @@ def test_swap_in_a_two_row_file_is_found_against_the_areas(folder) -> None:
 
 
 def test_far_and_placeholder_and_missing_coordinates_warn(folder) -> None:
-    text = ORGS + "FAR,Far away,public,school,51.5,-0.12,,,,,,,,\nZ,Zero,public,school,0,0,,,,,,,,\nN,None,public,school,,,,,,,,,,\n"
+    text = (ORGS + "FAR,Far away,public,school,51.5,-0.12,,,,,,,,\nZ,Zero,public,school,0,0,,,,,,,,\n"
+            "N,None,public,school,,,,,,,,,,\n")
     data = pm.load(folder(orgs=text))
     r = data.report
     assert r.ok
@@ -483,5 +483,6 @@ def test_area_need_indicators_stay_numbers(folder) -> None:
 def test_active_ties_that_had_ended_are_warned(folder) -> None:
     rels = ("source,target,status,start_date,end_date,last_reviewed\n"
             "ORG-001,ORG-002,active,2019-01-01,2021-01-01,\nORG-001,ORG-003,active,2019-01-01,,2024-05-01\n")
-    p = one(validate(folder(rels=rels)), "status is 'active' but end_date 2021-01-01 is before the latest review", "warning")
+    p = one(validate(folder(rels=rels)), "status is 'active' but end_date 2021-01-01 is before the latest review",
+            "warning")
     assert p.row == 2 and "2024-05-01" in p.message

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema
-from ._errors import PartnermapError, UnknownOrganizationError
+from ._errors import ParameterError, UnknownOrganizationError
 
 #: Arabic-Indic and Persian digits (and the Arabic decimal separator) -> ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
@@ -42,7 +42,7 @@ def _as_date(value: Any) -> pd.Timestamp | None:
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
-        raise PartnermapError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
+        raise ParameterError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
     return None if pd.isna(ts) else ts.normalize()
 
 
@@ -89,8 +89,8 @@ def _focal(orgs: pd.DataFrame, focal: Any) -> int:
     def unpadded(text: str) -> str:
         return re.sub(r"\d+", lambda m: str(int(m.group())), text)
 
-    close = [i for i, n in zip(ids, nids) if n == want]  # org-001 for ORG-001, ٣ for 3
-    close += [i for i, n in zip(ids, nids) if unpadded(n) == unpadded(want)]  # ORG-01 for ORG-001
+    close = [i for i, n in zip(ids, nids, strict=True) if n == want]  # org-001 for ORG-001, ٣ for 3
+    close += [i for i, n in zip(ids, nids, strict=True) if unpadded(n) == unpadded(want)]  # ORG-01 for ORG-001
     close += [ids[nids.index(n)] for n in difflib.get_close_matches(want, nids, n=3, cutoff=0.75)]
     for col in ("name", "name_en"):  # by name, whole or in part, Arabic spelling variants folded
         if col in orgs.columns and len(want) >= 3:

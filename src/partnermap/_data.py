@@ -71,11 +71,41 @@ class LoadReport:
         fix: str = "",
         ref: str = "",
     ) -> None:
-        """Record one problem."""
+        """Record one problem.
+
+        Parameters
+        ----------
+        severity
+            ``"error"`` (stops a run), ``"warning"`` or ``"info"``.
+        file
+            The file (or ``book.xlsx[sheet]``) the problem is in.
+        row
+            Its row number in that file, or None for the whole file.
+        column
+            The column, or None.
+        message
+            What is wrong, in plain words.
+        fix
+            How to fix it, when that is clear.
+        ref
+            The record's id (``org_id``, or ``source → target``).
+        """
         self.problems.append(Problem(severity, file, row, column, message, fix, ref))
 
     def reject(self, file: str, row: int | None, ref: str, reason: str) -> None:
-        """Record an input row that is left out of the result, and why."""
+        """Record an input row that is left out of the result, and why.
+
+        Parameters
+        ----------
+        file
+            The file the row is in.
+        row
+            Its row number.
+        ref
+            The record's id, if it has one.
+        reason
+            Why it was left out.
+        """
         self.rejected.append({"file": file, "row": row, "ref": ref, "reason": reason})
 
     def sort_problems(self) -> None:
@@ -85,33 +115,66 @@ class LoadReport:
 
     @property
     def errors(self) -> list[Problem]:
-        """The problems that stop a run."""
+        """The problems that stop a run.
+
+        Returns
+        -------
+        list of Problem
+        """
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
-        """The problems that let the data load."""
+        """The problems that let the data load.
+
+        Returns
+        -------
+        list of Problem
+        """
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def ok(self) -> bool:
-        """True when there are no errors."""
+        """True when there are no errors.
+
+        Returns
+        -------
+        bool
+        """
         return not self.errors
 
     def to_frame(self) -> pd.DataFrame:
-        """The problems as a table (severity, file, row, column, ref, message, fix)."""
+        """The problems as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per problem: severity, file, row, column, ref, message, fix.
+        """
         cols = ["severity", "file", "row", "column", "ref", "message", "fix"]
         rows = [{c: getattr(p, c) for c in cols} for p in self.problems]
         return pd.DataFrame(rows, columns=cols).astype({"row": "Int64"})
 
     def rejected_frame(self) -> pd.DataFrame:
-        """The rows set aside (file, row, ref, reason)."""
+        """The rows set aside.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per input row left out: file, row, ref, reason.
+        """
         return pd.DataFrame(self.rejected, columns=["file", "row", "ref", "reason"]).astype(
             {"row": "Int64"}
         )
 
     def summary(self) -> str:
-        """One line: counts of rows kept, errors and warnings."""
+        """One line: counts of rows kept, errors and warnings.
+
+        Returns
+        -------
+        str
+            E.g. ``organizations: 318 of 320 rows loaded; 2 error(s), 5 warning(s)``.
+        """
         parts = [f"{name}: {kept} of {read} rows loaded" for name, (read, kept) in self.counts.items()]
         parts.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
         return "; ".join(parts)

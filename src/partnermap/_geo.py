@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 
 from . import _common
-from ._data import PartnerData
-from ._errors import PartnermapError
+from ._data import PartnerData, Severity
+from ._errors import ParameterError
 
 _WGS84 = "EPSG:4326"
 
@@ -37,7 +37,7 @@ _NEAR_KM = 50.0
 _MIN_SPREAD = 5
 
 #: ``emit(severity, column, position, message, fix)``: how a caller records one coordinate problem.
-Emit = Callable[[str, str, int, str, str], None]
+Emit = Callable[[Severity, str, int, str, str], None]
 
 
 def _haversine_km(lat1, lon1, lat2, lon2):
@@ -48,7 +48,7 @@ def _haversine_km(lat1, lon1, lat2, lon2):
 
 
 def _check_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, *,
-                  names: tuple[str, str] = ("lat", "lon"), severity: str = "error", what: str = "organisation",
+                  names: tuple[str, str] = ("lat", "lon"), severity: Severity = "error", what: str = "organisation",
                   keep: np.ndarray | None = None,
                   extent: tuple[float, float, float, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read and check text coordinates: (lat, lon, flagged), NaN where there is no usable place.
@@ -65,7 +65,7 @@ def _check_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, 
 
 
 def _parse_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, *, names: tuple[str, str],
-                  severity: str, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  severity: Severity, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Numbers (Latin or Arabic-Indic digits) within ±90 / ±180; a message for every other value."""
     la, lo = names
     kept = "" if severity == "error" else f"; the {what} is kept without coordinates"
@@ -247,7 +247,7 @@ def _radii_m(data: PartnerData, radius_km: float | None,
     """Reach of each organisation in metres, and the basis of each (for service_areas)."""
     for name, v in (("radius_km", radius_km), ("default_radius_km", default_radius_km)):
         if v is not None and not (isinstance(v, (int, float, np.number)) and math.isfinite(v) and v >= 0):
-            raise PartnermapError(f"{name} must be a distance in km (0 or more), not {v!r}.")
+            raise ParameterError(f"{name} must be a distance in km (0 or more), not {v!r}.")
     orgs = data.organizations
     n = len(orgs)
     if radius_km is not None:

@@ -181,7 +181,7 @@ def _csv_rows(text: str, sep: str, offset: int, name: str,
                            f"one value runs from line {line} to line {end} and holds the separator '{sep}': "
                            "a quote may be missing, so several rows could have been read as one.",
                            "Check the double quotes on that line.")
-            records.append(_fit(fields, head, sep, line, name, report))
+            records.append(fields if len(fields) == len(head) else _fit(fields, head, sep, line, name, report))
             lines.append(line)
     except csv.Error as exc:
         report.add("error", name, end + 1 + offset, None,
@@ -299,7 +299,7 @@ def _wkt_geometry(t: _Table, report: LoadReport) -> Any:
     if col is None:
         return None
     out = []
-    for row, value in zip(t.rows, t.df[col]):
+    for row, value in zip(t.rows, t.df[col], strict=True):
         try:
             out.append(shapely.from_wkt(value) if value else None)
         except Exception:  # noqa: BLE001

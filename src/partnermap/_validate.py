@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from . import _common, _geo, _tables, schema
-from ._data import LoadReport, PartnerData
+from ._data import LoadReport, PartnerData, Severity
 
 _TRUE = {"true", "t", "yes", "y", "1", "formal", "نعم", "رسمي", "صح"}
 _FALSE = {"false", "f", "no", "n", "0", "informal", "لا", "غير رسمي", "خطا"}
@@ -81,19 +81,19 @@ class _Collector:
 
     def __init__(self, report: LoadReport) -> None:
         self.report = report
-        self.groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+        self.groups: dict[tuple[Severity, str, str, str, str], list[tuple[int, str]]] = defaultdict(list)
 
-    def add(self, severity: str, label: str, column: str, message: str, row: int, ref: str,
+    def add(self, severity: Severity, label: str, column: str, message: str, row: int, ref: str,
             fix: str = "") -> None:
         self.groups[(severity, label, column, message, fix)].append((int(row), ref))
 
     def flush(self) -> None:
         for (severity, label, column, message, fix), hits in self.groups.items():
             for row, ref in hits[:_MAX_ROWS_PER_MESSAGE]:
-                self.report.add(severity, label, row, column, message, fix, ref)  # type: ignore[arg-type]
+                self.report.add(severity, label, row, column, message, fix, ref)
             if len(hits) > _MAX_ROWS_PER_MESSAGE:
                 more = ", ".join(str(r) for r, _ in hits[_MAX_ROWS_PER_MESSAGE:_MAX_ROWS_PER_MESSAGE + 20])
-                self.report.add(severity, label, None, column,  # type: ignore[arg-type]
+                self.report.add(severity, label, None, column,
                                 f"{message} — also in {len(hits) - _MAX_ROWS_PER_MESSAGE} more row(s): "
                                 f"{more}{' …' if len(hits) > _MAX_ROWS_PER_MESSAGE + 20 else ''}", fix)
         self.groups.clear()
@@ -114,7 +114,7 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     mapped: dict[tuple[str, str], int] = defaultdict(int)
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     memo: dict[str, str | None] = {}
-    for v, row, ref in zip(values, rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         if not v:
             out.append(None)
             continue
@@ -142,7 +142,7 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     out = []
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     memo: dict[str, list[str]] = {}
-    for v, row, ref in zip(values, rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         if v in memo and not any(t in unknown for t in memo[v]):
             out.append(list(memo[v]))
             continue
@@ -172,12 +172,12 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
 
 
 def _usable(t: _tables._Table, table: str, required: tuple[str, ...], contract: tuple[str, ...],
-            report: LoadReport, empty: tuple[str, str, str]) -> bool:
+            report: LoadReport, empty: tuple[Severity, str, str]) -> bool:
     """False when the table has no rows (``empty``: severity, message, fix) or lacks a required column."""
     if len(t.df) == 0:
         if not t.unread:
             severity, message, fix = empty
-            report.add(severity, t.label, None, None, message, fix)  # type: ignore[arg-type]
+            report.add(severity, t.label, None, None, message, fix)
         report.counts[table] = (t.unread, 0)
         return False
     if not _columns(t, table, required, contract, report):
@@ -302,7 +302,7 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, rows: np.ndarray, refs
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
     derived = 0
-    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep):
+    for v, ot, row, ref, k in zip(values, org_type, rows, refs, keep, strict=True):
         key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
         if key is not None:
             if key != v:
@@ -337,7 +337,7 @@ def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd
                  label: str, report: LoadReport, col: _Collector,
                  extent: tuple[float, float, float, float] | None = None):
     """lat/lon from columns or point geometry, checked by :func:`partnermap._geo._check_points`."""
-    def emit(severity: str, column: str, i: int, message: str, fix: str) -> None:
+    def emit(severity: Severity, column: str, i: int, message: str, fix: str) -> None:
         col.add(severity, label, column, message, rows[i], refs.iloc[i], fix)
 
     n = len(df)
@@ -621,7 +621,7 @@ def _tie_ids(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str, re
 def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
     out: list = []
     memo: dict[str, str] = {}
-    for v, row, ref in zip(values, rows, refs):
+    for v, row, ref in zip(values, rows, refs, strict=True):
         n = memo[v] if v in memo else memo.setdefault(v, schema.normalize_text(v))
         if not n:
             out.append(None)

@@ -117,17 +117,33 @@ COLUMN_MEANINGS: dict[str, str] = {
     "sector": "Its sector: for_profit, non_profit or public.",
     "org_type": "The kind of organisation it is (school, charity, company, ...).",
     "degree": "How many different organisations it has at least one tie with, of any kind and direction.",
-    "strength": "The total weight of its ties (each tie counts 1 unless the data gives a weight), so repeated or strong partnerships count more.",
+    "strength": (
+        "The total weight of its ties (each tie counts 1 unless the data gives a weight), so repeated or strong "
+        "partnerships count more."
+    ),
     "in_degree": "How many organisations give to it through directed ties such as funding or referrals.",
     "out_degree": "How many organisations it gives to through directed ties such as funding or referrals.",
-    "betweenness": "The share of shortest routes between other organisations that pass through it (0 to 1): high means a broker that links groups which would drift apart without it.",
-    "closeness": "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network is out of its reach; along the direction of the ties when the analysis is directed): high means news and offers travel from it quickly.",
+    "betweenness": (
+        "The share of shortest routes between other organisations that pass through it (0 to 1): high means a broker "
+        "that links groups which would drift apart without it."
+    ),
+    "closeness": (
+        "How few steps it needs to reach the organisations it can reach (0 to 1, scaled down when part of the network "
+        "is out of its reach; along the direction of the ties when the analysis is directed): high means news and "
+        "offers travel from it quickly."
+    ),
     "in_closeness": (
         "How few steps the others need to reach it (0 to 1; the same as closeness unless the analysis is "
         "directed): high means news and requests reach it quickly."
     ),
-    "eigenvector": "How well connected its partners are themselves (0 to 1, compare within one connected group): high means it sits among the influential organisations.",
-    "pagerank": "The chance that someone following ties at random ends up with it (sums to 1 over the network): influence that also credits ties to well-tied partners.",
+    "eigenvector": (
+        "How well connected its partners are themselves (0 to 1, compare within one connected group): high means it "
+        "sits among the influential organisations."
+    ),
+    "pagerank": (
+        "The chance that someone following ties at random ends up with it (sums to 1 over the network): influence that "
+        "also credits ties to well-tied partners."
+    ),
     "hub": (
         "Hub score (HITS, sums to 1): high when it gives to or refers to organisations that many good sources "
         "point at; equal to authority when ties are taken as mutual."
@@ -136,13 +152,28 @@ COLUMN_MEANINGS: dict[str, str] = {
         "Authority score (HITS, sums to 1): high when organisations that point at many good targets point at it, "
         "e.g. where funding or referrals converge."
     ),
-    "core_number": "The largest k for which it belongs to a group where everyone has at least k ties inside the group: high means the dense core, 1 means the edge of the network.",
+    "core_number": (
+        "The largest k for which it belongs to a group where everyone has at least k ties inside the group: high means "
+        "the dense core, 1 means the edge of the network."
+    ),
     "community": "The cluster of closely tied organisations it belongs to (0 is the largest cluster).",
-    "constraint": "Burt's constraint: how much its partners are tied to each other (up to about 1; empty when it has no ties): high means it depends on one closed circle, low means it bridges separate groups.",
-    "effective_size": "Burt's effective size: how many of its partners are not already tied to one another (empty when it has no ties) - the non-redundant contacts it can call on.",
+    "constraint": (
+        "Burt's constraint: how much its partners are tied to each other (up to about 1; empty when it has no ties): "
+        "high means it depends on one closed circle, low means it bridges separate groups."
+    ),
+    "effective_size": (
+        "Burt's effective size: how many of its partners are not already tied to one another (empty when it has no "
+        "ties) - the non-redundant contacts it can call on."
+    ),
     "is_cut_point": "True if the network would split into more pieces without it: a single point of failure.",
-    "bridge_ties": "How many of its partnerships are the only link between two parts of the network: if one of them ends, the network splits.",
-    "cross_sector_share": "The share of its partners that are in another sector (0 to 1; empty if none of its partners has a known sector): high means it connects sectors.",
+    "bridge_ties": (
+        "How many of its partnerships are the only link between two parts of the network: if one of them ends, the "
+        "network splits."
+    ),
+    "cross_sector_share": (
+        "The share of its partners that are in another sector (0 to 1; empty if none of its partners has a known "
+        "sector): high means it connects sectors."
+    ),
 }
 
 #: One plain sentence per scalar entry of :func:`network_summary`.
@@ -157,12 +188,24 @@ SUMMARY_MEANINGS: dict[str, str] = {
     "largest_component_share": "Share of organisations in the largest connected piece.",
     "average_clustering": "On average, the share of an organisation's partner pairs that also work together (0 to 1).",
     "transitivity": "Share of 'partner of a partner' chains that close into a triangle (0 to 1).",
-    "degree_centralization": "Freeman degree centralisation (0 to 1): near 1 when one organisation holds most ties (a hub and spokes), near 0 when ties are spread evenly.",
-    "reciprocity": "Share of directed ties that are returned (both organisations give to each other); empty without directed ties.",
+    "degree_centralization": (
+        "Freeman degree centralisation (0 to 1): near 1 when one organisation holds most ties (a hub and spokes), near "
+        "0 when ties are spread evenly."
+    ),
+    "reciprocity": (
+        "Share of directed ties that are returned (both organisations give to each other); empty without directed "
+        "ties."
+    ),
     "communities": "Clusters of closely tied organisations found by Louvain.",
     "modularity": "How clearly the network splits into those clusters (-0.5 to 1; above about 0.3 is a clear split).",
-    "sector_ei_index": "Krackhardt's E-I index by sector (-1 to 1): +1 when every tie crosses sectors, -1 when every tie stays within a sector.",
-    "sector_assortativity": "Sector assortativity (-1 to 1): above 0 means organisations partner within their own sector more than chance would give.",
+    "sector_ei_index": (
+        "Krackhardt's E-I index by sector (-1 to 1): +1 when every tie crosses sectors, -1 when every tie stays within "
+        "a sector."
+    ),
+    "sector_assortativity": (
+        "Sector assortativity (-1 to 1): above 0 means organisations partner within their own sector more than chance "
+        "would give."
+    ),
     "org_type_ei_index": "The E-I index by organisation type.",
     "org_type_assortativity": "The assortativity by organisation type.",
 }
@@ -325,7 +368,7 @@ def _rx_graph(A: sp.csr_array, directed: bool) -> rx.PyGraph | rx.PyDiGraph:
     R.add_nodes_from(range(n))
     coo = A.tocoo()
     keep = np.ones(coo.nnz, dtype=bool) if directed else coo.row < coo.col
-    R.add_edges_from_no_data(list(zip(coo.row[keep].tolist(), coo.col[keep].tolist())))
+    R.add_edges_from_no_data(list(zip(coo.row[keep].tolist(), coo.col[keep].tolist(), strict=True)))
     return R
 
 
@@ -368,6 +411,7 @@ def _batch_size(L: sp.csr_array, n_sources: int, budget: int = 6_000_000) -> int
     return max(1, min(n_sources, budget // max(L.nnz + L.shape[0], 1)))
 
 
+# long: one batched numeric kernel (distances, path counts, dependencies); split, its arrays would travel between pieces
 def _dependencies(L: sp.csr_array, src: np.ndarray, *, scaled: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Brandes' dependencies of every node on a batch of sources, and the distances.
 
@@ -494,7 +538,7 @@ def _distances_to(L: sp.csr_array, sources: np.ndarray, budget: int = 20_000_000
 
 
 def _rescale_betweenness(bc: np.ndarray, n: int, sources: np.ndarray | None) -> np.ndarray:
-    """networkx's normalisation (endpoints excluded), including its sampling correction."""
+    """Betweenness normalised as networkx does (endpoints excluded), with its sampling correction."""
     N = n - 1
     if N < 2:
         return np.zeros(n)
@@ -732,7 +776,7 @@ def _power_iteration(S: sp.csr_array, tol: float = 1e-13, max_iter: int = 100_00
 
 
 def _pagerank(A: sp.csr_array, *, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
-    """networkx's ``_pagerank_scipy`` with uniform personalisation, run to ``tol``."""
+    """PageRank as networkx's ``_pagerank_scipy`` computes it, uniform personalisation, run to ``tol``."""
     N = A.shape[0]
     if N == 0:
         return np.zeros(0)
@@ -886,11 +930,11 @@ def _check_k(k: int | None, n: int) -> int | None:
     if k is None:
         return None
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise ParameterError(f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
+        raise ParameterError(
+            f"k={k!r}: give the number of sampled source organisations, at least 2 (or None for exact).")
     return None if k >= n else int(k)
 
 
-# 78 code lines at complexity 1: a flat aggregator, one step per metric (OSMnx's basic_stats shape).
 def _check_estimate(
     estimate: bool | None, k: int | None, n: int, epsilon: float, delta: float
 ) -> tuple[float, float] | None:
@@ -909,6 +953,7 @@ def _check_estimate(
     return None
 
 
+# long: a flat aggregator at complexity 1, one step per metric (OSMnx's basic_stats shape).
 def centrality(
     G: nx.Graph,
     *,
@@ -1198,7 +1243,7 @@ def bridges(G: nx.Graph) -> pd.DataFrame:
     piece_size = np.bincount(piece)
     comp_size = np.bincount(comp)
     T = nx.Graph()
-    T.add_edges_from(zip(piece[found[:, 0]].tolist(), piece[found[:, 1]].tolist()))
+    T.add_edges_from(zip(piece[found[:, 0]].tolist(), piece[found[:, 1]].tolist(), strict=True))
     below: dict[int, int] = {}
     parent_of: dict[int, int] = {}
     for tree in nx.connected_components(T):
@@ -1329,10 +1374,7 @@ def network_summary(
     pairs = Ub.nnz // 2
     ncomp, labels = csgraph.connected_components(Ub, directed=False) if n else (0, np.zeros(0, dtype=int))
     sizes = sorted(np.bincount(labels).tolist(), reverse=True) if n else []
-    tri = np.asarray((Ub @ Ub).multiply(Ub).sum(axis=1)).ravel() / 2  # triangles at each node
-    with np.errstate(divide="ignore", invalid="ignore"):
-        local = np.where(deg > 1, 2 * tri / (deg * (deg - 1.0)), 0.0)
-    triads = float((deg * (deg - 1.0)).sum())
+    tri, local, triads = _triangles(Ub, deg)
     dmax = int(deg.max()) if n else 0
     if metrics is not None and "community" in metrics:
         labels_c = metrics["community"].reindex(V.nodes).to_numpy(dtype=np.int64)
@@ -1342,12 +1384,6 @@ def network_summary(
     recip = float((Db.multiply(Db.T)).sum() / Db.nnz) if Db.nnz else float("nan")
     s_counts, s_exp, s_ei, s_assort = _mixing(V.U, V.attrs["sector"])
     t_counts, t_exp, t_ei, t_assort = _mixing(V.U, V.attrs["org_type"])
-    gaps = [
-        (a, b)
-        for i, a in enumerate(s_counts.index)
-        for j, b in enumerate(s_counts.columns)
-        if j > i and s_counts.iat[i, j] == 0 and s_exp.iat[i, j] > 0
-    ]
     n_ties = G.number_of_edges()
     summary: dict[str, Any] = {
         "organisations": n,
@@ -1373,13 +1409,27 @@ def network_summary(
         "sector_mixing_expected": s_exp,
         "org_type_mixing": t_counts,
         "org_type_mixing_expected": t_exp,
-        "sector_pairs_without_ties": gaps,
+        "sector_pairs_without_ties": _pairs_without_ties(s_counts, s_exp),
     }
     log.info(
         "network summary: %d organisations, %d partner pairs, %d components, %d communities",
         n, pairs, ncomp, summary["communities"],
     )
     return summary
+
+
+def _triangles(Ub: sp.csr_array, deg: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Triangles at each node, local clustering, and the number of connected triples (times two)."""
+    tri = np.asarray((Ub @ Ub).multiply(Ub).sum(axis=1)).ravel() / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        local = np.where(deg > 1, 2 * tri / (deg * (deg - 1.0)), 0.0)
+    return tri, local, float((deg * (deg - 1.0)).sum())
+
+
+def _pairs_without_ties(counts: pd.DataFrame, expected: pd.DataFrame) -> list[tuple[Any, Any]]:
+    """Pairs of sectors with no tie between them although chance would expect some."""
+    return [(a, b) for i, a in enumerate(counts.index) for j, b in enumerate(counts.columns)
+            if j > i and counts.iat[i, j] == 0 and expected.iat[i, j] > 0]
 
 
 def _fmt(v: Any) -> str:

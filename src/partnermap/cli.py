@@ -11,10 +11,21 @@ import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from . import __version__
 from ._data import LoadReport, PartnerData
 from ._errors import DataValidationError, PartnermapError
+from .centrality import centrality, format_summary, network_summary
+from .coverage import coverage as compute_coverage
+from .coverage import read_areas, underserved
+from .datasets import write_demo
+from .export import export_data, write_layer, write_table
+from .gaps import format_gaps, format_partners, gaps_table, portfolio, potential_partners, read_weights
+from .graph import build_graph
+from .load import load
+from .load import validate as validate_data
+from .report import run_report
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -36,8 +47,6 @@ def _print_report(report: LoadReport, *, quiet: bool = False) -> None:
 
 def _load(path: str) -> PartnerData:
     """Load for a command: report problems; exit 2 on errors."""
-    from .load import load
-
     try:
         data = load(path)
     except DataValidationError as exc:
@@ -56,10 +65,8 @@ def _load(path: str) -> PartnerData:
     return data
 
 
-def _write_table(df, out: Path) -> None:
+def _write_table(df: pd.DataFrame, out: Path) -> None:
     """Write a table by suffix: CSV as UTF-8 with BOM (Excel shows Arabic) or XLSX."""
-    from .export import write_table
-
     write_table(df, out)
 
 
@@ -75,7 +82,7 @@ def cli(ctx: click.Context, verbose: bool, debug: bool) -> None:
     DATA is a folder with organizations.csv (and optional relationships.csv,
     areas.geojson), an .xlsx workbook with those sheets, or an Open Referral HSDS
     package. Start with `partnermap demo -o mydata` to see the format.
-    """
+    """  # noqa: D205 - click shows this as the --help text, where the summary runs over two lines
     ctx.obj = {"debug": debug}
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -90,13 +97,9 @@ def validate(data: str, output: str | None) -> None:
 
     Exit status 0 when the data can be used (warnings allowed), 2 when it has errors.
     """
-    from .load import validate as validate_data
-
     report = validate_data(data)
     _print_report(report)
     if output:
-        import pandas as pd
-
         table = report.to_frame()
         rejected = report.rejected_frame().assign(severity="set aside", message=lambda d: d["reason"])
         _write_table(pd.concat([table, rejected.drop(columns="reason")], ignore_index=True), Path(output))
@@ -114,8 +117,6 @@ def validate(data: str, output: str | None) -> None:
               help="Folder to write the demo data into.")
 def demo(output: str) -> None:
     """Write the built-in (fictional) demo data folder: a template for your own data."""
-    from .datasets import write_demo
-
     path = write_demo(output)
     click.echo(f"wrote the demo data to {path}/ (fictional organisations of the Eastern Province, Saudi Arabia)")
     click.echo(f"next: partnermap validate {path}")
@@ -153,9 +154,6 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
             k: int | None, direction: str, exact: bool | None, epsilon: float, delta: float, seed: int,
             no_progress: bool) -> None:
     """Node metrics for every organisation (who brokers, who is central), and the network summary."""
-    from .centrality import centrality, format_summary, network_summary
-    from .graph import build_graph
-
     out = _check_table_suffix(output)
     loaded = _load(data)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
@@ -194,10 +192,6 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str | None,
              radius_km: float | None) -> None:
     """Which areas the ecosystem serves, per area, and where the gaps are."""
-    import pandas as pd
-
-    from .coverage import coverage as compute, read_areas, underserved
-
     out = Path(output)
     if out.suffix.lower() not in (".geojson", ".gpkg", ".csv"):
         raise click.UsageError(f"cannot write '{out.suffix or output}': use .geojson, .gpkg or .csv.")
@@ -212,30 +206,31 @@ def coverage(data: str, output: str, areas_file: str | None, by: str, focal: str
                     click.echo(str(p), err=True)
             click.echo(f"{areas_file}: cannot use these areas.", err=True)
             sys.exit(EXIT_BAD_INPUT)
-    cov = compute(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km)
-    problems = cov.attrs.get("problems")
-    if problems is not None:
-        table = problems.to_frame()
-        for _, p in table.head(20).iterrows():
-            who = next((str(p[c]) for c in ("org_id", "area_id") if c in p and isinstance(p[c], str) and p[c]), "")
-            click.echo(f"warning: {who + ': ' if who else ''}{p['message']}", err=True)
-        if len(table) > 20:
-            click.echo(f"warning: … and {len(table) - 20} more location problem(s) (all of them: coverage(...).attrs['problems'] in Python).",
-                       err=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    cov = compute_coverage(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km)
+    _warn_location_problems(cov)
     if out.suffix.lower() == ".csv":
         _write_table(pd.DataFrame(cov.drop(columns="geometry")), out)
     else:
-        if out.exists():
-            out.unlink()
-        layer = cov.copy()
-        layer.attrs = {}
-        layer.to_file(out, driver="GPKG" if out.suffix.lower() == ".gpkg" else "GeoJSON")
+        write_layer(cov, out)
     gaps = underserved(cov)
     click.echo(f"wrote {output} ({len(cov)} areas); {len(gaps)} area(s) with no organisation within reach")
     names = gaps["name"] if "name" in gaps else pd.Series(None, index=gaps.index, dtype=object)
-    for area_id, reason, name in zip(gaps.index[:5], gaps["reason"].head(5), names.head(5)):
+    for area_id, reason, name in zip(gaps.index[:5], gaps["reason"].head(5), names.head(5), strict=True):
         click.echo(f"  {name if isinstance(name, str) and name else area_id}: {reason}")
+
+
+def _warn_location_problems(cov: pd.DataFrame) -> None:
+    """The first 20 location problems of a coverage table on stderr, each naming its organisation or area."""
+    problems = cov.attrs.get("problems")
+    if problems is None:
+        return
+    table = problems.to_frame()
+    for _, p in table.head(20).iterrows():
+        who = next((str(p[c]) for c in ("org_id", "area_id") if c in p and isinstance(p[c], str) and p[c]), "")
+        click.echo(f"warning: {who + ': ' if who else ''}{p['message']}", err=True)
+    if len(table) > 20:
+        click.echo(f"warning: … and {len(table) - 20} more location problem(s) "
+                   "(all of them: coverage(...).attrs['problems'] in Python).", err=True)
 
 
 def _check_table_suffix(output: str) -> Path:
@@ -258,8 +253,6 @@ def _check_table_suffix(output: str) -> Path:
 def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: str | None,
              include_ended: bool, output: str) -> None:
     """Rank potential partners for --focal, each with a score, its parts and the reasons."""
-    from .gaps import format_partners, potential_partners, read_weights
-
     out = _check_table_suffix(output)
     weights = read_weights(weights_file) if weights_file else None
     loaded = _load(data)
@@ -278,8 +271,6 @@ def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: s
               help="Gaps table to write: .csv (UTF-8 with BOM) or .xlsx.")
 def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
     """Weak spots of the ecosystem (and of --focal's portfolio), in plain words."""
-    from .gaps import format_gaps, gaps_table, portfolio
-
     out = _check_table_suffix(output)
     loaded = _load(data)
     table = gaps_table(loaded, focal=focal, as_of=as_of)
@@ -298,8 +289,6 @@ def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
 def export(data: str, fmt: str, as_of: str | None, output: str) -> None:
     """Write DATA for other tools (private columns left out)."""
-    from .export import export_data
-
     loaded = _load(data)
     path = export_data(loaded, output, format=fmt, as_of=as_of)
     click.echo(f"wrote {path}")
@@ -317,8 +306,6 @@ def report(data: str | None, focal: str | None, as_of: str | None, output: str, 
 
     Writes OUTPUT/<name>/index.html and the tables behind it.
     """
-    from .report import run_report
-
     loaded = _load(data) if data is not None else None  # problems reported as by every command
     run = run_report(loaded, output, focal=focal, as_of=as_of, progress=not no_progress)
     click.echo(f"wrote {run / 'index.html'} (tables in {run / 'tables'})")

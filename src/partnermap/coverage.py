@@ -124,6 +124,11 @@ class LocationProblems:
     pandas copies ``attrs`` on every operation; this holder is shared instead of copied
     (it is never changed after it is made), so large problem lists cost nothing.
 
+    Parameters
+    ----------
+    frame
+        The problems table (see :meth:`to_frame`).
+
     Examples
     --------
     >>> import partnermap as pm
@@ -140,12 +145,24 @@ class LocationProblems:
         self._frame = frame
 
     def to_frame(self) -> pd.DataFrame:
-        """The problems as a table: ``problem``, ``severity``, ``org_id``, ``area_id``,
-        ``other_area_id``, ``distance_km``, ``overlap_share``, ``message``."""
+        """The problems as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy, with the columns ``problem``, ``severity``, ``org_id``, ``area_id``,
+            ``other_area_id``, ``distance_km``, ``overlap_share``, ``message``.
+        """
         return self._frame.copy()
 
     def counts(self) -> dict[str, int]:
-        """Number of problems of each kind, e.g. ``{"no_coordinates": 3}``."""
+        """Number of problems of each kind.
+
+        Returns
+        -------
+        dict
+            Problem kind -> count, e.g. ``{"no_coordinates": 3}``.
+        """
         return {str(k): int(v) for k, v in self._frame["problem"].value_counts(sort=False).items()}
 
     def __len__(self) -> int:
@@ -365,7 +382,7 @@ def _overlaps(areas: gpd.GeoDataFrame, geoms: np.ndarray, tree: Any) -> list[dic
     a_i, a_j = ea[pos[:, 0]], ea[pos[:, 1]]
     share = shapely.area(shapely.intersection(a_i, a_j)) / np.minimum(shapely.area(a_i), shapely.area(a_j))
     rows = []
-    for x, y, sh in zip(i, j, share):
+    for x, y, sh in zip(i, j, share, strict=True):
         if sh >= OVERLAP_MIN_SHARE:
             ax, ay = areas.index[x], areas.index[y]
             rows.append(_geo._row("overlapping_areas", area_id=ax, other_area_id=ay, overlap_share=float(sh),
@@ -396,9 +413,11 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
 
     Raises
     ------
-    PartnermapError
-        When no organisation has coordinates, or the grid would exceed
+    ParameterError
+        When ``resolution`` is not 0 to 15, or the grid would exceed
         :data:`MAX_GRID_CELLS` cells (the message suggests a resolution).
+    PartnermapError
+        When no organisation has coordinates.
 
     Examples
     --------
@@ -415,7 +434,7 @@ def area_grid(data: PartnerData, *, resolution: int = DEFAULT_H3_RESOLUTION) -> 
 def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame:
 
     if not (isinstance(resolution, (int, np.integer)) and 0 <= resolution <= 15):
-        raise PartnermapError(f"h3 resolution must be a whole number from 0 to 15, not {resolution!r}.")
+        raise ParameterError(f"h3 resolution must be a whole number from 0 to 15, not {resolution!r}.")
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         raise PartnermapError(
@@ -430,7 +449,7 @@ def _grid(lon: np.ndarray, lat: np.ndarray, resolution: int) -> gpd.GeoDataFrame
         if expected > MAX_GRID_CELLS:
             fit = next((r for r in range(resolution, -1, -1)
                         if hull_km2 / h3.average_hexagon_area(r, "km^2") <= MAX_GRID_CELLS), 0)
-            raise PartnermapError(
+            raise ParameterError(
                 f"an H3 grid at resolution {resolution} over the organisations' extent "
                 f"({hull_km2:,.0f} km²) would have about {expected:,.0f} cells; use resolution {fit} "
                 "or lower, give an areas file, or check for organisations far from the rest.")
@@ -500,8 +519,7 @@ def _metric_groups(lon: np.ndarray, lat: np.ndarray) -> list[tuple[Any, np.ndarr
 
 @functools.lru_cache(maxsize=64)
 def _utm_crs(minx: float, miny: float, maxx: float, maxy: float) -> Any:
-    """geopandas' estimate_utm_crs for a box (cached: the CRS database lookup costs ~40 ms)."""
-
+    """The UTM CRS geopandas estimates for a box (cached: the CRS database lookup costs ~40 ms)."""
     return gpd.GeoSeries([shapely.box(minx, miny, maxx, maxy)], crs=_WGS84).estimate_utm_crs()
 
 
@@ -582,7 +600,6 @@ def service_areas(
     >>> sa.index.name, sa.crs.to_epsg()
     ('org_id', 4326)
     """
-
     t0 = time.perf_counter()
     orgs = data.organizations
     lon, lat, declared, rows = _geo._org_locations(data)
@@ -789,7 +806,7 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
         usable = [c for c in orgs.columns if c not in ("name", "lat", "lon", "geometry", "area_geometry")]
         close = difflib.get_close_matches(by, usable, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise PartnermapError(
+        raise ParameterError(
             f"by='{by}' is not a column of the organisations.{hint} Choose one of: "
             f"{', '.join(map(str, usable))}.")
     values = orgs[by].to_numpy(dtype=object)
@@ -820,7 +837,7 @@ def _kinds(orgs: pd.DataFrame, by: str | None) -> tuple[list[str], Any]:
         order = [k for k in vocab if k in set(keyed.tolist())] + ["other_terms"]
         order += ["unspecified"] if "unspecified" in present else []
     if len(order) > MAX_KINDS:
-        raise PartnermapError(
+        raise ParameterError(
             f"by='{by}' has {len(order)} different values; coverage needs a column with a few kinds, "
             "such as sector, org_type, offers, needs or causes.")
     col = pd.Index(order).get_indexer(keyed)
@@ -902,9 +919,10 @@ def coverage(
     ------
     UnknownOrganizationError
         When ``focal`` is not an ``org_id``; the message suggests close matches.
+    ParameterError
+        When ``by`` is not a column (or has too many values), or an argument is out of range.
     PartnermapError
-        When ``by`` is not a column, or there is neither an areas layer nor any
-        organisation with coordinates.
+        When there is neither an areas layer nor any organisation with coordinates.
 
     Notes
     -----
@@ -941,17 +959,7 @@ def coverage(
     frame, area_rows = _areas_for(data, areas, lon, lat, h3_resolution)
     rows += area_rows
     na = len(frame.ids)
-
-    loc_o, loc_a = _located_pairs(frame, lon, lat)
-    located = np.zeros(n, bool)
-    located[loc_o] = True
-    outside = _outside(frame, orgs.index, lon, lat, located)
-    srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
-    # an organisation always serves the area it stands in (even one too wide to project well)
-    srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
-    loc = sparse.csr_matrix((np.ones(len(loc_o), np.int64), (loc_a, loc_o)), shape=(na, n))
-    srv = sparse.csr_matrix((np.ones(len(srv_o), np.int64), (srv_a, srv_o)), shape=(na, n))
-    srv.data[:] = 1
+    loc, srv, located, outside = _matrices(frame, orgs.index, lon, lat, radius_m, declared)
     counts = _counts(loc, srv, incidence, kinds)
 
     base = frame.areas
@@ -960,10 +968,7 @@ def coverage(
         out[c] = v.astype(np.int64)
     has_pop = "population" in out.columns and pd.api.types.is_numeric_dtype(out["population"])
     if has_pop:
-        pop = out["population"].to_numpy(dtype=float)
-        for k in [*kinds, "total"]:
-            out[f"population_reached_{k}"] = np.where(counts[f"serving_{k}"] > 0, pop,
-                                                      np.where(np.isnan(pop), np.nan, 0.0))
+        _population_reached(out, counts, kinds)
     partners: list[str] = []
     if focal_pos is not None:
         partners = _focal_reach(out, data, focal_pos, G, srv)
@@ -986,6 +991,30 @@ def coverage(
              n, int(np.isfinite(lon).sum()), int(located.sum()), na, frame.origin, by, len(kinds),
              int(srv.nnz), time.perf_counter() - t0)
     return result
+
+
+def _matrices(frame: _Frame, ids: pd.Index, lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray,
+              declared: np.ndarray | None) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray, pd.DataFrame]:
+    """Areas × organisations located there and serving there; who is in an area; who is outside all."""
+    n, na = len(ids), len(frame.ids)
+    loc_o, loc_a = _located_pairs(frame, lon, lat)
+    located = np.zeros(n, bool)
+    located[loc_o] = True
+    outside = _outside(frame, ids, lon, lat, located)
+    srv_o, srv_a = _serving_pairs(frame, lon, lat, radius_m, declared)
+    # an organisation always serves the area it stands in (even one too wide to project well)
+    srv_o, srv_a = np.concatenate([srv_o, loc_o]), np.concatenate([srv_a, loc_a])
+    loc = sparse.csr_matrix((np.ones(len(loc_o), np.int64), (loc_a, loc_o)), shape=(na, n))
+    srv = sparse.csr_matrix((np.ones(len(srv_o), np.int64), (srv_a, srv_o)), shape=(na, n))
+    srv.data[:] = 1
+    return loc, srv, located, outside
+
+
+def _population_reached(out: pd.DataFrame, counts: dict[str, np.ndarray], kinds: list[str]) -> None:
+    """``population_reached_<kind>``: an area's population when one of that kind serves it, else 0."""
+    pop = out["population"].to_numpy(dtype=float)
+    for k in [*kinds, "total"]:
+        out[f"population_reached_{k}"] = np.where(counts[f"serving_{k}"] > 0, pop, np.where(np.isnan(pop), np.nan, 0.0))
 
 
 def _counts(loc: sparse.csr_matrix, srv: sparse.csr_matrix, incidence: Any,
@@ -1139,9 +1168,9 @@ def underserved(
 
     Raises
     ------
-    PartnermapError
-        When ``cov`` has no ``serving_<of>`` column (the message lists the kinds), or
-        no ``weight`` column other than the default.
+    ParameterError
+        When ``min_count`` is below 1, ``cov`` has no ``serving_<of>`` column (the
+        message lists the kinds), or no ``weight`` column other than the default.
 
     See Also
     --------
@@ -1155,21 +1184,7 @@ def underserved(
     >>> gaps["rank"].is_monotonic_increasing
     True
     """
-    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise PartnermapError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
-    meta = cov.attrs.get("coverage", {}) if isinstance(cov.attrs.get("coverage"), dict) else {}
-    key = "total" if of == "total" else _key(of)
-    col = f"serving_{key}"
-    if col not in cov.columns:
-        have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
-        raise PartnermapError(
-            f"the coverage table has no '{col}' column; of= must be one of {', '.join(have)} "
-            f"(the kinds of by='{meta.get('by')}'), or run coverage with another by=.")
-    if weight not in cov.columns and weight != "population":
-        numeric = [c for c in cov.columns if c not in ("geometry",) and not c.startswith(
-            ("located_", "serving_", "population_reached_", "focal_", "partner"))]
-        raise PartnermapError(
-            f"weight='{weight}' is not a column of the areas; choose one of: {', '.join(numeric)}.")
+    meta, key, col = _underserved_column(cov, of, min_count, weight)
     serving = cov[col].to_numpy(dtype=np.int64)
     deficit = np.clip(min_count - serving, 0, None)
     by, near = meta.get("by"), meta.get("radius_km")
@@ -1188,9 +1203,44 @@ def underserved(
     out = out[deficit > 0].sort_index(kind="stable")
     out = out.sort_values(["score", "deficit"], ascending=False, na_position="last", kind="stable")
     out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
-    wname = weight.replace("_", " ")
+    extra = weight if w is not None and weight != "population" else None
+    out["reason"] = _underserved_reasons(out, by, key, within, min_count, has_pop, extra)
+    result = gpd.GeoDataFrame(out, geometry=cov.geometry.loc[out.index].to_numpy(), crs=cov.crs)
+    result.index.name = "area_id"
+    result.attrs["coverage"] = dict(meta)
+    wanted = f"no {_kind_phrase(by, key, 1)}" if min_count == 1 else \
+        f"fewer than {min_count} {_kind_phrase(by, key, 2)}"
+    log.info("underserved: %d of %d areas have %s %s", len(result), len(cov), wanted, within)
+    return result
+
+
+def _underserved_column(cov: gpd.GeoDataFrame, of: str, min_count: int,
+                        weight: str) -> tuple[dict[str, Any], str, str]:
+    """The coverage parameters, the kind key and its ``serving_`` column; ParameterError for bad arguments."""
+    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise ParameterError(f"min_count must be a whole number of 1 or more, not {min_count!r}.")
+    meta = cov.attrs.get("coverage", {}) if isinstance(cov.attrs.get("coverage"), dict) else {}
+    key = "total" if of == "total" else _key(of)
+    col = f"serving_{key}"
+    if col not in cov.columns:
+        have = [c[len("serving_"):] for c in cov.columns if c.startswith("serving_")]
+        raise ParameterError(
+            f"the coverage table has no '{col}' column; of= must be one of {', '.join(have)} "
+            f"(the kinds of by='{meta.get('by')}'), or run coverage with another by=.")
+    if weight not in cov.columns and weight != "population":
+        numeric = [c for c in cov.columns if c not in ("geometry",) and not c.startswith(
+            ("located_", "serving_", "population_reached_", "focal_", "partner"))]
+        raise ParameterError(
+            f"weight='{weight}' is not a column of the areas; choose one of: {', '.join(numeric)}.")
+    return meta, key, col
+
+
+def _underserved_reasons(out: pd.DataFrame, by: str | None, key: str, within: str, min_count: int,
+                         has_pop: bool, weight: str | None) -> list[str]:
+    """One plain sentence per area: how many serve it, and its population (and ``weight``) when known."""
+    wname = weight.replace("_", " ") if weight else ""
     reasons = []
-    for i, (s, p) in enumerate(zip(out["serving"].to_numpy(), out["population"].to_numpy())):
+    for i, (s, p) in enumerate(zip(out["serving"].to_numpy(), out["population"].to_numpy(), strict=True)):
         if s == 0:
             text = f"no {_kind_phrase(by, key, 1)} {within}"
         else:
@@ -1199,18 +1249,11 @@ def underserved(
         if has_pop:
             tails.append("population unknown" if np.isnan(p)
                          else "1 resident" if p == 1 else f"{p:,.0f} residents")
-        if w is not None and weight != "population":
+        if weight:
             v = out[weight].iloc[i]
             tails.append(f"{wname} unknown" if np.isnan(v) else f"{v:,.0f} {wname}")
         reasons.append("; ".join([text, ", ".join(tails)]) if tails else text)
-    out["reason"] = reasons
-    result = gpd.GeoDataFrame(out, geometry=cov.geometry.loc[out.index].to_numpy(), crs=cov.crs)
-    result.index.name = "area_id"
-    result.attrs["coverage"] = dict(meta)
-    wanted = f"no {_kind_phrase(by, key, 1)}" if min_count == 1 else \
-        f"fewer than {min_count} {_kind_phrase(by, key, 2)}"
-    log.info("underserved: %d of %d areas have %s %s", len(result), len(cov), wanted, within)
-    return result
+    return reasons
 
 
 def _numbers(col: pd.Series) -> np.ndarray:

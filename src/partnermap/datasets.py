@@ -280,9 +280,11 @@ _PROFILES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[float, float,
     "small_business": (("in_kind_services", "space", "equipment", "volunteers"),
                        ("audiences", "networks", "training", "funding"), (1, 0, 0), (1, 3), (1995, 2024)),
     "charity": (("volunteers", "audiences", "networks", "content"),
-                ("funding", "expertise", "in_kind_services", "space", "equipment"), (0.4, 0.45, 0.15), (2, 8), (1980, 2023)),
+                ("funding", "expertise", "in_kind_services", "space", "equipment"),
+                (0.4, 0.45, 0.15), (2, 8), (1980, 2023)),
     "association": (("audiences", "volunteers", "networks", "content"),
-                    ("funding", "skills", "training", "space", "in_kind_services"), (0.55, 0.4, 0.05), (1.5, 6), (1985, 2024)),
+                    ("funding", "skills", "training", "space", "in_kind_services"),
+                    (0.55, 0.4, 0.05), (1.5, 6), (1985, 2024)),
     "religious": (("space", "volunteers", "audiences", "networks"),
                   ("funding", "equipment", "content"), (0.6, 0.35, 0.05), (0.5, 2), (1960, 2020)),
     "school": (("space", "audiences", "content"),
@@ -470,19 +472,42 @@ class _Orgs:
             name: tuple[str, str] | None = None, causes: Sequence[str] = (),
             offers: Sequence[str] | None = None, needs: Sequence[str] | None = None,
             size: str | None = None, radius: float | None = None) -> int:
-        """Append one organisation; returns its row number."""
-        rng = self.rng
-        offer_pool, need_pool, size_p, (r_lo, r_hi), (y_lo, y_hi) = _PROFILES[org_type]
+        """Append one organisation; returns its row number (draws from ``rng`` in a fixed order)."""
         area_id = area_id or self._area_for(city)
         lat, lon, gap_km = self._place(area_id)
-        if name is None:
-            name_ar, name_en, tmpl_causes = self._name(org_type, city, area_id)
-            extra = list(schema.CAUSES)[int(rng.integers(len(schema.CAUSES)))]
-            causes = [*tmpl_causes[: int(rng.integers(1, len(tmpl_causes) + 1))],
-                      *([extra] if rng.random() < 0.3 else [])]
-        else:
-            name_ar, name_en = name
-            self.names.add(name_ar)
+        name_ar, name_en, causes = self._naming(org_type, city, area_id, name, causes)
+        profile = self._profile(org_type, offers, needs, size, radius, gap_km)
+        self.rows.append({
+            "org_id": None,  # numbered at the end
+            "name": name_ar,
+            "name_en": name_en,
+            "sector": schema.ORG_TYPES[org_type].sector,
+            "org_type": org_type,
+            "lat": lat,
+            "lon": lon,
+            **self._contact_fields(org_type, city, area_id, name_en, causes, profile),
+            "_area": area_id,
+            "_city": city,
+        })
+        return len(self.rows) - 1
+
+    def _naming(self, org_type: str, city: str, area_id: str, name: tuple[str, str] | None,
+                causes: Sequence[str]) -> tuple[str, str, Sequence[str]]:
+        """The Arabic and English names and the causes: given, or drawn from the type's templates."""
+        if name is not None:
+            self.names.add(name[0])
+            return name[0], name[1], causes
+        name_ar, name_en, tmpl_causes = self._name(org_type, city, area_id)
+        extra = list(schema.CAUSES)[int(self.rng.integers(len(schema.CAUSES)))]
+        causes = [*tmpl_causes[: int(self.rng.integers(1, len(tmpl_causes) + 1))],
+                  *([extra] if self.rng.random() < 0.3 else [])]
+        return name_ar, name_en, causes
+
+    def _profile(self, org_type: str, offers: Sequence[str] | None, needs: Sequence[str] | None,
+                 size: str | None, radius: float | None, gap_km: float) -> dict:
+        """Offers, needs, size, capacity and service radius: given, or drawn from the type's profile."""
+        rng = self.rng
+        offer_pool, need_pool, size_p, (r_lo, r_hi), _ = _PROFILES[org_type]
         if offers is None:
             offers = _pick(rng, offer_pool, 2, 4)
         if needs is None:
@@ -496,68 +521,83 @@ class _Orgs:
             radius = float(rng.uniform(r_lo, r_hi))
         # keep every service radius short of the under-served area (gap 3)
         radius = max(0.5, np.floor(min(radius, 0.85 * gap_km) * 10) / 10)
+        return {"offers": offers, "needs": needs, "size": size, "capacity": capacity, "radius": radius}
+
+    def _contact_fields(self, org_type: str, city: str, area_id: str, name_en: str, causes: Sequence[str],
+                        profile: dict) -> dict:
+        """The row's columns from ``city`` to ``founded_year``, in the order of the file."""
+        rng = self.rng
         slug = _slug(name_en)
         informal = org_type in {"small_business", "community_group", "religious"}
         website = None if informal and rng.random() < 0.4 else f"https://www.{slug}.example.sa"
-        city_ar = _CITIES[city][0]
         area = self.areas[area_id]
-        self.rows.append({
-            "org_id": None,  # numbered at the end
-            "name": name_ar,
-            "name_en": name_en,
-            "sector": schema.ORG_TYPES[org_type].sector,
-            "org_type": org_type,
-            "lat": lat,
-            "lon": lon,
+        y_lo, y_hi = _PROFILES[org_type][4]
+        return {
             "city": _CITIES[city][1],
             "district": area.name_en,
             "address": f"{int(rng.integers(1000, 9999))} شارع {_STREETS[int(rng.integers(len(_STREETS)))]}، "
-                       f"{area.name}، {city_ar}",
+                       f"{area.name}، {_CITIES[city][0]}",
             "website": website,
-            "size": size,
-            "offers": _join(offers, _RESOURCE_ORDER),
-            "needs": _join(needs, _RESOURCE_ORDER),
+            "size": profile["size"],
+            "offers": _join(profile["offers"], _RESOURCE_ORDER),
+            "needs": _join(profile["needs"], _RESOURCE_ORDER),
             "causes": _join(causes, _CAUSE_ORDER),
-            "capacity": capacity,
+            "capacity": profile["capacity"],
             "engagement_stage": ("identified", "contacted", "engaged", "lapsed")[
                 int(rng.choice(4, p=(0.45, 0.3, 0.17, 0.08)))],
-            "service_radius_km": float(radius),
+            "service_radius_km": float(profile["radius"]),
             "email": f"info@{slug}.example.sa",
             "phone": f"+966 13 555 {int(rng.integers(0, 10000)):04d}",
             "contact_name": f"{_FIRST_NAMES[int(rng.integers(len(_FIRST_NAMES)))]} "
                             f"{_FAMILY_NAMES[int(rng.integers(len(_FAMILY_NAMES)))]}",
             "founded_year": int(rng.integers(y_lo, y_hi + 1)),
-            "_area": area_id,
-            "_city": city,
-        })
-        return len(self.rows) - 1
+        }
 
 
 #: Hand-written organisations: (org_type, city, area or None, Arabic, English, causes)
 _FOCAL_PARTNERS = [
-    ("association", "KHB", None, "جمعية ترميم البيوت بالخبر", "Al Khobar Home Restoration Society", ("housing", "elderly")),
-    ("charity", "DAM", None, "جمعية مساكن الخير بالدمام", "Masakin Al-Khair Housing Charity Dammam", ("housing", "poverty")),
-    ("association", "DHA", None, "جمعية سيدات الظهران للتنمية", "Dhahran Women's Development Association", ("women", "employment")),
-    ("association", "KHB", None, "جمعية تمكين المرأة بالخبر", "Al Khobar Women's Empowerment Association", ("women", "employment")),
-    ("charity", "KHB", None, "جمعية البيت الآمن للأسرة", "Safe Home Family Charity", ("housing", "women", "family")),
-    ("association", "DAM", None, "جمعية إعمار الأحياء بالدمام", "Dammam Neighbourhood Renewal Association", ("housing", "environment")),
-    ("association", "DAM", None, "جمعية فتيات الغد", "Fatayat Al-Ghad Girls' Association", ("women", "youth")),
-    ("charity", "QAT", None, "جمعية سكن كريم الخيرية بالقطيف", "Sakan Karim Housing Charity Qatif", ("housing", "poverty")),
-    ("community_group", "KHB", None, "فريق أيادي الترميم التطوعي", "Ayadi Restoration Volunteer Team", ("housing", "youth")),
-    ("association", "KHB", None, "جمعية الأسر المنتجة بالخبر", "Al Khobar Productive Families Association", ("women", "employment", "family")),
+    ("association", "KHB", None, "جمعية ترميم البيوت بالخبر",
+     "Al Khobar Home Restoration Society", ("housing", "elderly")),
+    ("charity", "DAM", None, "جمعية مساكن الخير بالدمام",
+     "Masakin Al-Khair Housing Charity Dammam", ("housing", "poverty")),
+    ("association", "DHA", None, "جمعية سيدات الظهران للتنمية",
+     "Dhahran Women's Development Association", ("women", "employment")),
+    ("association", "KHB", None, "جمعية تمكين المرأة بالخبر",
+     "Al Khobar Women's Empowerment Association", ("women", "employment")),
+    ("charity", "KHB", None, "جمعية البيت الآمن للأسرة",
+     "Safe Home Family Charity", ("housing", "women", "family")),
+    ("association", "DAM", None, "جمعية إعمار الأحياء بالدمام",
+     "Dammam Neighbourhood Renewal Association", ("housing", "environment")),
+    ("association", "DAM", None, "جمعية فتيات الغد",
+     "Fatayat Al-Ghad Girls' Association", ("women", "youth")),
+    ("charity", "QAT", None, "جمعية سكن كريم الخيرية بالقطيف",
+     "Sakan Karim Housing Charity Qatif", ("housing", "poverty")),
+    ("community_group", "KHB", None, "فريق أيادي الترميم التطوعي",
+     "Ayadi Restoration Volunteer Team", ("housing", "youth")),
+    ("association", "KHB", None, "جمعية الأسر المنتجة بالخبر",
+     "Al Khobar Productive Families Association", ("women", "employment", "family")),
 ]
 _BROKERS = [
-    ("association", "DAM", None, "الاتحاد الأهلي للجمعيات بالمنطقة الشرقية", "Eastern Province Charities Union", ("poverty", "family")),
-    ("university", "DHA", "DHA-02", "جامعة الساحل للعلوم والتقنية", "As-Sahil University of Science and Technology", ("education", "science")),
-    ("government_agency", "QAT", "QAT-01", "مكتب التنمية الاجتماعية بالقطيف", "Qatif Social Development Office", ("poverty", "family")),
+    ("association", "DAM", None, "الاتحاد الأهلي للجمعيات بالمنطقة الشرقية",
+     "Eastern Province Charities Union", ("poverty", "family")),
+    ("university", "DHA", "DHA-02", "جامعة الساحل للعلوم والتقنية",
+     "As-Sahil University of Science and Technology", ("education", "science")),
+    ("government_agency", "QAT", "QAT-01", "مكتب التنمية الاجتماعية بالقطيف",
+     "Qatif Social Development Office", ("poverty", "family")),
 ]
 _CLUSTER = [
-    ("association", "QAT", "QAT-03", "جمعية مزارعي النخيل بالجش", "Al Jish Palm Farmers' Association", ("environment", "employment")),
-    ("community_group", "QAT", "QAT-03", "فريق تراث الجش التطوعي", "Al Jish Heritage Volunteer Team", ("culture", "youth")),
-    ("religious", "QAT", "QAT-03", "جامع الرحمة بالجش", "Ar-Rahma Mosque Al Jish", ("family", "poverty")),
-    ("small_business", "QAT", "QAT-03", "مشغل سعفة للحرف اليدوية", "Saafa Handicrafts Workshop", ("culture", "women", "employment")),
-    ("association", "QAT", "QAT-03", "جمعية منتجات الجش النسائية", "Al Jish Women Producers' Association", ("women", "employment")),
-    ("small_business", "QAT", "QAT-03", "مؤسسة الواحة الخضراء للتمور", "Green Oasis Dates Est.", ("employment", "environment")),
+    ("association", "QAT", "QAT-03", "جمعية مزارعي النخيل بالجش",
+     "Al Jish Palm Farmers' Association", ("environment", "employment")),
+    ("community_group", "QAT", "QAT-03", "فريق تراث الجش التطوعي",
+     "Al Jish Heritage Volunteer Team", ("culture", "youth")),
+    ("religious", "QAT", "QAT-03", "جامع الرحمة بالجش",
+     "Ar-Rahma Mosque Al Jish", ("family", "poverty")),
+    ("small_business", "QAT", "QAT-03", "مشغل سعفة للحرف اليدوية",
+     "Saafa Handicrafts Workshop", ("culture", "women", "employment")),
+    ("association", "QAT", "QAT-03", "جمعية منتجات الجش النسائية",
+     "Al Jish Women Producers' Association", ("women", "employment")),
+    ("small_business", "QAT", "QAT-03", "مؤسسة الواحة الخضراء للتمور",
+     "Green Oasis Dates Est.", ("employment", "environment")),
 ]
 #: (a, b, kind) among the cluster, as positions in _CLUSTER
 _CLUSTER_TIES = [(0, 5, "partnership"), (0, 1, "joint_project"), (1, 2, "informal"),
@@ -578,7 +618,7 @@ def _make_organizations(rng: np.random.Generator, areas: gpd.GeoDataFrame) -> tu
                        for t, c, a, ar, en, cs in spec]
     general = []
     for org_type, counts in _PLAN.items():
-        for city, n in zip(_CITIES, counts):
+        for city, n in zip(_CITIES, counts, strict=True):
             general.extend(orgs.add(org_type, city) for _ in range(n))
     order = rng.permutation(len(general))  # mix types and cities in the id sequence
     general = [general[i] for i in order]
@@ -701,119 +741,170 @@ class _Ties:
 
 
 def _make_relationships(rng: np.random.Generator, orgs: pd.DataFrame, groups: dict) -> tuple[pd.DataFrame, list[int]]:
+    """Every tie of the demo, drawn in a fixed order from ``rng``, and the organisations left without ties."""
     ties = _Ties(rng, orgs)
-    focal, partners, brokers = groups["focal"][0], groups["partners"], groups["brokers"]
-    general, cluster = groups["general"], groups["cluster"]
-    city = orgs["city"].tolist()
-    org_type = orgs["org_type"].tolist()
-
-    # the focal company: mostly professional services in kind to housing/women's groups
-    for p in (0, 1, 2, 3, 4, 5, 7):
-        ties.add(focal, partners[p], "in_kind")
-    ties.add(focal, partners[6], "joint_project")
-    ties.add(focal, partners[8], "informal")
-    ties.add(focal, partners[9], "mou", status="proposed")
-    khobar = [i for i in general if city[i] == "Al Khobar"]
-    lapsed = next(i for i in khobar if org_type[i] == "charity"
-                  and {"housing", "women"} & set(orgs.at[i, "causes"].split(";")))
-    ties.add(focal, lapsed, "in_kind", status="ended")
-    ties.add(focal, next(i for i in khobar if org_type[i] == "company"), "partnership")
-
-    # gap 1: the Al Jish cluster, tied among itself only
-    for a, b, kind in _CLUSTER_TIES:
+    _focal_ties(ties, orgs, groups)
+    cluster = groups["cluster"]
+    for a, b, kind in _CLUSTER_TIES:  # gap 1: the Al Jish cluster, tied among itself only
         ties.add(cluster[a], cluster[b], kind)
-
-    # a few isolates (no tie at all) and single-tie organisations among the general ones
-    small = [i for i in general if org_type[i] in {"small_business", "community_group", "religious", "association"}]
-    isolates = sorted(int(i) for i in rng.choice(small, size=6, replace=False))
-    rest = [i for i in general if i not in isolates]
-    pendants = sorted(int(i) for i in rng.choice(rest, size=16, replace=False))
-    pool = sorted(rest + partners + brokers)  # organisations that take part in general ties
-    hubs = {"company", "local_council", "government_agency", "charity", "university", "healthcare"}
-    activity = {i: float(rng.lognormal(0, 0.7)) * (2.0 if org_type[i] in hubs else 1.0) for i in pool}
-    for b in brokers:
-        activity[b] = 3.0
-    lat = orgs["lat"].to_numpy()
-    lon = orgs["lon"].to_numpy()
-    causes = [set(s.split(";")) for s in orgs["causes"]]
-
-    def weights(i: int, candidates: list[int]) -> np.ndarray:
-        d = np.hypot((lat[candidates] - lat[i]) * 111.0, (lon[candidates] - lon[i]) * 99.6)
-        w = np.array([activity[j] * (1 + 0.5 * len(causes[i] & causes[j])) if ties.allowed(i, j) else 0.0
-                      for j in candidates])
-        return w * np.exp(-d / 3.0)
-
-    def link(i: int, candidates: list[int], kind: str | None = None, status: str | None = None) -> bool:
-        w = weights(i, candidates)
-        if w.sum() <= 0:
-            return False
-        j = candidates[int(rng.choice(len(candidates), p=w / w.sum()))]
-        ties.add(i, j, kind, status or ties.status())
-        return True
-
-    # ties within each city, drawn by activity, shared causes and distance
-    for c in sorted(set(city[i] for i in pool)):
-        members = [i for i in pool if city[i] == c]
-        targets = [i for i in members if i not in pendants]
-        p = np.array([activity[i] for i in targets])
-        for _ in range(int(round(2.6 * len(members)))):
-            link(targets[int(rng.choice(len(targets), p=p / p.sum()))], targets)
-        for i in pendants:
-            if city[i] == c:
-                link(i, targets, status="active")
-
-    # brokers: ties across cities
-    union, university, qatif_office = brokers
-    for c in ("Dammam", "Al Khobar", "Dhahran", "Qatif"):
-        members = [i for i in pool if city[i] == c and org_type[i] in {"charity", "association"}
-                   and i not in pendants]
-        for _ in range(4):
-            link(union, members, "membership", "active")
-    for c, n in (("Dhahran", 3), ("Al Khobar", 4), ("Dammam", 3)):
-        members = [i for i in pool if city[i] == c and i not in pendants]
-        for _ in range(n):
-            link(university, members, status="active")
-    for c, n in (("Qatif", 5), ("Dammam", 3)):
-        members = [i for i in pool if city[i] == c and i not in pendants]
-        for _ in range(n):
-            link(qatif_office, members, status="active")
-    for a, b in (("Dammam", "Al Khobar"),) * 4 + (("Al Khobar", "Dhahran"),) * 2:
-        i = int(rng.choice([i for i in pool if city[i] == a and i not in pendants]))
-        far = [j for j in pool if city[j] == b and j not in pendants]
-        # distance decay does not apply across cities
-        w = np.array([activity[j] if ties.allowed(i, j) else 0.0 for j in far])
-        if w.sum() > 0:
-            ties.add(i, far[int(rng.choice(len(far), p=w / w.sum()))], status="active")
-
-    # everyone in the pool gets at least one tie, and the active ties hold the main network together
-    tied = {r["source"] for r in ties.rows} | {r["target"] for r in ties.rows}
-    for i in pool:
-        if i not in tied:
-            link(i, [j for j in pool if city[j] == city[i] and j not in pendants], status="active")
-    main = [focal] + pool
-    while True:
-        graph = {i: set() for i in main}
-        for r in ties.rows:
-            if r["status"] == "active" and r["source"] in graph and r["target"] in graph:
-                graph[r["source"]].add(r["target"])
-                graph[r["target"]].add(r["source"])
-        components = _components(graph)
-        if len(components) == 1:
-            break
-        giant = max(components, key=len)
-        small_comp = min((c for c in components if c is not giant), key=min)
-        for i in sorted(small_comp):
-            candidates = [j for j in sorted(giant) if j not in pendants and j != focal]
-            same_city = [j for j in candidates if city[j] == city[i]]
-            if link(i, same_city, status="active") or link(i, candidates, status="active"):
-                break
-
+    isolates, pendants, pool = _general_pool(rng, orgs, groups)
+    draw = _Draw(ties, orgs, pool, pendants, _activity(rng, orgs, pool, groups["brokers"]))
+    _city_ties(draw)
+    _broker_ties(draw, groups["brokers"])
+    _cross_city_ties(draw)
+    _tie_everyone(draw)
+    _connect(draw, groups["focal"][0])
     frame = pd.DataFrame(ties.rows, columns=_REL_COLUMNS)
     ids = orgs["org_id"].tolist()
     frame["source"] = [ids[i] for i in frame["source"]]
     frame["target"] = [ids[i] for i in frame["target"]]
     frame["review_every_months"] = frame["review_every_months"].astype("Int64")
     return frame, isolates
+
+
+def _focal_ties(ties: _Ties, orgs: pd.DataFrame, groups: dict) -> None:
+    """The focal company: mostly professional services in kind to housing and women's groups."""
+    focal, partners = groups["focal"][0], groups["partners"]
+    city = orgs["city"].tolist()
+    org_type = orgs["org_type"].tolist()
+    for p in (0, 1, 2, 3, 4, 5, 7):
+        ties.add(focal, partners[p], "in_kind")
+    ties.add(focal, partners[6], "joint_project")
+    ties.add(focal, partners[8], "informal")
+    ties.add(focal, partners[9], "mou", status="proposed")
+    khobar = [i for i in groups["general"] if city[i] == "Al Khobar"]
+    lapsed = next(i for i in khobar if org_type[i] == "charity"
+                  and {"housing", "women"} & set(orgs.at[i, "causes"].split(";")))
+    ties.add(focal, lapsed, "in_kind", status="ended")
+    ties.add(focal, next(i for i in khobar if org_type[i] == "company"), "partnership")
+
+
+def _general_pool(rng: np.random.Generator, orgs: pd.DataFrame, groups: dict) -> tuple[list[int], list[int], list[int]]:
+    """A few isolates (no tie at all) and single-tie organisations, and who takes part in the general ties."""
+    general = groups["general"]
+    org_type = orgs["org_type"].tolist()
+    small = [i for i in general if org_type[i] in {"small_business", "community_group", "religious", "association"}]
+    isolates = sorted(int(i) for i in rng.choice(small, size=6, replace=False))
+    rest = [i for i in general if i not in isolates]
+    pendants = sorted(int(i) for i in rng.choice(rest, size=16, replace=False))
+    return isolates, pendants, sorted(rest + groups["partners"] + groups["brokers"])
+
+
+_HUBS = {"company", "local_council", "government_agency", "charity", "university", "healthcare"}
+
+
+def _activity(rng: np.random.Generator, orgs: pd.DataFrame, pool: list[int], brokers: list[int]) -> dict[int, float]:
+    """How readily each organisation of the pool takes ties (hubs twice, brokers a fixed 3)."""
+    org_type = orgs["org_type"].tolist()
+    activity = {i: float(rng.lognormal(0, 0.7)) * (2.0 if org_type[i] in _HUBS else 1.0) for i in pool}
+    for b in brokers:
+        activity[b] = 3.0
+    return activity
+
+
+class _Draw:
+    """Draws general ties from the pool, by activity, shared causes and distance."""
+
+    def __init__(self, ties: _Ties, orgs: pd.DataFrame, pool: list[int], pendants: list[int],
+                 activity: dict[int, float]) -> None:
+        self.ties, self.rng = ties, ties.rng
+        self.pool, self.pendants, self.activity = pool, pendants, activity
+        self.city = orgs["city"].tolist()
+        self.org_type = orgs["org_type"].tolist()
+        self.lat = orgs["lat"].to_numpy()
+        self.lon = orgs["lon"].to_numpy()
+        self.causes = [set(s.split(";")) for s in orgs["causes"]]
+
+    def members(self, city: str, *, types: set[str] | None = None) -> list[int]:
+        """The pool's organisations in ``city`` (of ``types``) that may take more ties (no pendants)."""
+        return [i for i in self.pool if self.city[i] == city and (types is None or self.org_type[i] in types)
+                and i not in self.pendants]
+
+    def weights(self, i: int, candidates: list[int]) -> np.ndarray:
+        """How likely ``i`` ties with each candidate: activity, shared causes, distance decay (3 km)."""
+        d = np.hypot((self.lat[candidates] - self.lat[i]) * 111.0, (self.lon[candidates] - self.lon[i]) * 99.6)
+        w = np.array([self.activity[j] * (1 + 0.5 * len(self.causes[i] & self.causes[j]))
+                      if self.ties.allowed(i, j) else 0.0 for j in candidates])
+        return w * np.exp(-d / 3.0)
+
+    def link(self, i: int, candidates: list[int], kind: str | None = None, status: str | None = None) -> bool:
+        """Tie ``i`` to one of ``candidates`` drawn by :meth:`weights`; False when none is allowed."""
+        w = self.weights(i, candidates)
+        if w.sum() <= 0:
+            return False
+        j = candidates[int(self.rng.choice(len(candidates), p=w / w.sum()))]
+        self.ties.add(i, j, kind, status or self.ties.status())
+        return True
+
+
+def _city_ties(draw: _Draw) -> None:
+    """Ties within each city, drawn by activity, shared causes and distance; one for each pendant."""
+    city, rng = draw.city, draw.rng
+    for c in sorted(set(city[i] for i in draw.pool)):
+        members = [i for i in draw.pool if city[i] == c]
+        targets = [i for i in members if i not in draw.pendants]
+        p = np.array([draw.activity[i] for i in targets])
+        for _ in range(int(round(2.6 * len(members)))):
+            draw.link(targets[int(rng.choice(len(targets), p=p / p.sum()))], targets)
+        for i in draw.pendants:
+            if city[i] == c:
+                draw.link(i, targets, status="active")
+
+
+def _broker_ties(draw: _Draw, brokers: list[int]) -> None:
+    """The brokers' ties across cities: the charities union, the university, the Qatif office."""
+    union, university, qatif_office = brokers
+    for c in ("Dammam", "Al Khobar", "Dhahran", "Qatif"):
+        members = draw.members(c, types={"charity", "association"})
+        for _ in range(4):
+            draw.link(union, members, "membership", "active")
+    for broker, plan in ((university, (("Dhahran", 3), ("Al Khobar", 4), ("Dammam", 3))),
+                         (qatif_office, (("Qatif", 5), ("Dammam", 3)))):
+        for c, n in plan:
+            members = draw.members(c)
+            for _ in range(n):
+                draw.link(broker, members, status="active")
+
+
+def _cross_city_ties(draw: _Draw) -> None:
+    """A few ties between neighbouring cities (distance decay does not apply across cities)."""
+    rng, ties = draw.rng, draw.ties
+    for a, b in (("Dammam", "Al Khobar"),) * 4 + (("Al Khobar", "Dhahran"),) * 2:
+        i = int(rng.choice(draw.members(a)))
+        far = draw.members(b)
+        w = np.array([draw.activity[j] if ties.allowed(i, j) else 0.0 for j in far])
+        if w.sum() > 0:
+            ties.add(i, far[int(rng.choice(len(far), p=w / w.sum()))], status="active")
+
+
+def _tie_everyone(draw: _Draw) -> None:
+    """Everyone in the pool gets at least one tie."""
+    tied = {r["source"] for r in draw.ties.rows} | {r["target"] for r in draw.ties.rows}
+    for i in draw.pool:
+        if i not in tied:
+            draw.link(i, [j for j in draw.pool if draw.city[j] == draw.city[i] and j not in draw.pendants],
+                      status="active")
+
+
+def _connect(draw: _Draw, focal: int) -> None:
+    """Tie the smaller active components to the largest until the active ties hold one main network."""
+    main = [focal] + draw.pool
+    while True:
+        graph: dict[int, set[int]] = {i: set() for i in main}
+        for r in draw.ties.rows:
+            if r["status"] == "active" and r["source"] in graph and r["target"] in graph:
+                graph[r["source"]].add(r["target"])
+                graph[r["target"]].add(r["source"])
+        components = _components(graph)
+        if len(components) == 1:
+            return
+        giant = max(components, key=len)
+        small_comp = min((c for c in components if c is not giant), key=min)
+        for i in sorted(small_comp):
+            candidates = [j for j in sorted(giant) if j not in draw.pendants and j != focal]
+            same_city = [j for j in candidates if draw.city[j] == draw.city[i]]
+            if draw.link(i, same_city, status="active") or draw.link(i, candidates, status="active"):
+                break
 
 
 def _components(graph: dict[int, set[int]]) -> list[set[int]]:
@@ -924,7 +1015,12 @@ def write_demo(path: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
     return folder
 
 
+_ORGS_NOTES = ("UTF-8 with BOM; Arabic `name`, English `name_en`; `founded_year` is an extra column; "
+               "`email`, `phone`, `contact_name` are private")
+
+
 def _readme(demo: dict, seed: int) -> str:
+    """The README.md of the demo folder: what is fictional, the files, the deliberate gaps."""
     orgs, rels, areas = demo["organizations"], demo["relationships"], demo["areas"]
     tied = set(rels["source"]) | set(rels["target"])
     isolates = [i for i in orgs["org_id"] if i not in tied]
@@ -946,7 +1042,7 @@ regenerate with `python -m partnermap.datasets OUTDIR`. The review dates are jud
 
 | file | rows | notes |
 |---|---|---|
-| `organizations.csv` | {len(orgs)} | UTF-8 with BOM; Arabic `name`, English `name_en`; `founded_year` is an extra column; `email`, `phone`, `contact_name` are private |
+| `organizations.csv` | {len(orgs)} | {_ORGS_NOTES} |
 | `relationships.csv` | {len(rels)} | {rels['kind'].nunique()} kinds, formal and informal, active/proposed/ended |
 | `areas.geojson` | {len(areas)} | district polygons (EPSG:4326) with `population` and `households_in_need` |
 
@@ -990,8 +1086,19 @@ def _overdue(rels: pd.DataFrame) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m partnermap.datasets OUTDIR [--seed N]``: write the demo folder."""
-    parser = argparse.ArgumentParser(prog="python -m partnermap.datasets", description=main.__doc__)
+    """``python -m partnermap.datasets OUTDIR [--seed N]``: write the demo folder.
+
+    Parameters
+    ----------
+    argv
+        The command-line arguments (``None``: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 (argparse exits with 2 on bad arguments).
+    """
+    parser = argparse.ArgumentParser(prog="python -m partnermap.datasets", description=main.__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Writing results: tables (CSV for Excel, XLSX), the graph (GEXF, GraphML) and layers (GeoPackage).
+"""Writing results: tables (CSV for Excel, XLSX), the graph (GEXF, GraphML) and layers (GeoJSON, GeoPackage).
 
 Everything that leaves the program goes through here, so private columns
 (:data:`partnermap.schema.PRIVATE_COLUMNS`) are dropped in one place unless the caller
@@ -10,14 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import geopandas as gpd
+import networkx as nx
 import pandas as pd
+from shapely.geometry import LineString
 
-from ._errors import PartnermapError
+from ._data import PartnerData
+from ._errors import ParameterError
+from .graph import build_graph
 from .schema import PRIVATE_COLUMNS, PRIVATE_PATTERN
 
-__all__ = ["write_table", "shareable", "write_graph", "write_geopackage", "write_workbook", "export_data"]
+__all__ = ["write_table", "write_layer", "shareable", "write_graph", "write_geopackage", "write_workbook",
+           "export_data"]
 
 FORMATS = ("gexf", "graphml", "gpkg", "xlsx")
+_LAYER_DRIVERS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
 
 
 def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.DataFrame:
@@ -26,6 +33,26 @@ def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.Da
     Private: e-mail, phone and contact name (:data:`~partnermap.schema.PRIVATE_COLUMNS`),
     and any column whose heading looks like contact details (``Mobile``, ``E-mail 2``,
     ``الجوال`` …), unless named in ``include_private``.
+
+    Parameters
+    ----------
+    df
+        Any table (a GeoDataFrame loses its ``geometry`` column).
+    include_private
+        Private columns to keep all the same.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table; ``df`` is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from partnermap.export import shareable
+    >>> shareable(pd.DataFrame({"name": ["a"], "email": ["x@y"], "offers": [["space", "data"]]}))
+      name      offers
+    0    a  space;data
     """
     keep_private = set(include_private)
     drop = [c for c in df.columns if (c in PRIVATE_COLUMNS or PRIVATE_PATTERN.search(str(c)))
@@ -42,13 +69,34 @@ def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.Da
 def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable[str] = ()) -> Path:
     """Write ``df`` by file suffix: ``.csv`` (UTF-8 with BOM, so Excel shows Arabic) or ``.xlsx``.
 
-    Private columns are left out unless named in ``include_private``.
+    Private columns are left out unless named in ``include_private``. Floats are rounded
+    to 12 decimals so the same data gives the same file; an ``.xlsx`` also gets an
+    ``about`` sheet with the table's scalar ``attrs`` (e.g. sampled betweenness).
+
+    Parameters
+    ----------
+    df
+        The table; its index is written when it is named or not a plain range.
+    path
+        Where to write; the suffix chooses the format and missing folders are made.
+    include_private
+        Private columns to write all the same.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        When the suffix is neither ``.csv`` nor ``.xlsx``.
     """
     path = Path(path)
     table = shareable(df, include_private=include_private).copy()
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise PartnermapError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
+        raise ParameterError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     index = table.index.name is not None or not isinstance(table.index, pd.RangeIndex)
@@ -86,13 +134,72 @@ def _scalar_attrs(attrs: dict) -> dict:
     return out
 
 
-def write_graph(G, path: str | Path, *, format: str = "gexf") -> Path:
+def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, include_private: Iterable[str] = ()) -> Path:
+    """Write a GeoDataFrame as a ``.geojson`` file or a one-layer ``.gpkg`` (GeoPackage), for QGIS.
+
+    An existing file is replaced. Private columns are left out unless named in
+    ``include_private``; lists become ``a;b`` text; ``attrs`` are not written.
+
+    Parameters
+    ----------
+    gdf
+        The layer, e.g. the result of :func:`partnermap.coverage`.
+    path
+        Where to write; the suffix chooses the format and missing folders are made.
+    include_private
+        Private columns to write all the same.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        When the suffix is neither ``.geojson`` nor ``.gpkg``.
+    """
+    path = Path(path)
+    driver = _LAYER_DRIVERS.get(path.suffix.lower())
+    if driver is None:
+        raise ParameterError(f"{path}: cannot write '{path.suffix or 'no suffix'}' as a layer; use .geojson or .gpkg.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    _layer(gdf, include_private).to_file(path, driver=driver)
+    return path
+
+
+def _layer(gdf: gpd.GeoDataFrame, include_private: Iterable[str] = ()) -> gpd.GeoDataFrame:
+    """``gdf`` as :func:`shareable` makes it, with its geometry (and CRS) back, and no attrs."""
+    table = shareable(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), include_private=include_private)
+    return gpd.GeoDataFrame(table, geometry=gdf.geometry.values, crs=gdf.crs)
+
+
+def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf") -> Path:
     """Write the graph of :func:`partnermap.build_graph` as GEXF (Gephi) or GraphML.
 
     Node and tie attributes are kept except private ones; lists become ``a;b`` text.
-    """
-    import networkx as nx
 
+    Parameters
+    ----------
+    G
+        A partnermap graph (any networkx graph works).
+    path
+        Where to write; missing folders are made.
+    format
+        ``"gexf"`` or ``"graphml"``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        When ``format`` is neither.
+    """
     H = nx.MultiGraph()
     H.graph.update(_scalar_attrs(dict(G.graph)))
     H.add_nodes_from((n, _scalar_attrs(d)) for n, d in G.nodes(data=True))
@@ -104,44 +211,66 @@ def write_graph(G, path: str | Path, *, format: str = "gexf") -> Path:
     elif format == "graphml":
         nx.write_graphml(H, path, encoding="utf-8")
     else:
-        raise PartnermapError(f"unknown graph format '{format}'; use gexf or graphml.")
+        raise ParameterError(f"unknown graph format '{format}'; use gexf or graphml.")
     return path
 
 
-def write_geopackage(data, path: str | Path) -> Path:
-    """Organisations (points), ties (lines between them) and areas as layers of one GeoPackage."""
-    import geopandas as gpd
-    from shapely.geometry import LineString
+def write_geopackage(data: PartnerData, path: str | Path) -> Path:
+    """Organisations (points), ties (lines between them) and areas as layers of one GeoPackage.
 
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    path
+        The ``.gpkg`` file; an existing one is replaced, missing folders are made.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, with the layers ``organizations``, ``relationships`` (when there are
+        ties) and ``areas`` (when there are areas); private columns left out.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
     orgs = data.organizations
-    points = gpd.GeoDataFrame(shareable(orgs.drop(columns=["area_geometry"], errors="ignore")),
-                              geometry=orgs.geometry.values, crs=orgs.crs)
+    points = _layer(orgs.drop(columns=["area_geometry"], errors="ignore"))
     points.index.name = "org_id"
     points.reset_index().to_file(path, layer="organizations", driver="GPKG")
     rel = data.relationships
     if len(rel):
-        where = {i: g for i, g in zip(orgs.index, orgs.geometry) if g is not None}
+        where = {i: g for i, g in zip(orgs.index, orgs.geometry, strict=True) if g is not None}
         lines = [LineString([where[s], where[t]]) if s in where and t in where else None
-                 for s, t in zip(rel["source"], rel["target"])]
+                 for s, t in zip(rel["source"], rel["target"], strict=True)]
         ties = gpd.GeoDataFrame(shareable(rel), geometry=lines, crs="EPSG:4326")
         ties.index.name = "tie_id"
         ties.reset_index().to_file(path, layer="relationships", driver="GPKG")
     if data.areas is not None:
-        areas = gpd.GeoDataFrame(shareable(data.areas), geometry=data.areas.geometry.values, crs=data.areas.crs)
+        areas = _layer(data.areas)
         areas.index.name = "area_id"
         areas.reset_index().to_file(path, layer="areas", driver="GPKG")
     return path
 
 
-def write_workbook(data, path: str | Path) -> Path:
+def write_workbook(data: PartnerData, path: str | Path) -> Path:
     """One ``.xlsx`` with ``organizations``, ``relationships`` and ``areas`` sheets that loads back.
 
     The workbook follows the data contract (areas as WKT), so ``partnermap.load`` reads it
     again; private columns are left out.
+
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    path
+        The ``.xlsx`` file; missing folders are made.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,14 +289,35 @@ def write_workbook(data, path: str | Path) -> Path:
     return path
 
 
-def export_data(data, path: str | Path, *, format: str, as_of: str | None = None) -> Path:
-    """Write ``data`` as ``gexf``/``graphml`` (the active graph), ``gpkg`` or ``xlsx``."""
-    from .graph import build_graph
+def export_data(data: PartnerData, path: str | Path, *, format: str, as_of: str | None = None) -> Path:
+    """Write ``data`` as ``gexf``/``graphml`` (the active graph), ``gpkg`` or ``xlsx``.
 
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    path
+        The file to write.
+    format
+        One of :data:`FORMATS`: ``gexf`` or ``graphml`` (:func:`write_graph`), ``gpkg``
+        (:func:`write_geopackage`) or ``xlsx`` (:func:`write_workbook`).
+    as_of
+        For ``gexf``/``graphml``: the ties as they stood on this date (YYYY-MM-DD).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        When ``format`` is not one of :data:`FORMATS`.
+    """
     if format in ("gexf", "graphml"):
         return write_graph(build_graph(data, as_of=as_of), path, format=format)
     if format == "gpkg":
         return write_geopackage(data, path)
     if format == "xlsx":
         return write_workbook(data, path)
-    raise PartnermapError(f"unknown format '{format}'; use one of {', '.join(FORMATS)}.")
+    raise ParameterError(f"unknown format '{format}'; use one of {', '.join(FORMATS)}.")

@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from . import _common
 from ._data import PartnerData
-from ._errors import PartnermapError
+from ._errors import ParameterError
 from .schema import RELATIONSHIP_KINDS, TIE_STATUSES
 
 __all__ = ["build_graph", "graph_from_data", "graph_to_frames", "simple_graph", "directed_ties"]
@@ -83,7 +82,7 @@ def build_graph(
     for name, given, vocab in (("status", status_t, TIE_STATUSES), ("kinds", kinds_t, RELATIONSHIP_KINDS)):
         unknown = sorted(set(given or ()) - set(vocab))
         if unknown:
-            raise PartnermapError(
+            raise ParameterError(
                 f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(vocab)}."
             )
 
@@ -95,8 +94,9 @@ def build_graph(
         kinds=kinds_t,
         crs=str(orgs.crs) if getattr(orgs, "crs", None) is not None else None,
     )
-    node_cols = [c for c in orgs.columns if c != orgs.geometry.name] if hasattr(orgs, "geometry") else list(orgs.columns)
-    for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records")):
+    geometry = orgs.geometry.name if hasattr(orgs, "geometry") else None
+    node_cols = [c for c in orgs.columns if c != geometry]
+    for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records"), strict=True):
         G.add_node(org_id, **{k: v for k, v in row.items() if not _common._missing(v)})
 
     rel = data.relationships
@@ -110,7 +110,7 @@ def build_graph(
         sub = rel[keep].assign(status=eff[keep])
         G.add_edges_from(
             (row["source"], row["target"], tie_id, {k: v for k, v in row.items() if not _common._missing(v)})
-            for tie_id, row in zip(sub.index, sub.to_dict("records"))
+            for tie_id, row in zip(sub.index, sub.to_dict("records"), strict=True)
         )
     log.info(
         "graph: %d organisations, %d ties (status=%s, kinds=%s, as_of=%s)",
@@ -129,6 +129,29 @@ def simple_graph(G: nx.MultiGraph) -> nx.Graph:
 
     Node attributes and ``G.graph`` are copied; ``kinds`` lists the merged tie kinds.
     Self-ties are left out (they carry no information about who connects whom).
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`build_graph` (one edge per tie).
+
+    Returns
+    -------
+    networkx.Graph
+        One edge per pair of organisations that share at least one tie, with ``weight``
+        (the sum), ``ties`` (how many) and ``kinds``; ``G`` is not changed.
+
+    See Also
+    --------
+    directed_ties : the directed ties only, as a DiGraph.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> G = pm.build_graph(pm.load(pm.datasets.demo_path()))
+    >>> H = pm.simple_graph(G)
+    >>> H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() <= G.number_of_edges()
+    True
     """
     H = nx.Graph()
     H.graph.update(G.graph)
@@ -152,6 +175,29 @@ def directed_ties(G: nx.MultiGraph) -> nx.DiGraph:
     """The directed ties only (funding, referral, …) as a DiGraph from giver to receiver.
 
     Every organisation is a node, so in/out degrees are defined for all of them.
+
+    Parameters
+    ----------
+    G
+        The graph from :func:`build_graph`; a tie counts when its ``directed`` attribute is true.
+
+    Returns
+    -------
+    networkx.DiGraph
+        An edge ``source → target`` per pair with a directed tie, ``weight`` summed over
+        parallel ties; self-ties left out.
+
+    See Also
+    --------
+    simple_graph : every tie, undirected.
+
+    Examples
+    --------
+    >>> import partnermap as pm
+    >>> G = pm.build_graph(pm.load(pm.datasets.demo_path()))
+    >>> D = pm.directed_ties(G)
+    >>> D.number_of_nodes() == G.number_of_nodes()
+    True
     """
     D = nx.DiGraph()
     D.graph.update(G.graph)
@@ -168,6 +214,18 @@ def directed_ties(G: nx.MultiGraph) -> nx.DiGraph:
 
 def graph_to_frames(G: nx.MultiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The inverse of :func:`build_graph`: (nodes indexed by ``org_id``, ties indexed by ``tie_id``).
+
+    Parameters
+    ----------
+    G
+        A graph from :func:`build_graph` (or :func:`graph_from_data`).
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        One row per organisation with its attributes, indexed by ``org_id``.
+    ties : pandas.DataFrame
+        One row per tie with its attributes, indexed by ``tie_id``.
 
     Examples
     --------

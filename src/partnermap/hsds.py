@@ -1,4 +1,4 @@
-"""Open Referral HSDS packages → :class:`PartnerData`: organisations and where they work.
+r"""Open Referral HSDS packages → :class:`PartnerData`: organisations and where they work.
 
 The Human Services Data Specification (HSDS) is how 211 services and community
 resource directories publish organisations, their locations, services and service
@@ -45,9 +45,9 @@ Examples
 >>> import pathlib, tempfile
 >>> from partnermap import hsds
 >>> d = pathlib.Path(tempfile.mkdtemp())
->>> _ = (d / "organizations.csv").write_text("id,name,tax_status\\no1,Food Bank,501(c)(3)\\n")
+>>> _ = (d / "organizations.csv").write_text("id,name,tax_status\no1,Food Bank,501(c)(3)\n")
 >>> _ = (d / "locations.csv").write_text(
-...     "id,organization_id,name,latitude,longitude\\nl1,o1,Pantry,37.48,-122.23\\n")
+...     "id,organization_id,name,latitude,longitude\nl1,o1,Pantry,37.48,-122.23\n")
 >>> hsds.is_hsds(d)
 True
 >>> data = hsds.read_hsds(d)
@@ -78,7 +78,7 @@ import shapely
 from shapely.geometry import shape
 
 from . import _geo, _tables, _validate, schema
-from ._data import LoadReport, PartnerData
+from ._data import LoadReport, PartnerData, Severity
 
 __all__ = ["is_hsds", "read_hsds", "UNKNOWN_SECTOR"]
 
@@ -282,6 +282,15 @@ def is_hsds(path: str | Path) -> bool:
     ``.zip`` of any of these. A partnermap data folder (its ``organizations`` table has
     an ``org_id`` or ``sector`` column) is never taken for HSDS. Never raises.
 
+    Parameters
+    ----------
+    path
+        A folder or a ``.zip`` file.
+
+    Returns
+    -------
+    bool
+
     See Also
     --------
     read_hsds : read the package.
@@ -459,11 +468,11 @@ class _Reader:
 
     # -- small helpers ------------------------------------------------------------
 
-    def add(self, severity: str, table: str | _tables._Table, row: int | None, column: str | None,
+    def add(self, severity: Severity, table: str | _tables._Table, row: int | None, column: str | None,
             message: str, fix: str = "", ref: str = "") -> None:
         label = table.label if isinstance(table, _tables._Table) else table
         row = None if row is None else int(row)
-        self.report.add(severity, label, row, column, message, fix, ref)  # type: ignore[arg-type]
+        self.report.add(severity, label, row, column, message, fix, ref)
 
     def col(self, t: _tables._Table, column: str) -> list[str]:
         """The stripped text cells of one column ('' where absent), computed once."""
@@ -576,9 +585,10 @@ class _Reader:
 
     def detect_flavour(self, meta_version: str) -> None:
         org, svc, loc = self.t.get("organization"), self.t.get("service"), self.t.get("location")
-        if svc is not None and "organization_id" not in svc.df.columns and "location_id" in svc.df.columns:
-            self.flavour = "ohana"
-        elif loc is not None and "virtual" in loc.df.columns and "location_type" not in loc.df.columns:
+        linked_by_location = (svc is not None and "organization_id" not in svc.df.columns
+                              and "location_id" in svc.df.columns)
+        virtual_flag = loc is not None and "virtual" in loc.df.columns and "location_type" not in loc.df.columns
+        if linked_by_location or virtual_flag:
             self.flavour = "ohana"
         elif (org is not None and "url" in org.df.columns and "website" not in org.df.columns) or \
                 any(k != "address" for k, _ in self.addresses) or meta_version.startswith("1"):
@@ -629,7 +639,7 @@ class _Reader:
             if table == "organization":
                 continue  # the loader's organisation checks report these
             first: dict[str, int] = {}
-            for i, (v, row) in enumerate(zip(ids, t.rows)):
+            for i, (v, row) in enumerate(zip(ids, t.rows, strict=True)):
                 if not v:
                     self.add("error", t, row, "id", f"blank id: this {_WHAT[table]} cannot be linked to.",
                              "Give every record a unique id.")
@@ -656,7 +666,7 @@ class _Reader:
                 required = col in core_links.get(name, ())
                 known = self.all_ids[target]
                 hits = []
-                for i, (v, row) in enumerate(zip(_cells(t, col), t.rows)):
+                for i, (v, row) in enumerate(zip(_cells(t, col), t.rows, strict=True)):
                     if not v:
                         if required:
                             self.set_aside(name, i, f"blank {col}")
@@ -670,7 +680,8 @@ class _Reader:
                 if hits:
                     self.dangling(t, col, target, hits, set_aside=required)
             if name == "organization" and "parent_organization_id" in t.df.columns:
-                for v, row, oid in zip(_cells(t, "parent_organization_id"), t.rows, self.ids["organization"]):
+                parents = zip(_cells(t, "parent_organization_id"), t.rows, self.ids["organization"], strict=True)
+                for v, row, oid in parents:
                     if v and v not in self.all_ids["organization"]:
                         self.add("warning", t, row, "parent_organization_id",
                                  f"parent_organization_id '{v}' matches no organization in {t.label}; "
@@ -702,7 +713,7 @@ class _Reader:
             t = self.t.get(name)
             if t is None or col not in t.df.columns:
                 continue
-            hits = [(int(row), x) for v, row in zip(_cells(t, col), t.rows)
+            hits = [(int(row), x) for v, row in zip(_cells(t, col), t.rows, strict=True)
                     for x in (_split(v) if multi else [v] if v else []) if x not in terms]
             if hits:
                 n = len(hits)
@@ -715,7 +726,8 @@ class _Reader:
             everything: set[str] = set()
             for t in list(self.t.values()) + [t for _, t in self.addresses] + list(self.others.values()):
                 everything |= set(_cells(t, "id")) - {""}
-            hits = [(int(row), v) for v, row in zip(_cells(attr, "link_id"), attr.rows) if v and v not in everything]
+            hits = [(int(row), v) for v, row in zip(_cells(attr, "link_id"), attr.rows, strict=True)
+                    if v and v not in everything]
             if hits:
                 n = len(hits)
                 examples = ", ".join(f"row {r} '{v}'" for r, v in hits[:3])
@@ -733,7 +745,7 @@ class _Reader:
             return np.full(len(t.df), np.nan), np.full(len(t.df), np.nan)
         ids = self.ids.get("location", _cells(t, "id"))
 
-        def emit(severity: str, column: str, i: int, message: str, fix: str) -> None:
+        def emit(severity: Severity, column: str, i: int, message: str, fix: str) -> None:
             self.add(severity, t, t.rows[i], column, message, fix, ids.iloc[i])
 
         lat, lon, _ = _geo._check_points(self.col(t, "latitude"), self.col(t, "longitude"), emit,
@@ -823,7 +835,7 @@ class _Reader:
             loc = self.t.get("location")
             if loc is None:
                 return [""] * len(t.df)
-            by_loc = dict(zip(self.ids["location"], _cells(loc, "organization_id")))
+            by_loc = dict(zip(self.ids["location"], _cells(loc, "organization_id"), strict=True))
             return [by_loc.get(v, "") for v in _cells(t, "location_id")]
         return list(_cells(t, "organization_id"))
 
@@ -901,7 +913,7 @@ class _Reader:
         out.index = pd.Index(self.ids["location"], name="location_id")
         out = out[keep]
         geoms = [None if np.isnan(a) else g for a, g in
-                 zip(out["lat"], gpd.points_from_xy(out["lon"], out["lat"]))]
+                 zip(out["lat"], gpd.points_from_xy(out["lon"], out["lat"]), strict=True)]
         gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs="EPSG:4326"), crs="EPSG:4326")
         self.report.counts["locations"] = (len(df), len(gdf))
         sited = gdf["location_type"] == "physical"
@@ -921,7 +933,7 @@ class _Reader:
         return gdf
 
     def address_of_locations(self) -> dict[str, dict[str, str | None]]:
-        """location id -> address fields of its physical address (else postal)."""
+        """Location id -> address fields of its physical address (else postal)."""
         best: dict[str, tuple[int, dict[str, str | None]]] = {}
         for kind, t in self.addresses:
             df = t.df
@@ -953,7 +965,7 @@ class _Reader:
         if name is None:
             return {}
         t = self.t[name]
-        return dict(zip(_cells(t, "id"), _tables._cells(t.df, "name")))
+        return dict(zip(_cells(t, "id"), _tables._cells(t.df, "name"), strict=True))
 
     def build_services(self) -> pd.DataFrame:
         t = self.t.get("service")
@@ -1098,14 +1110,14 @@ class _Reader:
         legal, tax = _tables._cells(df, "legal_status"), _tables._cells(df, "tax_status")
         public_terms: dict[str, tuple[str, str]] = {}
         if len(services):
-            for oid, terms in zip(services["organization_id"], services["taxonomy_terms"]):
+            for oid, terms in zip(services["organization_id"], services["taxonomy_terms"], strict=True):
                 for term in terms:
                     n = schema.normalize_text(term)
                     if n in _PUBLIC_TERMS and oid not in public_terms:
                         public_terms[oid] = (term, _PUBLIC_TERMS[n])
         sectors, types = [], []
         mapped: Counter[tuple[str, str, str]] = Counter()
-        for i, (oid, row, lv, tv) in enumerate(zip(self.ids["organization"], org.rows, legal, tax)):
+        for oid, row, lv, tv in zip(self.ids["organization"], org.rows, legal, tax, strict=True):
             s_tax, s_legal = _sector_of(tv), _sector_of(lv)
             sector, org_type = "", ""
             if s_tax and s_legal and s_tax != s_legal:

@@ -198,6 +198,16 @@ def normalize_text(text: object) -> str:
     (ى → ي), taa marbuta to haa (ة → ه), removes tatweel (ـ) and diacritics, and reads
     Arabic-Indic digits as 0–9.
 
+    Parameters
+    ----------
+    text
+        Anything; it is read as text (None gives ``""``).
+
+    Returns
+    -------
+    str
+        The folded text.
+
     Examples
     --------
     >>> normalize_text("  Non-Profit ")
@@ -348,6 +358,18 @@ STATUS_SYNONYMS = _synonyms(
 def normalize_term(value: object, synonyms: dict[str, str]) -> str | None:
     """Return the canonical key for ``value``, or ``None`` if it is not known.
 
+    Parameters
+    ----------
+    value
+        A term as written, in English or Arabic, e.g. ``"Charity"`` or ``"حكومي"``.
+    synonyms
+        One of the ``*_SYNONYMS`` tables, e.g. :data:`SECTOR_SYNONYMS`.
+
+    Returns
+    -------
+    str or None
+        The vocabulary key, e.g. ``"non_profit"``.
+
     Examples
     --------
     >>> normalize_term("Pro bono", RESOURCE_SYNONYMS)
@@ -359,7 +381,28 @@ def normalize_term(value: object, synonyms: dict[str, str]) -> str | None:
 
 
 def label(vocab: dict[str, Term], key: str, lang: str = "en") -> str:
-    """Display label of ``key`` in ``lang`` (``"en"`` or ``"ar"``); the key if unknown."""
+    """Display label of ``key`` in ``lang`` (``"en"`` or ``"ar"``); the key if unknown.
+
+    Parameters
+    ----------
+    vocab
+        One of the vocabularies, e.g. :data:`SECTORS` or :data:`RESOURCES`.
+    key
+        The term's key, e.g. ``"non_profit"``.
+    lang
+        ``"en"`` (English) or ``"ar"`` (Arabic).
+
+    Returns
+    -------
+    str
+        The label, or ``key`` itself when the vocabulary does not know it.
+
+    Examples
+    --------
+    >>> from partnermap import schema
+    >>> schema.label(schema.SECTORS, "public"), schema.label(schema.SECTORS, "made_up")
+    ('Public', 'made_up')
+    """
     term = vocab.get(key)
     return getattr(term, lang) if term is not None else str(key)
 

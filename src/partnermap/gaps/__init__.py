@@ -24,6 +24,13 @@ Dates: ``as_of`` judges ties as they stood on that date (from their start and en
 and reviews and stalls against it. ``None`` uses each tie's recorded ``status`` (as
 :func:`partnermap.build_graph` does) and today's date for review deadlines.
 
+The code lives in one module per question: ``partners`` (ranking, weights, reasons),
+``portfolio`` (with :func:`review_schedule`), ``structural`` (with :func:`gaps_table`
+and :func:`format_gaps`) and ``what_if``; ``_helpers`` holds what several of them use.
+Import the public names from ``partnermap.gaps``: ``partnermap.gaps.portfolio`` and
+``partnermap.gaps.what_if`` are the functions, which shadow their modules.
+Bad arguments raise :class:`~partnermap.ParameterError` (a ``ValueError``).
+
 Examples
 --------
 >>> import partnermap as pm

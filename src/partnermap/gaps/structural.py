@@ -205,6 +205,14 @@ def structural_gaps(
         :data:`GAP_MEANINGS` says for that gap), ordered by kind of gap, then ``count``
         (largest first), then ``org_id``.
 
+    Raises
+    ------
+    UnknownOrganizationError
+        When ``focal`` is not an ``org_id`` (with close matches).
+    ParameterError
+        When ``source`` is neither data nor a graph, or ``min_expected`` or
+        ``stall_months`` is not a number of 0 or more.
+
     See Also
     --------
     portfolio : the gaps of one organisation's portfolio.
