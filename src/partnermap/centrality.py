@@ -452,8 +452,8 @@ def _dependencies(L: sp.csr_array, src: np.ndarray, *, scaled: bool = False) -> 
             break
         rounds.append(idx)
         heads = kv[idx]
-        np.add.at(sigma, heads, sigma[ku[idx]])
-        np.subtract.at(indeg, heads, 1)
+        sigma += np.bincount(heads, weights=sigma[ku[idx]], minlength=size)  # bincount: np.add.at is slow
+        indeg -= np.bincount(heads, minlength=size)
         ready = heads[indeg[heads] == 0]  # every shortest route into them is counted
         at = np.arange(ready.size)
         last[ready] = at
@@ -465,7 +465,7 @@ def _dependencies(L: sp.csr_array, src: np.ndarray, *, scaled: bool = False) -> 
         share = sigma[tails] / sigma[heads]
         if scaled:
             share *= flat[tails] / flat[heads]
-        np.add.at(delta, tails, share * (1.0 + delta[heads]))
+        delta += np.bincount(tails, weights=share * (1.0 + delta[heads]), minlength=size)
     delta = delta.reshape(b, n)
     delta[rows, src] = 0.0
     return delta, dist
@@ -627,6 +627,51 @@ def _half_widths(s1: np.ndarray, s2: np.ndarray, k_v: np.ndarray, N: int, z: flo
         return np.where(k_v > 1, z * np.sqrt(var / k_v * fpc), np.inf)
 
 
+class _SourceSums:
+    """Running sums over sampled sources: betweenness values and squares, closeness reach and distances."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.k = 0
+        self.s1, self.s2 = np.zeros(n), np.zeros(n)
+        self.reach_in, self.dsum_in = np.zeros(n), np.zeros(n)
+        self.reach_out, self.dsum_out = np.zeros(n), np.zeros(n)
+        self.in_sample = np.zeros(n, dtype=bool)
+
+    def add(self, L: sp.csr_array, LT: sp.csr_array | None, src: np.ndarray) -> None:
+        """Add one batch of sources; ``LT`` (the reversed lengths) when the analysis is directed."""
+        x, dist = _dependencies(L, src, scaled=True)
+        reached, dist = _reached(dist, src)
+        self.reach_in += reached.sum(axis=0)
+        self.dsum_in += dist.sum(axis=0)
+        if LT is not None:  # the pair's other end: linear scaling from the target's side
+            x_rev, dist = _dependencies(LT, src, scaled=True)
+            x += x_rev
+            del x_rev
+            reached, dist = _reached(dist, src)
+            self.reach_out += reached.sum(axis=0)
+            self.dsum_out += dist.sum(axis=0)
+        else:  # undirected: the reverse search is the same search
+            x *= 2.0
+        x /= self.n - 2
+        self.s1 += x.sum(axis=0)
+        x *= x
+        self.s2 += x.sum(axis=0)
+        self.in_sample[src] = True
+        self.k += len(src)
+
+    @property
+    def k_v(self) -> np.ndarray:
+        """Sampled sources other than each node itself."""
+        return self.k - self.in_sample.astype(float)
+
+    def mean(self) -> np.ndarray:
+        """The estimated normalised betweenness."""
+        k_v = self.k_v
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.clip(np.where(k_v > 0, self.s1 / k_v, 0.0), 0.0, None)
+
+
 def _estimate(
     V: _Views,
     L: sp.csr_array,
@@ -650,55 +695,35 @@ def _estimate(
     """
     t0 = time.perf_counter()
     n = V.n
-    N = n - 1
     order = np.argsort(_node_rank(V.nodes), kind="stable")
     perm = order[np.random.default_rng(seed).permutation(n)]
-    LT = L.T.tocsr() if V.directed else L
+    LT = L.T.tocsr() if V.directed else None
     z = float(norm.isf(delta / (2 * n)))
-    s1, s2 = np.zeros(n), np.zeros(n)
-    reach_in, dsum_in, reach_out, dsum_out = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-    in_sample = np.zeros(n, dtype=bool)
+    sums = _SourceSums(n)
     per_batch = min(64, _batch_size(L, n, 3_000_000 if V.directed else 6_000_000))
-    k = 0
     eps_hat = math.inf
     bar = tqdm(total=n, desc="estimating betweenness", disable=not progress, leave=False, delay=2.0)
     try:
-        while k < n and eps_hat > epsilon:
-            src = perm[k : k + per_batch]
-            x, dist = _dependencies(L, src, scaled=True)
-            reached, dist = _reached(dist, src)
-            reach_in += reached.sum(axis=0)
-            dsum_in += dist.sum(axis=0)
-            if V.directed:
-                x_rev, dist = _dependencies(LT, src, scaled=True)
-                x += x_rev
-                del x_rev
-                reached, dist = _reached(dist, src)
-                reach_out += reached.sum(axis=0)
-                dsum_out += dist.sum(axis=0)
-            else:
-                x *= 2.0
-            x /= n - 2
-            s1 += x.sum(axis=0)
-            x *= x
-            s2 += x.sum(axis=0)
-            in_sample[src] = True
-            k += len(src)
+        while sums.k < n and eps_hat > epsilon:
+            src = perm[sums.k : sums.k + per_batch]
+            sums.add(L, LT, src)
             bar.update(len(src))
-            k_v = k - in_sample.astype(float)
-            if k >= min(n, _MIN_SOURCES):
-                eps_hat = float(_half_widths(s1, s2, k_v, N, z).max()) if k < n else 0.0
+            if sums.k >= min(n, _MIN_SOURCES):
+                eps_hat = float(_half_widths(sums.s1, sums.s2, sums.k_v, n - 1, z).max()) if sums.k < n else 0.0
             if trace is not None:
-                trace.append((k, time.perf_counter() - t0, eps_hat, s1 / np.maximum(k_v, 1)))
+                trace.append((sums.k, time.perf_counter() - t0, eps_hat, sums.mean()))
     finally:
         bar.close()
-    k_v = k - in_sample.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bc = np.where(k_v > 0, s1 / k_v, 0.0)
-    clo_in = _wf(reach_in, dsum_in, k_v)
-    clo_out = _wf(reach_out, dsum_out, k_v) if V.directed else clo_in
+    clo_in = _wf(sums.reach_in, sums.dsum_in, sums.k_v)
+    clo_out = _wf(sums.reach_out, sums.dsum_out, sums.k_v) if V.directed else clo_in
+    return sums.mean(), clo_out, clo_in, _estimate_meta(V, sums.k, eps_hat, epsilon, delta, seed)
+
+
+def _estimate_meta(V: _Views, k: int, eps_hat: float, epsilon: float, delta: float, seed: int) -> dict[str, Any]:
+    """What ``df.attrs`` says about an estimate."""
+    n = V.n
     way = "outgoing (from it to the others; in_closeness: from the others to it), " if V.directed else ""
-    meta = {
+    return {
         "betweenness": (
             f"estimated: every organisation within +/-{eps_hat:.2g} of the exact value with probability about "
             f"{1 - delta:.0%} (normal approximation, all organisations at once), from {k} of {n} source "
@@ -715,7 +740,6 @@ def _estimate(
         "closeness": f"{way}Wasserman-Faust closeness estimated from the same {k} sources",
         "engine_paths": "scipy.sparse.csgraph + numpy Brandes (adaptive sampling)",
     }
-    return np.clip(bc, 0.0, None), clo_out, clo_in, meta
 
 
 def _sample_sources(n: int, k: int, seed: int) -> list[int]:
