@@ -93,7 +93,6 @@ from tqdm import tqdm
 
 from . import _common
 from ._errors import ParameterError, PartnermapError
-from .graph import directed_ties
 
 __all__ = [
     "DIRECTIONS",
@@ -247,7 +246,7 @@ def _to_csr(G: nx.Graph, nodes: list[Any]) -> sp.csr_array:
     return A
 
 
-def _from_arcs(rows: list[int], cols: list[int], weights: list[float], n: int) -> sp.csr_array:
+def _from_arcs(rows: Any, cols: Any, weights: Any, n: int) -> sp.csr_array:
     """Sparse matrix of the arcs, parallel arcs summed, self-arcs dropped."""
     r, c, w = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=float)
     keep = r != c
@@ -257,31 +256,36 @@ def _from_arcs(rows: list[int], cols: list[int], weights: list[float], n: int) -
     return A
 
 
-def _multigraph_arcs(G: nx.MultiGraph, nodes: list[Any]) -> tuple[sp.csr_array, int, int]:
-    """Arcs of a MultiGraph from ``build_graph``, and its numbers of directed and undirected ties.
+def _multigraph_views(G: nx.MultiGraph, nodes: list[Any]) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array, int, int]:
+    """The partner view, the arcs, the directed ties and the numbers of directed / undirected ties.
 
-    A directed tie is one arc (``source`` -> ``target``), any other tie two; self-ties are left out.
+    One pass over the ties of a MultiGraph from ``build_graph``: the partner view sums
+    every tie both ways; an arc is a directed tie one way (``source`` -> ``target``)
+    or any other tie both ways; the directed ties are :func:`partnermap.graph.directed_ties`.
+    Self-ties are left out everywhere.
     """
     pos = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
     rows: list[int] = []
     cols: list[int] = []
     weights: list[float] = []
-    n_dir = n_undir = 0
+    directed: list[bool] = []
     for u, v, d in G.edges(data=True):
         if u == v:
             continue
-        w = float(d.get("weight", 1.0))
-        if d.get("directed"):
-            n_dir += 1
-            rows.append(pos[d.get("source", u)])
-            cols.append(pos[d.get("target", v)])
-            weights.append(w)
-        else:
-            n_undir += 1
-            rows += [pos[u], pos[v]]
-            cols += [pos[v], pos[u]]
-            weights += [w, w]
-    return _from_arcs(rows, cols, weights, len(nodes)), n_dir, n_undir
+        s, t = (d.get("source", u), d.get("target", v)) if d.get("directed") else (u, v)
+        rows.append(pos[s])
+        cols.append(pos[t])
+        weights.append(float(d.get("weight", 1.0)))
+        directed.append(bool(d.get("directed")))
+    r, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    w, is_dir = np.asarray(weights, dtype=float), np.asarray(directed, dtype=bool)
+    both_r, both_c, both_w = np.concatenate([r, c]), np.concatenate([c, r]), np.concatenate([w, w])
+    U = _from_arcs(both_r, both_c, both_w, n)
+    keep = np.concatenate([np.ones(len(r), dtype=bool), ~is_dir])  # the reverse arc only for undirected ties
+    arcs = _from_arcs(both_r[keep], both_c[keep], both_w[keep], n)
+    D = _from_arcs(r[is_dir], c[is_dir], w[is_dir], n)
+    return U, arcs, D, int(is_dir.sum()), int((~is_dir).sum())
 
 
 def _check_direction(direction: str) -> str:
@@ -322,11 +326,10 @@ def _views(G: nx.Graph, direction: str = "auto") -> _Views:
         U.sort_indices()
         directed, why = _decide(direction, arcs.nnz, 0)
         return _Views(nodes, U, arcs if directed else U, directed, arcs, attrs, dict(G.graph), why)
-    U = _to_csr(G, nodes)  # a MultiGraph's parallel ties are summed here
     if G.is_multigraph():
-        arcs, n_dir, n_undir = _multigraph_arcs(G, nodes)
-        D = _to_csr(directed_ties(G), nodes)
+        U, arcs, D, n_dir, n_undir = _multigraph_views(G, nodes)
     else:
+        U = _to_csr(G, nodes)
         arcs, n_dir, n_undir = U, 0, U.nnz // 2
         D = sp.csr_array((n, n), dtype=float)
     directed, why = _decide(direction, n_dir, n_undir)
