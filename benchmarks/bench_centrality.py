@@ -6,9 +6,13 @@ organisations chosen in proportion to a heavy-tailed "reach"; a tenth of the tie
 directed funding or referral ties), builds them with :func:`partnermap.build_graph`
 and times, each in a fresh process so peak memory is the run's own:
 
-* ``partnermap`` - the whole exact table, :func:`partnermap.centrality.centrality`;
+* ``partnermap`` - the whole exact table, :func:`partnermap.centrality.centrality` with
+  ``estimate=False``;
 * ``partnermap k=K`` - the same with betweenness and closeness from K seeded sources,
   and its agreement with the exact table (Spearman rank correlation, top-100 overlap);
+* ``partnermap eps=E`` - the estimate with a stated error (``estimate=True,
+  epsilon=E``, the automatic choice above 10,000 organisations): the sources it needed,
+  its stated error and the actual largest error against the exact table;
 * ``rustworkx own`` - rustworkx's exact betweenness plus closeness alone, the compiled
   core's own time for the heavy metrics;
 * ``networkx`` - the same columns with plain networkx. Betweenness and closeness (and

@@ -8,6 +8,8 @@ One line per size (default 1k, 5k, 20k, 100k; average degree 8, the generator of
   connected pieces), beside networkx's Louvain, networkit's PLM used directly (run only,
   graph prebuilt) and graspologic-native's Leiden used directly when it is installed
   (it is not a dependency); ``modularity`` for each;
+* ``gaps`` - :func:`partnermap.gaps.structural_gaps` and :func:`partnermap.gaps.what_if`
+  (two added ties) from the loaded data;
 * ``brokers`` - the whole :func:`partnermap.centrality.centrality` table with its
   automatic choice (exact up to ``ESTIMATE_ABOVE`` organisations, the estimate with a
   stated error above), beside rustworkx's exact betweenness used directly (the
@@ -50,6 +52,7 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_centrality import make_data  # noqa: E402
 
+from partnermap.gaps import structural_gaps, what_if  # noqa: E402
 from partnermap.graph import build_graph  # noqa: E402
 
 pmc = importlib.import_module("partnermap.centrality")  # the module (pm.centrality is the function)
@@ -156,6 +159,11 @@ def sizes(args: argparse.Namespace) -> pd.DataFrame:
         rows.append(_row(n, ties, "graph", "centrality's arrays from it", t_views))
         rows += community_rows(n, ties, G, V)
         rows += broker_rows(n, ties, G, V, args.exact_max, args.kadabra_eps)
+        _, t_gaps = _timed(structural_gaps, data, seed=args.seed)
+        rows.append(_row(n, ties, "gaps", "structural_gaps (from the data)", t_gaps))
+        ids = data.organizations.index
+        _, t_what = _timed(what_if, data, add_ties=[(ids[0], ids[n // 2]), (ids[1], ids[-1])], seed=args.seed)
+        rows.append(_row(n, ties, "gaps", "what_if (two added ties)", t_what))
     return pd.DataFrame(rows)
 
 

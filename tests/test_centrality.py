@@ -782,3 +782,18 @@ def test_bad_estimate_arguments_say_how_to_fix() -> None:
                             ({"estimate": True, "k": 3}, "either k")]:
         with pytest.raises(ParameterError, match=message):
             centrality(G, progress=False, **kwargs)
+
+
+def test_estimate_stops_at_its_work_budget_and_states_what_it_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("partnermap.centrality")
+    G = nx.gnm_random_graph(800, 3200, seed=2)
+    monkeypatch.setattr(module, "ESTIMATE_WORK", 150 * (800 + 3200))
+    t = centrality(G, estimate=True, epsilon=1e-6, progress=False)
+    exact = centrality(G, progress=False)
+    a = t.attrs
+    assert 150 <= a["betweenness_sources"] < 150 + 64  # the batch that crossed the budget
+    assert a["betweenness_epsilon"] > a["betweenness_epsilon_target"] == 1e-6
+    assert f"+/-{a['betweenness_epsilon']:.2g}" in a["betweenness"]
+    assert (t["betweenness"] - exact["betweenness"]).abs().max() <= a["betweenness_epsilon"]
