@@ -165,6 +165,39 @@ def test_weights_file_with_exponent_and_typo(tmp_path: Path) -> None:
     good, bad = tmp_path / "w.yaml", tmp_path / "bad.yaml"
     good.write_text("mutual_benefit: 1e-1\nequity: 0\n", encoding="utf-8")
     bad.write_text("mutual_benfit: 0.3\n", encoding="utf-8")
-    assert run("partners", DEMO, "--focal", "ORG-001", "--weights", good, "-o", tmp_path / "p.csv").returncode == 0
+    proc = run("partners", DEMO, "--focal", "ORG-001", "--weights", good, "-o", tmp_path / "p.csv")
+    assert proc.returncode == 0, proc.stderr
+    # 0.1 of a total of 0.7 (equity 0, the other defaults): the weights are normalised, and the output says so
+    assert "divided by their sum" in proc.stdout and "mutual_benefit 0.143" in proc.stdout
     proc = run("partners", DEMO, "--focal", "ORG-001", "--weights", bad, "-o", tmp_path / "p.csv")
     assert proc.returncode == 2 and "did you mean 'mutual_benefit'" in proc.stderr
+
+
+def test_demo_refuses_a_folder_that_holds_data_unless_forced(tmp_path: Path) -> None:
+    """Issue 10 item 6 (reproducer 10_demo_overwrites_folder): `demo -o DIR` kept overwriting the user's data."""
+    mine = tmp_path / "mydata"
+    mine.mkdir()
+    (mine / "organizations.csv").write_text("org_id,name,sector\nMY-1,My own organisation,non_profit\n",
+                                            encoding="utf-8")
+    proc = run("demo", "-o", mine)
+    assert proc.returncode == 2
+    assert "already holds data files (organizations.csv)" in proc.stderr and "--force" in proc.stderr
+    assert "MY-1" in (mine / "organizations.csv").read_text(encoding="utf-8")
+    assert sorted(p.name for p in mine.iterdir()) == ["organizations.csv"]  # nothing else written either
+    proc = run("demo", "-o", mine, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert "MY-1" not in (mine / "organizations.csv").read_text(encoding="utf-8")
+    assert run("validate", mine).returncode == 0
+
+
+def test_demo_refuses_other_tables_and_accepts_a_folder_of_other_files(tmp_path: Path) -> None:
+    for name in ("ties.xlsx", "Areas.GeoJSON", "README.md"):
+        folder = tmp_path / name.replace(".", "_")
+        folder.mkdir()
+        (folder / name).write_text("x", encoding="utf-8")
+        proc = run("demo", "-o", folder)
+        assert proc.returncode == 2 and name in proc.stderr, (name, proc.stderr)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "minutes.docx").write_text("x", encoding="utf-8")
+    assert run("demo", "-o", notes).returncode == 0

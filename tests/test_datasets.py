@@ -40,7 +40,7 @@ def demo() -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame]:
 def _graph(rels: pd.DataFrame, orgs: pd.DataFrame) -> nx.Graph:
     g = nx.Graph()
     g.add_nodes_from(orgs["org_id"])
-    g.add_edges_from(zip(rels["source"], rels["target"]))
+    g.add_edges_from(zip(rels["source"], rels["target"], strict=False))
     return g
 
 
@@ -150,7 +150,7 @@ def test_relationships_are_clean(demo):
     ids = set(orgs["org_id"])
     assert set(rels["source"]) <= ids and set(rels["target"]) <= ids
     assert (rels["source"] != rels["target"]).all()
-    pairs = {frozenset(p) for p in zip(rels["source"], rels["target"])}
+    pairs = {frozenset(p) for p in zip(rels["source"], rels["target"], strict=False)}
     assert len(pairs) == len(rels)  # no duplicate ties, in either direction
     assert set(rels["kind"]) == set(schema.RELATIONSHIP_KINDS)
     assert set(rels["formal"]) == {"true", "false"}
@@ -180,7 +180,7 @@ def test_relationship_dates(demo):
     assert (dates["last_reviewed"].dropna() <= as_of).all()
     reviewed = active & dates["last_reviewed"].notna() & (rels["review_every_months"] != "")
     due = [day + pd.DateOffset(months=int(m))
-           for day, m in zip(dates["last_reviewed"][reviewed], rels.loc[reviewed, "review_every_months"])]
+           for day, m in zip(dates["last_reviewed"][reviewed], rels.loc[reviewed, "review_every_months"], strict=False)]
     overdue = sum(d < as_of for d in due)
     assert 10 <= overdue < reviewed.sum() / 2
 
@@ -236,7 +236,7 @@ def _gap_checks(orgs: pd.DataFrame, rels: pd.DataFrame, areas: gpd.GeoDataFrame)
     assert 3 <= len(components) - 2 <= 10
     # 2. no tie at all between the missing sector pair
     sector = orgs.set_index("org_id")["sector"]
-    pair_of = {frozenset(p) for p in zip(sector[rels["source"]], sector[rels["target"]])}
+    pair_of = {frozenset(p) for p in zip(sector[rels["source"]], sector[rels["target"]], strict=False)}
     assert frozenset(datasets.MISSING_SECTOR_PAIR) not in pair_of
     assert len(pair_of) == 5  # every other pair is present
     # 3. the under-served area: populous, needy, and out of every organisation's reach

@@ -64,7 +64,7 @@ def test_write_table_refuses_unknown_suffix(tmp_path: Path) -> None:
 
 
 def test_unknown_export_format_is_a_parameter_error(demo, tmp_path: Path) -> None:
-    with pytest.raises(pm.ParameterError, match="unknown format 'kml'; use one of gexf, graphml, gpkg, xlsx"):
+    with pytest.raises(pm.ParameterError, match="unknown format 'kml'; use one of gexf, graphml, gpkg, geojson, xlsx, kumu"):
         export_data(demo, tmp_path / "x.kml", format="kml")
 
 

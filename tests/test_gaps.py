@@ -28,8 +28,7 @@ import pandas as pd
 import pytest
 
 import partnermap as pm
-from partnermap import PartnermapError, UnknownOrganizationError, datasets
-from partnermap import _geo
+from partnermap import PartnermapError, UnknownOrganizationError, _geo, datasets
 from partnermap import gaps as gp
 from partnermap.centrality import bridges
 from partnermap.export import write_table
@@ -179,7 +178,8 @@ def test_as_of_decides_who_is_an_active_partner(eco):
 def test_weight_zero_removes_a_components_influence(eco, component):
     table = rank_all(eco, weights={component: 0})
     w = dict(DEFAULT_WEIGHTS, **{component: 0.0})
-    assert np.allclose(table["score"], sum(w[k] * table[k] for k in COMPONENTS), atol=1e-5)
+    total = sum(w.values())  # the weights are normalised to sum 1
+    assert np.allclose(table["score"], sum(w[k] / total * table[k] for k in COMPONENTS), atol=1e-5)
     # changing the zero-weighted component changes nothing: compare with the component set to 0
     base = rank_all(eco, weights={k: (0 if k == component else v) for k, v in DEFAULT_WEIGHTS.items()})
     pd.testing.assert_frame_equal(table, base)
@@ -189,6 +189,19 @@ def test_weight_zero_removes_a_components_influence(eco, component):
                "capacity": r"capacity"}[component]
     assert not table["reasons"].str.contains(pattern, regex=True).any()
     assert rank_all(eco)["reasons"].str.contains(pattern, regex=True).any()  # ... which the defaults do mention
+
+
+def test_weights_are_normalised_so_scores_of_different_weight_files_compare(eco):
+    """Issue 10 item 16: only the proportions of the weights matter, and every score is 0-1."""
+    doubled = rank_all(eco, weights={k: 2 * v for k, v in DEFAULT_WEIGHTS.items()})
+    pd.testing.assert_frame_equal(doubled, rank_all(eco))
+    heavy = rank_all(eco, weights={"mutual_benefit": 3, "shared_causes": 2})  # the weights now sum to 5.55
+    assert heavy["score"].between(0, 1).all() and heavy["score"].max() > 0
+    used = heavy.attrs["weights"]
+    assert math.isclose(sum(used.values()), 1.0) and used["mutual_benefit"] == pytest.approx(3 / 5.55)
+    assert heavy.attrs["weights_given"]["mutual_benefit"] == 3 and "sum to 1" in heavy.attrs["weights_normalised"]
+    expected = sum(used[k] * heavy[k] for k in COMPONENTS)
+    assert np.allclose(heavy["score"], expected, atol=1e-5)
 
 
 def test_all_weight_on_one_component_orders_by_it(eco):
@@ -440,7 +453,7 @@ def test_structural_gaps_by_hand(eco):
     assert cuts.loc["ORG-P2", "members"] == ["ORG-O1", "ORG-S1", "ORG-T1"]
     assert "if جمعية النساء (ORG-P2) went, 3 organisations would lose their link" in cuts.loc["ORG-P2", "message"]
     br = gap_rows(g, "bridge_tie")
-    assert {(a, b): c for a, b, c in zip(br["org_id"], br["other_id"], br["count"])} == {
+    assert {(a, b): c for a, b, c in zip(br["org_id"], br["other_id"], br["count"], strict=False)} == {
         ("ORG-F", "ORG-P2"): 4, ("ORG-F", "ORG-P1"): 3, ("ORG-P2", "ORG-S1"): 3}
     assert (br["members"].map(len) == br["count"]).all()
     single = gap_rows(g, "single_tie").set_index("org_id")["other_id"].to_dict()
@@ -505,7 +518,7 @@ def test_cut_points_match_brute_force(seed):
     assert found == expected
     by_bridges = {(b.source, b.target): b.cut_off for b in bridges(G).itertuples() if b.cut_off >= 2}
     rows = gap_rows(g, "bridge_tie")
-    assert dict(zip(zip(rows["org_id"], rows["other_id"]), rows["count"])) == by_bridges
+    assert dict(zip(zip(rows["org_id"], rows["other_id"], strict=False), rows["count"], strict=False)) == by_bridges
     assert (rows["members"].map(len) == rows["count"]).all()
 
 

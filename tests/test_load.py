@@ -194,6 +194,44 @@ def test_utf8_with_a_stray_byte_keeps_the_arabic(folder) -> None:
     assert one(data.report, "not valid UTF-8", "warning").row == 3
 
 
+
+LATIN = "org_id,name,sector,city\nM1,Centro Niño Feliz,non_profit,San José\nM2,Clínica São João,non_profit,Miami\n"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_latin1_and_windows_1252_are_not_read_as_arabic(folder, encoding: str) -> None:
+    # issue 10 item 3 (06_latin1_read_as_arabic): Excel saves Spanish and French names this way
+    data = pm.load(folder(orgs=LATIN, encoding=encoding))
+    orgs = data.organizations
+    assert orgs["name"].tolist() == ["Centro Niño Feliz", "Clínica São João"]
+    assert orgs.loc["M1", "city"] == "San José"
+    p = one(data.report, "read as Windows-1252", "info")
+    assert "'Niño'" in p.message
+    assert not data.report.warnings
+
+
+def test_a_file_with_arabic_and_latin_words_warns_that_the_encoding_is_uncertain(folder) -> None:
+    f = folder(orgs=None)
+    arabic = "org_id,name,sector\nA,جمعية البر الخيرية,non_profit\nB,مؤسسة الأيتام,non_profit\n".encode("cp1256")
+    (f / "organizations.csv").write_bytes(arabic + "C,Centro Niño,non_profit\n".encode("cp1252"))
+    data = pm.load(f)
+    p = one(data.report, "the encoding is uncertain", "warning")
+    assert "read as Windows-1256 (Arabic)" in p.message and "'Niño'" in p.message
+    assert data.organizations.loc["A", "name"] == "جمعية البر الخيرية"  # the majority reading
+
+
+def test_shapefile_without_cpg_in_windows_1252(tmp_path: Path) -> None:
+    f = tmp_path / "shp"
+    f.mkdir()
+    gdf = gpd.GeoDataFrame({"org_id": ["A", "B"], "name": ["Centro Niño", "Clínica São João"],
+                            "sector": ["public", "public"]}, geometry=[Point(-80.2, 25.8), Point(-80.3, 25.7)],
+                           crs="EPSG:4326")
+    gdf.to_file(f / "organizations.shp", encoding="cp1252")
+    (f / "organizations.cpg").unlink(missing_ok=True)
+    data = pm.load(f)
+    assert data.organizations["name"].tolist() == ["Centro Niño", "Clínica São João"]
+    one(data.report, "no .cpg file beside the shapefile; read as Windows-1252", "info")
+
 def test_unsupported_format(folder, tmp_path: Path) -> None:
     f = folder(orgs=None)
     write(f, "organizations.ods", "x")
@@ -248,6 +286,25 @@ def test_tie_to_unknown_org_names_row_column_and_suggests(folder) -> None:
     accounted(r)
 
 
+@pytest.mark.parametrize(("orgs", "why"), [
+    ("org_id,title,sector\nA,Alpha,public\nB,Beta,non_profit\nC,Gamma,for_profit\n",
+     r"the organisations could not be read \(organizations\.csv has no 'name' column\)"),
+    ("org_id,name,sector\n", r"organizations\.csv has no organisations"),
+    (None, "the organisations could not be read;"),
+], ids=["missing-name", "header-only", "no-file"])
+def test_ties_are_not_checked_once_when_the_organisations_cannot_be_read(folder, orgs, why) -> None:
+    # issue 10 item 7 (01_missing_name_cascade): one root error, not one "not an org_id" per tie
+    r = validate(folder(orgs=orgs, rels="source,target\nA,B\nB,C\n"))
+    assert not any("is not an org_id" in line for line in lines(r))
+    p = one(r, "2 tie\\(s\\) were not checked because " + why, "warning")
+    assert p.file == "relationships.csv" and p.row is None
+    assert len(r.errors) == 1  # the organisations' own error
+    ties = [x for x in r.rejected if x["file"] == "relationships.csv"]
+    assert [x["ref"] for x in ties] == ["A → B", "B → C"]
+    assert all(x["reason"].startswith("not checked") for x in ties)
+    accounted(r)
+
+
 def test_coordinates_out_of_range_and_non_numeric(folder) -> None:
     text = HEADER + "\nA,a,public,,95,50,,,,,,,,\nB,b,public,,26.4,190,,,,,,,,\nC,c,public,,north,50.1,,,,,,,,\n"
     r = validate(folder(orgs=text))
@@ -262,6 +319,31 @@ def test_arabic_indic_digits_are_numbers(folder) -> None:
     text = HEADER + "\nA,a,public,,٢٦٫٤٣,٥٠٫١٠,,,,,,,,\n"
     data = pm.load(folder(orgs=text))
     assert data.organizations.loc["A", "lat"] == pytest.approx(26.43)
+
+
+def test_latitude_longitude_win_over_x_y_and_no_coordinates_are_lost(folder) -> None:
+    # issue 10 item 4 (02_xy_shadow_latlon): a school register with empty X/Y and filled latitude/longitude
+    text = ("org_id,name,sector,X,Y,latitude,longitude\nS1,School one,public,54.37,24.45,24.45,54.37\n"
+            "S2,Charter school,public,,,24.31,54.56\nS3,Only X/Y,public,54.40,24.40,,\n"
+            "S4,Disagree,public,54.50,24.50,24.47,54.39\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["S2", ["lat", "lon"]].tolist() == [24.31, 54.56]
+    assert orgs.loc["S3", ["lat", "lon"]].tolist() == [24.40, 54.40]  # blank latitude filled from X/Y
+    assert orgs.loc["S4", ["lat", "lon"]].tolist() == [24.47, 54.39]  # the exact headings win
+    assert orgs.loc["S1", ["X", "Y"]].tolist() == ["54.37", "24.45"]  # the other pair is kept
+    p = one(data.report, "two sets of coordinate columns", "warning")
+    assert "'latitude'/'longitude' are read as lat/lon" in p.message and "'Y'/'X'" in p.message
+    assert "1 blank location(s) were taken from 'Y'/'X' (row(s) 4)" in p.message
+    assert "on 1 row(s) the two differ" in p.message and "(row(s) 5)" in p.message
+    assert not any("have no coordinates" in line for line in lines(data.report))
+
+
+def test_exact_lat_lon_headings_win_over_their_synonyms(folder) -> None:
+    text = "org_id,name,sector,Latitude,Longitude,LAT,LON\nA,a,public,1,2,24.1,54.2\n"
+    data = pm.load(folder(orgs=text))
+    assert data.organizations.loc["A", ["lat", "lon"]].tolist() == [24.1, 54.2]
+    one(data.report, "'LAT'/'LON' are read as lat/lon, and 'Latitude'/'Longitude' are kept", "warning")
 
 
 def test_probable_swap_is_warned_and_fixed(folder) -> None:
@@ -315,6 +397,34 @@ def test_far_and_placeholder_and_missing_coordinates_warn(folder) -> None:
     assert len(data.organizations) == 8  # all kept
 
 
+def test_a_placeholder_written_as_a_float_is_a_placeholder_shown_as_written(folder) -> None:
+    # issue 10 item 5 (11_placeholder_float): a reprojection left -0.9999999999999432 for (-1, -1)
+    text = ("org_id,name,sector,latitude,longitude\nS1,School one,public,24.45,54.37\n"
+            "S2,School two,public,24.46,54.38\nS3,Placeholder,public,-0.9999999999999432,-0.9999999999999432\n"
+            "S4,Exact,public,-1,-1\nS5,Near zero,public,0.0000001,-0.0000002\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc[["S3", "S4", "S5"], "lat"].isna().all()
+    assert orgs.loc["S3", "geometry"] is None
+    p = one(data.report, r"\(-0\.9999999999999432, -0\.9999999999999432\) looks like a placeholder", "warning")
+    assert (p.row, p.ref) == (4, "S3")
+    one(data.report, r"\(-1, -1\) looks like a placeholder", "warning")
+    one(data.report, r"\(0\.0000001, -0\.0000002\) looks like a placeholder", "warning")
+    assert orgs.loc["S1", "lat"] == 24.45  # real places stay
+
+
+def test_a_placeholder_point_geometry_prints_every_digit(tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame({"org_id": ["1", "2"], "name": ["a", "b"], "sector": ["public", "public"]},
+                           geometry=[Point(50.1, 26.4), Point(-0.9999999999999432, -1.0000000000000568)],
+                           crs="EPSG:4326")
+    f = tmp_path / "geo"
+    f.mkdir()
+    gdf.to_file(f / "organizations.gpkg")  # GeoJSON would round the coordinates
+    data = pm.load(f)
+    assert data.organizations.loc["2", "geometry"] is None
+    one(data.report, r"\(-1\.0000000000000568, -0\.9999999999999432\) looks like a placeholder", "warning")
+
+
 def test_unknown_sector_that_cannot_be_derived(folder) -> None:
     text = HEADER + "\nA,a,galactic,,26.4,50.1,,,,,,,,\nB,b,,,26.4,50.1,,,,,,,,\nC,c,weird,school,26.4,50.1,,,,,,,,\n"
     r = validate(folder(orgs=text))
@@ -327,9 +437,42 @@ def test_unknown_sector_that_cannot_be_derived(folder) -> None:
 def test_unknown_vocabulary_term_is_a_warning_and_kept(folder) -> None:
     text = HEADER + "\nA,a,public,,26.4,50.1,space;Robot Arms,,,,,,,\n"
     data = pm.load(folder(orgs=text))
-    p = one(data.report, "'robot_arms' is not in the vocabulary", "warning")
+    p = one(data.report, "'Robot Arms' is not in the vocabulary", "warning")
     assert (p.row, p.column) == (2, "offers")
-    assert data.organizations.loc["A", "offers"] == ["space", "robot_arms"]
+    assert data.organizations.loc["A", "offers"] == ["space", "Robot Arms"]  # as the user wrote it
+
+
+def test_common_arabic_vocabulary_is_recognised(folder) -> None:
+    # issue 10 item 8 (09_arabic_vocabulary): with and without the article, as an offer and as a cause
+    text = ("org_id,name,sector,offers,causes\nA,جمعية البر,خيري,دعم عيني;متطوعون,الفقر;السلامة;الأيتام;التعليم\n"
+            "B,شركة الساحل,خاص,تمويل;الدعم العيني,مكافحة الفقر;الصحة\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["A", "offers"] == ["in_kind_services", "volunteers"]
+    assert orgs.loc["A", "causes"] == ["poverty", "safety", "children", "education"]
+    assert orgs.loc["B", "offers"] == ["funding", "in_kind_services"]
+    assert orgs.loc["B", "causes"] == ["poverty", "health"]
+    assert not data.report.warnings
+
+
+def test_free_terms_keep_the_users_spelling_and_match_on_the_folded_form(folder) -> None:
+    text = ("org_id,name,sector,offers,needs,causes\nA,a,public,Robot Arms,,التوعية الصحية\n"
+            "B,b,public,,robot arms,التوعيه الصحيه\n")
+    data = pm.load(folder(orgs=text))
+    orgs = data.organizations
+    assert orgs.loc["A", "causes"] == ["التوعية الصحية"]  # not the folded 'التوعيه_الصحيه'
+    assert orgs.loc["B", "causes"] == ["التوعية الصحية"]  # the same term: one spelling, so they match
+    assert orgs.loc["B", "needs"] == ["Robot Arms"]  # offers and needs share the spelling
+    p = one(data.report, "'التوعية الصحية' is not in the vocabulary", "warning")
+    assert "(also row(s) 3)" in p.message
+    assert "education (التعليم)" in p.fix and "poverty (مكافحة الفقر)" in p.fix  # both languages
+
+
+@pytest.mark.parametrize(("code", "sector"), [("GOV", "public"), ("VOL", "non_profit"), ("PVT", "for_profit")])
+def test_ucinet_sector_codes(folder, code: str, sector: str) -> None:
+    data = pm.load(folder(orgs=f"org_id,name,sector\nA,a,{code}\n"))
+    assert data.organizations.loc["A", "sector"] == sector
+    one(data.report, f"'{code}' read as '{sector}'", "info")
 
 
 def test_self_tie_and_duplicate_tie_warn_and_are_set_aside(folder) -> None:

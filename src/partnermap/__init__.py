@@ -9,14 +9,14 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets, gaps, report, schema
+from . import datasets, gaps, maps, network_view, report, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
-from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
-from .load import load, validate
 from .centrality import COLUMN_MEANINGS, centrality, format_summary, network_summary
 from .coverage import coverage, underserved
 from .gaps import portfolio, potential_partners, structural_gaps, what_if
+from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
+from .load import load, validate
 
 __version__ = "0.1.0"
 
@@ -41,6 +41,8 @@ __all__ = [
     "UnknownOrganizationError",
     "build_graph",
     "datasets",
+    "maps",
+    "network_view",
     "report",
     "directed_ties",
     "graph_from_data",

@@ -1,3 +1,5 @@
+"""``python -m partnermap``: the same as the ``partnermap`` command."""
+
 from partnermap.cli import main
 
 main()

@@ -29,6 +29,8 @@ _WGS84 = "EPSG:4326"
 DEFAULT_RADIUS_KM = 5.0
 #: (lat, lon) pairs that mark a missing location rather than a place.
 PLACEHOLDER_COORDINATES = ((0.0, 0.0), (-1.0, -1.0), (1.0, 1.0))
+#: Degrees within which a point is that placeholder (about 0.1 m): -0.9999999999999432, a reprojected -1, is -1.
+_PLACEHOLDER_TOLERANCE = 1e-6
 #: A point is far from the others beyond this many km (or ten times their typical distance) ...
 _FAR_KM = 100.0
 #: ... and probably swapped if, swapped back, it lands within this many km (or twice the typical distance).
@@ -60,8 +62,23 @@ def _check_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, 
     after reading are those of :func:`_check_located`.
     """
     lat, lon, flagged = _parse_points(lat_text, lon_text, emit, names=names, severity=severity, what=what)
-    flagged |= _check_located(lat, lon, emit, names=names, what=what, keep=keep, extent=extent)
+    flagged |= _check_located(lat, lon, emit, names=names, what=what, keep=keep, extent=extent,
+                              written=(lat_text, lon_text))
     return lat, lon, flagged
+
+
+def _placeholders(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Where (lat, lon) is one of :data:`PLACEHOLDER_COORDINATES`, within :data:`_PLACEHOLDER_TOLERANCE`."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    hit = np.zeros(lat.shape, dtype=bool)
+    for pla, plo in PLACEHOLDER_COORDINATES:
+        hit |= (np.abs(lat - pla) <= _PLACEHOLDER_TOLERANCE) & (np.abs(lon - plo) <= _PLACEHOLDER_TOLERANCE)
+    return hit
+
+
+def _degrees(x: float) -> str:
+    """A coordinate as it was read, every digit kept: -1 and -0.9999999999999432, not -1 for both."""
+    return np.format_float_positional(float(x), trim="-")
 
 
 def _parse_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, *, names: tuple[str, str],
@@ -111,10 +128,13 @@ def _out_of_range(x: float, y: float, names: tuple[str, str], kept: str) -> tupl
 
 def _check_located(lat: np.ndarray, lon: np.ndarray, emit: Emit, *, names: tuple[str, str] = ("lat", "lon"),
                    what: str = "organisation", keep: np.ndarray | None = None,
-                   extent: tuple[float, float, float, float] | None = None) -> np.ndarray:
+                   extent: tuple[float, float, float, float] | None = None,
+                   written: tuple[Sequence[str], Sequence[str]] | None = None) -> np.ndarray:
     """Placeholders, probable swaps and far-away points, in place; returns the rows blanked.
 
-    Placeholders such as (0, 0) become NaN. A point more than :data:`_FAR_KM` (or ten
+    Placeholders such as (0, 0) become NaN, also when written as a float a reprojection left
+    behind (-0.9999999999999432); the message shows the value as ``written`` (the text of
+    each cell) or else with all its digits. A point more than :data:`_FAR_KM` (or ten
     typical distances) from the median of the others is reported; if swapping it
     brings it within :data:`_NEAR_KM` (or two typical distances) it is swapped instead.
     With fewer than :data:`_MIN_SPREAD` located points only swaps are looked for: a
@@ -124,12 +144,12 @@ def _check_located(lat: np.ndarray, lon: np.ndarray, emit: Emit, *, names: tuple
     """
     keep = np.ones(len(lat), dtype=bool) if keep is None else keep
     blanked = np.zeros(len(lat), dtype=bool)
-    for i in np.flatnonzero(~np.isnan(lat)):
-        if (lat[i], lon[i]) in PLACEHOLDER_COORDINATES:
-            emit("warning", names[0], i, f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; "
-                 f"the {what} is kept without coordinates.", "Add the real coordinates.")
-            lat[i] = lon[i] = np.nan
-            blanked[i] = True
+    for i in np.flatnonzero(_placeholders(lat, lon)):
+        a, b = (written[0][i], written[1][i]) if written is not None else (_degrees(lat[i]), _degrees(lon[i]))
+        emit("warning", names[0], i, f"({a}, {b}) looks like a placeholder, not a place; "
+             f"the {what} is kept without coordinates.", "Add the real coordinates.")
+        lat[i] = lon[i] = np.nan
+        blanked[i] = True
     ok = ~np.isnan(lat) & keep
     if ok.sum() >= _MIN_SPREAD:
         _far_from_the_rest(lat, lon, ok, emit, names, what)
@@ -208,12 +228,10 @@ def _org_locations(data: PartnerData) -> tuple[np.ndarray, np.ndarray, np.ndarra
         lon = np.full(n, np.nan)
     ids = orgs.index
     rows: list[dict] = []
-    placeholder = np.zeros(n, bool)
-    for pla, plo in PLACEHOLDER_COORDINATES:
-        placeholder |= (lat == pla) & (lon == plo)
+    placeholder = _placeholders(lat, lon)
     for i in np.flatnonzero(placeholder):
         rows.append(_row("placeholder_coordinates", org_id=ids[i],
-                         message=f"({lat[i]:g}, {lon[i]:g}) looks like a placeholder, not a place; "
+                         message=f"({_degrees(lat[i])}, {_degrees(lon[i])}) looks like a placeholder, not a place; "
                                  "left out of the coverage as if it had no coordinates."))
     lat[placeholder] = lon[placeholder] = np.nan
     missing = ~(np.isfinite(lat) & np.isfinite(lon))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._data import LoadReport
+from ._data import LoadReport, Severity
 
 TABLES = ("organizations", "relationships", "areas")
 _TABLE_ALIASES = {
@@ -50,6 +50,8 @@ class _Table:
         self.geometry = geometry
         self.crs = crs
         self.unread = 0  # rows that could not even be parsed (already in report.rejected)
+        self.renamed: dict[str, str] = {}  # heading as written -> contract name (set by _validate._columns)
+        self.missing: list[str] = []  # required columns it lacks (set by _validate._columns)
 
 
 def _read_folder(folder: Path, report: LoadReport) -> dict[str, _Table]:
@@ -109,7 +111,7 @@ def _bad_lines(text: str) -> list[int]:
 
 
 def _decode(raw: bytes, name: str, report: LoadReport) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16, or Windows-1256; a few stray bytes are reported."""
+    """UTF-8 (with or without BOM), UTF-16, Windows-1256 or Windows-1252; a few stray bytes are reported."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -128,10 +130,60 @@ def _decode(raw: bytes, name: str, report: LoadReport) -> str | None:
                    f"(line(s) {', '.join(map(str, lines[:10]))}{' …' if len(lines) > 10 else ''}).",
                    "Retype those characters, or save the file again as 'CSV UTF-8'.")
         return text
-    text = body.decode("cp1256", errors="replace")
-    report.add("info", name, None, None, "read as Windows-1256 (Arabic) text.",
-               "Saving it as 'CSV UTF-8' avoids any doubt.")
-    return text
+    arabic, western = body.decode("cp1256", errors="replace"), body.decode("cp1252", errors="replace")
+    encoding, severity, message = _single_byte(arabic, western)
+    report.add(severity, name, None, None, message, "Saving it as 'CSV UTF-8' avoids any doubt.")
+    return arabic if encoding == "cp1256" else western
+
+
+#: A word: letters and Arabic marks (a Latin 'ñ' read as Windows-1256 is the mark U+064C).
+_WORD = re.compile(r"(?:[^\W\d_]|[\u064b-\u065f\u0670])+")
+_ARABIC_CHAR = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ENCODING_NAMES = {"cp1256": "Windows-1256 (Arabic)", "cp1252": "Windows-1252 (Western European)"}
+
+
+def _single_byte(arabic: str, western: str) -> tuple[str, Severity, str]:
+    """Windows-1256 or Windows-1252, decided from the words of the text read both ways.
+
+    ``arabic`` and ``western`` are the same bytes read as Windows-1256 and as Windows-1252
+    (one character per byte, so positions match). Read as Windows-1256, Arabic text gives
+    words of Arabic letters only, while Latin accented letters land *inside* Latin words
+    ('Niño' becomes 'Niٌo'). Returns the encoding, the severity (a warning when both kinds
+    of word are found, so the choice is uncertain) and the message.
+    """
+    pure: list[tuple[int, int]] = []
+    mixed: list[tuple[int, int]] = []
+    for m in _WORD.finditer(arabic):
+        word = m.group()
+        if not _ARABIC_CHAR.search(word):
+            continue
+        if _LATIN_LETTER.search(word):
+            mixed.append(m.span())
+        elif len(word) >= 2:
+            pure.append(m.span())
+    undefined = western.count("\ufffd") - arabic.count("\ufffd")  # bytes Windows-1252 does not define
+    arabic_words = len(pure) + max(undefined, 0)
+
+    def shown(span: tuple[int, int], as_arabic: bool) -> str:
+        a, b = span
+        if as_arabic:
+            return f"'{arabic[a:b]}' (as Windows-1252: '{western[a:b]}')"
+        return f"'{western[a:b]}' (as Windows-1256: '{arabic[a:b]}')"
+
+    if not mixed:
+        if arabic_words:
+            return "cp1256", "info", f"read as {_ENCODING_NAMES['cp1256']} text."
+        return "cp1252", "info", f"read as {_ENCODING_NAMES['cp1252']} text (it has no Arabic words)."
+    if not arabic_words:
+        return "cp1252", "info", (f"read as {_ENCODING_NAMES['cp1252']} text: {len(mixed)} word(s) have accented "
+                                  f"Latin letters, e.g. {shown(mixed[0], False)}.")
+    encoding = "cp1256" if arabic_words >= len(mixed) else "cp1252"
+    arabic_example = f", e.g. {shown(pure[0], True)}" if pure else ""
+    return encoding, "warning", (
+        f"not UTF-8, and the encoding is uncertain: {arabic_words} word(s) read as Arabic"
+        f"{arabic_example}, and {len(mixed)} as Latin with accents, e.g. {shown(mixed[0], False)}; "
+        f"read as {_ENCODING_NAMES[encoding]}, so some names may be garbled.")
 
 
 def _read_csv(path: Path, report: LoadReport) -> _Table | None:
@@ -331,23 +383,31 @@ def _read_layer(path: Path, report: LoadReport):
     """geopandas.read_file, guessing a shapefile's text encoding when it has no .cpg file."""
     if path.suffix.lower() != ".shp" or path.with_suffix(".cpg").exists():
         return gpd.read_file(path)
-    for encoding in ("utf-8", "cp1256"):
-        try:
-            gdf = gpd.read_file(path, encoding=encoding)
-        except Exception:  # noqa: BLE001 - undecodable in this encoding: try the next
-            continue
-        texts = gdf.select_dtypes(exclude="geometry").astype(str).to_numpy().ravel()
-        if not any("\ufffd" in x for x in texts):
-            report.add("info", path.name, None, None,
-                       f"no .cpg file beside the shapefile; its text was read as {encoding}.",
-                       "Add a .cpg file naming the encoding (e.g. UTF-8) to be sure.")
-            return gdf
-    report.add("warning", path.name, None, None,
-               "no .cpg file beside the shapefile and its text is neither UTF-8 nor Windows-1256; "
-               "read with the default encoding, so names may be garbled.",
-               "Add a .cpg file naming the encoding.")
-    return gpd.read_file(path)
+    try:
+        gdf = gpd.read_file(path, encoding="utf-8")
+    except Exception:  # noqa: BLE001 - undecodable as UTF-8: a single-byte encoding then
+        gdf = None
+    if gdf is not None and not any("\ufffd" in x for x in _texts(gdf)):
+        report.add("info", path.name, None, None, "no .cpg file beside the shapefile; its text was read as UTF-8.",
+                   "Add a .cpg file naming the encoding (e.g. UTF-8) to be sure.")
+        return gdf
+    try:
+        read = {enc: gpd.read_file(path, encoding=enc) for enc in ("cp1256", "cp1252")}
+    except Exception:  # noqa: BLE001 - neither reads: the default, said so
+        report.add("warning", path.name, None, None,
+                   "no .cpg file beside the shapefile and its text is neither UTF-8, Windows-1256 nor "
+                   "Windows-1252; read with the default encoding, so names may be garbled.",
+                   "Add a .cpg file naming the encoding.")
+        return gpd.read_file(path)
+    encoding, severity, message = _single_byte("\n".join(_texts(read["cp1256"])), "\n".join(_texts(read["cp1252"])))
+    report.add(severity, path.name, None, None, f"no .cpg file beside the shapefile; {message}",
+               "Add a .cpg file naming the encoding (e.g. UTF-8) to be sure.")
+    return read[encoding]
 
+
+def _texts(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Every text cell of a layer, in order."""
+    return [v for v in gdf.select_dtypes(exclude="geometry").to_numpy().ravel() if isinstance(v, str)]
 
 
 def _cells(df: pd.DataFrame, col: str) -> pd.Series:

@@ -42,23 +42,20 @@ def _empty(report: LoadReport, source: str) -> PartnerData:
 
 def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract: tuple[str, ...],
              report: LoadReport) -> bool:
-    """Map heading variants onto the contract; report missing required columns."""
-    norm_contract = {schema.normalize_text(c): c for c in contract}
-    rename: dict[str, str] = {}
-    present = set()
-    for col in t.df.columns:
-        n = schema.normalize_text(col)
-        target = norm_contract.get(n)
-        if target is None and schema.COLUMN_SYNONYMS.get(n) in contract:
-            target = schema.COLUMN_SYNONYMS[n]
-        if target and target not in present and target != col and target not in t.df.columns:
-            rename[col] = target
-            if col.strip().lower() != target:  # 'Name' for 'name' is not worth a line
-                report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
-                           f"column '{col}' read as '{target}'.")
-        present.add(target or col)
+    """Map heading variants onto the contract; report missing required columns.
+
+    The contract's own headings win (``Lat``, ``LAT``), then full synonyms (``latitude``), then
+    one-letter ones (``X``, ``Y``): a file with ``X``, ``Y``, ``latitude`` and ``longitude``
+    reads ``latitude``/``longitude`` as lat/lon and keeps ``X``/``Y`` as they are.
+    """
+    rename = _contract_names(t.df.columns, contract)
+    for col, target in rename.items():
+        if col.strip().lower() != target:  # 'Name' for 'name' is not worth a line
+            report.add("info", t.label, 1 if t.rows[:1].tolist() == [2] else None, col,
+                       f"column '{col}' read as '{target}'.")
     if rename:
         t.df = t.df.rename(columns=rename)
+    t.renamed = rename
     ok = True
     found = [str(c) for c in t.df.columns]
     for col in required:
@@ -67,6 +64,7 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
         if table == "organizations" and col == "sector" and "org_type" in t.df.columns:
             continue
         ok = False
+        t.missing.append(col)
         hints = [c for c in found if schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)) == col]
         hints += [c for c in difflib.get_close_matches(col, found, n=2, cutoff=0.6) if c not in hints]
         hint = f" Did you mean '{hints[0]}'? Rename it to '{col}'." if hints else f" Add a '{col}' column."
@@ -74,6 +72,29 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
                    f"missing required column '{col}' (columns found: {', '.join(found) or 'none'}).",
                    hint.strip())
     return ok
+
+
+def _contract_names(columns: pd.Index, contract: tuple[str, ...]) -> dict[str, str]:
+    """Heading -> contract name for the headings that are variants of one (in column order).
+
+    Ranked: a contract name written differently (0), a synonym (1), a one-letter synonym (2);
+    a contract name already present, or taken by a better-ranked heading, is not given again.
+    """
+    norm_contract = {schema.normalize_text(c): c for c in contract}
+    candidates = []
+    for pos, col in enumerate(columns):
+        n = schema.normalize_text(col)
+        if n in norm_contract:
+            candidates.append((0, pos, col, norm_contract[n]))
+        elif schema.COLUMN_SYNONYMS.get(n) in contract:
+            candidates.append((2 if len(n) == 1 else 1, pos, col, schema.COLUMN_SYNONYMS[n]))
+    claimed = {c for c in columns if c in contract}
+    chosen: dict[int, tuple[str, str]] = {}
+    for _rank, pos, col, target in sorted(candidates):
+        if col != target and target not in claimed:
+            chosen[pos] = (col, target)
+            claimed.add(target)
+    return dict(chosen[pos] for pos in sorted(chosen))
 
 
 class _Collector:
@@ -128,7 +149,7 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
             out.append(key)
     for (v, key), n in mapped.items():
         report.add("info", label, None, column, f"'{v}' read as '{key}' ({n} row(s)).")
-    choices = ", ".join(sorted(set(synonyms.values())))
+    choices = _known(synonyms)
     for v, hits in unknown.items():
         row, ref = hits[0]
         report.add("warning", label, int(row), column,
@@ -136,9 +157,32 @@ def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     return pd.Series(out, index=values.index, dtype=object)
 
 
+_VOCABULARIES = (
+    (schema.SECTOR_SYNONYMS, schema.SECTORS), (schema.ORG_TYPE_SYNONYMS, schema.ORG_TYPES),
+    (schema.KIND_SYNONYMS, schema.RELATIONSHIP_KINDS), (schema.RESOURCE_SYNONYMS, schema.RESOURCES),
+    (schema.CAUSE_SYNONYMS, schema.CAUSES), (schema.STAGE_SYNONYMS, schema.ENGAGEMENT_STAGES),
+    (schema.CAPACITY_SYNONYMS, schema.CAPACITY_LEVELS), (schema.SIZE_SYNONYMS, schema.SIZES),
+    (schema.STATUS_SYNONYMS, schema.TIE_STATUSES),
+)
+
+
+def _known(synonyms: dict[str, str]) -> str:
+    """The terms a synonyms table leads to, each with its Arabic label: 'funding (تمويل), space (مساحات), …'."""
+    vocab = next((v for syn, v in _VOCABULARIES if syn is synonyms), {})
+    keys = sorted(set(synonyms.values()))
+    return ", ".join(f"{k} ({vocab[k].ar})" if k in vocab else k for k in keys)
+
+
 def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
-           synonyms: dict[str, str], report: LoadReport) -> pd.Series:
-    """Split ``;``-separated cells into lists of normalised terms; free terms kept, reported."""
+           synonyms: dict[str, str], report: LoadReport, spellings: dict[str, str] | None = None) -> pd.Series:
+    """Split ``;``-separated cells into lists of normalised terms; free terms kept as written, reported.
+
+    Terms are matched on their folded form (:func:`partnermap.schema.normalize_text`) only: a
+    free term keeps the spelling the user typed, the first one met when the same term is written
+    in several ways (``spellings``, shared by the columns whose terms are compared, e.g. offers
+    and needs, maps each folded form to it).
+    """
+    spellings = {} if spellings is None else spellings
     out = []
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     memo: dict[str, list[str]] = {}
@@ -151,15 +195,16 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
             part = part.strip()
             if not part:
                 continue
-            key = synonyms.get(schema.normalize_text(part))
+            folded = schema.normalize_text(part)
+            key = synonyms.get(folded)
             if key is None:
-                key = schema.normalize_text(part).replace(" ", "_")
+                key = spellings.setdefault(folded, part)
                 unknown[key].append((row, ref))
             if key not in terms:
                 terms.append(key)
         memo[v] = terms
         out.append(list(terms))
-    choices = ", ".join(sorted(set(synonyms.values())))
+    choices = _known(synonyms)
     for term, hits in unknown.items():
         row, ref = hits[0]
         report.add("warning", label, int(row), column,
@@ -279,9 +324,10 @@ def _org_terms(out: pd.DataFrame, df: pd.DataFrame, rows: np.ndarray, refs: pd.S
                          ("engagement_stage", schema.STAGE_SYNONYMS, "engagement stage")):
         if c in df.columns:
             out[c] = _vocab(_tables._cells(df, c), rows, refs, label, c, syn, report, what)
+    spellings: dict[str, str] = {}  # one spelling per free term across offers, needs and causes
     for c, syn in schema.MULTI_VALUED.items():
         if c in df.columns and c != "resources":
-            out[c] = _multi(_tables._cells(df, c), rows, refs, label, c, syn, report)
+            out[c] = _multi(_tables._cells(df, c), rows, refs, label, c, syn, report, spellings)
 
 
 def _radius(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
@@ -347,8 +393,8 @@ def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd
         lat, lon, extra_geom = _geometry_points(t, report)
         flagged = _geo._check_located(lat, lon, emit, keep=keep, extent=extent)
     elif has_cols:
-        lat, lon, flagged = _geo._check_points(_tables._cells(df, "lat"), _tables._cells(df, "lon"), emit,
-                                               keep=keep, extent=extent)
+        lat_text, lon_text = _second_pair(t, df, rows, label, report)
+        lat, lon, flagged = _geo._check_points(lat_text, lon_text, emit, keep=keep, extent=extent)
     else:
         lat, lon, flagged = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
         if "lat" in df.columns or "lon" in df.columns:
@@ -365,6 +411,50 @@ def _coordinates(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, refs: pd
     elif not has_cols and t.geometry is None:
         report.add("info", label, None, None, "no coordinates (lat/lon); maps and coverage need them.")
     return lat, lon, extra_geom
+
+
+def _second_pair(t: _tables._Table, df: pd.DataFrame, rows: np.ndarray, label: str,
+                 report: LoadReport) -> tuple[pd.Series, pd.Series]:
+    """lat/lon text, blanks filled from a second pair of coordinate columns (``X``/``Y`` beside ``latitude``).
+
+    :func:`_columns` read the better-named pair as lat/lon; the other is kept as it is, and one
+    warning names both, says how many blank locations it filled and on how many rows the pairs differ.
+    """
+    lat_text, lon_text = _tables._cells(df, "lat"), _tables._cells(df, "lon")
+    other = {schema.COLUMN_SYNONYMS.get(schema.normalize_text(c)): c for c in reversed(df.columns)
+             if c not in ("lat", "lon")}
+    o_lat, o_lon = other.get("lat"), other.get("lon")
+    if o_lat is None and o_lon is None:
+        return lat_text, lon_text
+    was = {target: col for col, target in t.renamed.items()}
+    both = o_lat is not None and o_lon is not None
+    shown = "/".join(f"'{c}'" for c in (o_lat, o_lon) if c is not None)
+    message = (f"two sets of coordinate columns: '{was.get('lat', 'lat')}'/'{was.get('lon', 'lon')}' are read as "
+               f"lat/lon, and {shown} {'are' if both else 'is'} kept as {'they are' if both else 'it is'}")
+    if both:
+        filled, differ = [], []
+        for i, (a, b, x, y) in enumerate(zip(lat_text, lon_text, _tables._cells(df, o_lat),
+                                             _tables._cells(df, o_lon), strict=True)):
+            xa, ya = (_common._number(x) if x else None), (_common._number(y) if y else None)
+            if xa is None or ya is None or abs(xa) > 90 or abs(ya) > 180:
+                continue  # not degrees (projected metres, say): nothing to take from it
+            if not a and not b:
+                lat_text.iloc[i], lon_text.iloc[i] = x, y
+                filled.append(int(rows[i]))
+            elif not np.allclose([_common._number(a) or np.nan, _common._number(b) or np.nan], [xa, ya],
+                                 rtol=0, atol=1e-7):
+                differ.append(int(rows[i]))
+        if filled:
+            message += f"; {len(filled)} blank location(s) were taken from {shown} (row(s) {_rows(filled)})"
+        if differ:
+            message += f"; on {len(differ)} row(s) the two differ and lat/lon are used (row(s) {_rows(differ)})"
+    report.add("warning", label, None, "lat", message + ".",
+               "Keep one set of coordinate columns, or rename the other (e.g. to x_projected).")
+    return lat_text, lon_text
+
+
+def _rows(rows: list[int], limit: int = 10) -> str:
+    return ", ".join(map(str, rows[:limit])) + (" …" if len(rows) > limit else "")
 
 
 def _geometry_points(t: _tables._Table, report: LoadReport) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
@@ -424,11 +514,41 @@ def _reject(report: LoadReport, t: _tables._Table, refs: pd.Series, keep: np.nda
     report.reject(t.label, int(t.rows[i]), refs.iloc[i], reason)
 
 
-def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, report: LoadReport) -> pd.DataFrame:
-    """The ties of the contract, indexed by ``tie_id``; bad, self- and duplicate ties are set aside."""
+def _organizations_unread(t: _tables._Table | None) -> str | None:
+    """Why the organisations could not be read at all (None if they could): their ties cannot be checked then."""
+    if t is None:
+        return "the organisations could not be read"
+    if len(t.df) == 0:
+        return f"{t.label} has no organisations"
+    if t.missing:
+        return f"the organisations could not be read ({t.label} has no {', '.join(map(repr, t.missing))} column)"
+    return None
+
+
+def _not_checked(t: _tables._Table, why: str, report: LoadReport) -> pd.DataFrame:
+    """Every tie set aside, with one line that says why (rather than one 'not an org_id' per tie)."""
+    src, tgt = _tables._cells(t.df, "source"), _tables._cells(t.df, "target")
+    for s, g, row in zip(src, tgt, t.rows, strict=True):
+        report.reject(t.label, int(row), f"{s or '?'} → {g or '?'}", "not checked: the organisations could not be read")
+    report.add("warning", t.label, None, None,
+               f"{len(t.df)} tie(s) were not checked because {why}; they are set aside.",
+               "Fix the organisations first, then validate again.")
+    report.counts["relationships"] = (len(t.df) + t.unread, 0)
+    return _empty_relationships()
+
+
+def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, report: LoadReport, *,
+                         unread: str | None = None) -> pd.DataFrame:
+    """The ties of the contract, indexed by ``tie_id``; bad, self- and duplicate ties are set aside.
+
+    ``unread`` (from :func:`_organizations_unread`) says why the organisations could not be read:
+    the ties are then set aside unchecked, with one line that says so.
+    """
     if t is None or not _usable(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report,
                                 ("info", "no relationships listed.", "")):
         return _empty_relationships()
+    if unread is not None:
+        return _not_checked(t, unread, report)
     df, rows, label = t.df, t.rows, t.label
     src, tgt = _tables._cells(df, "source"), _tables._cells(df, "target")
     refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt, strict=True)], index=df.index,

@@ -64,7 +64,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon
 
-from partnermap import schema
+from partnermap import _tables, schema
+from partnermap._errors import ParameterError
 
 __all__ = [
     "DEMO_AS_OF",
@@ -76,6 +77,8 @@ __all__ = [
     "BROKER_IDS",
     "make_demo",
     "write_demo",
+    "data_files",
+    "DEMO_FILES",
     "demo_path",
 ]
 
@@ -982,15 +985,46 @@ def demo_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "demo"
 
 
-def write_demo(path: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
+#: The files :func:`write_demo` writes.
+DEMO_FILES = ("organizations.csv", "relationships.csv", "areas.geojson", "README.md")
+
+
+def data_files(path: str | Path) -> list[str]:
+    """The files in folder ``path`` that the demo would replace or that would be read with it.
+
+    Parameters
+    ----------
+    path
+        A folder (it need not exist).
+
+    Returns
+    -------
+    list of str
+        Sorted file names: the demo's own (:data:`DEMO_FILES`) and any organisations,
+        relationships or areas table (``organizations.xlsx``, ``ties.csv``, ``areas.gpkg`` …).
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return []
+    tables = {alias for aliases in _tables._TABLE_ALIASES.values() for alias in aliases}
+    demo = {name.lower() for name in DEMO_FILES}
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_file() and (p.name.lower() in demo or p.name.lower().split(".")[0] in tables))
+
+
+def write_demo(path: str | Path, *, seed: int = DEFAULT_SEED, force: bool = False) -> Path:
     """Write the demo data folder.
 
     Parameters
     ----------
     path
-        Folder to write to; created if missing. Existing demo files are replaced.
+        Folder to write to; created if missing.
     seed
         Seed passed to :func:`make_demo`.
+    force
+        Write into a folder that already holds data files (see :func:`data_files`),
+        replacing the demo's own files there. Without it such a folder is refused, so
+        the demo never overwrites your data.
 
     Returns
     -------
@@ -998,8 +1032,20 @@ def write_demo(path: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
         The folder, holding ``organizations.csv`` and ``relationships.csv`` (UTF-8 with
         BOM, so that Excel shows the Arabic), ``areas.geojson`` (EPSG:4326) and a
         ``README.md`` that describes the data and its deliberate gaps.
+
+    Raises
+    ------
+    ParameterError
+        When the folder holds data files and ``force`` is not set; the message names them.
     """
     folder = Path(path)
+    found = data_files(folder)
+    if found and not force:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        raise ParameterError(
+            f"{folder} already holds data files ({shown}); the demo would replace them or be read "
+            "together with them. Choose a new or empty folder, or replace the demo's files there with "
+            "--force (force=True in Python).")
     folder.mkdir(parents=True, exist_ok=True)
     demo = make_demo(seed)
     csv = {"index": False, "encoding": "utf-8-sig", "lineterminator": "\n"}
@@ -1101,8 +1147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m partnermap.datasets", description=main.__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--force", action="store_true", help="write into a folder that holds data files")
     args = parser.parse_args(argv)
-    print(write_demo(args.outdir, seed=args.seed))
+    print(write_demo(args.outdir, seed=args.seed, force=args.force))
     return 0
 
 

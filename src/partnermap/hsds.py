@@ -1229,6 +1229,7 @@ class _Reader:
         areas: dict[str, list[str]] = defaultdict(list)
         from_names = 0
         inactive = 0
+        spellings: dict[str, str] = {}  # a free term is kept as written, one spelling per folded form
         for r in services.itertuples():
             oid = r.organization_id
             if r.name:
@@ -1244,7 +1245,7 @@ class _Reader:
                 terms, from_names = [r.name], from_names + 1
             for term in terms:
                 n = schema.normalize_text(term)
-                key = schema.RESOURCE_SYNONYMS.get(n) or n.replace(" ", "_")
+                key = schema.RESOURCE_SYNONYMS.get(n) or (spellings.setdefault(n, term.strip()) if n else "")
                 if key and key not in offers[oid]:
                     offers[oid].append(key)
                 for word in [n] + [w for w in n.split() if len(w) >= 4]:

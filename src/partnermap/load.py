@@ -141,7 +141,8 @@ def _read(path: Path) -> PartnerData:
 
     extent = _validate._extent(frames.get("areas"))  # where the organisations should be, for the swap check
     orgs = _validate._clean_organizations(frames.get("organizations"), report, extent=extent)
-    rels = _validate._clean_relationships(frames.get("relationships"), orgs, report)
+    rels = _validate._clean_relationships(frames.get("relationships"), orgs, report,
+                                          unread=_validate._organizations_unread(frames.get("organizations")))
     areas = _validate._clean_areas(frames.get("areas"), report)
     report.sort_problems()
     return PartnerData(orgs, rels, areas, report, str(path))

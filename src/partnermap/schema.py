@@ -224,8 +224,24 @@ def normalize_text(text: object) -> str:
     return s.strip()
 
 
+_ARABIC_WORD = re.compile("[\u0621-\u064a]")
+
+
+def _with_and_without_article(spelling: str) -> tuple[str, ...]:
+    """An Arabic spelling with the article ال on every word, and without it: الدعم العيني, دعم عيني."""
+    words = spelling.split()
+    if not words or not all(_ARABIC_WORD.match(w) for w in words):
+        return ()
+    bare = [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words]
+    return " ".join(bare), " ".join("ال" + w if len(w) >= 3 else w for w in bare)  # تم stays تم
+
+
 def _synonyms(vocab: dict[str, Term], extra: dict[str, str]) -> dict[str, str]:
-    """Map normalised spellings (key, labels, extras) to canonical keys."""
+    """Map normalised spellings (key, labels, extras) to canonical keys.
+
+    Arabic spellings also match with and without the article (الفقر as فقر), unless that
+    form is another term's spelling.
+    """
     table: dict[str, str] = {}
     for key, term in vocab.items():
         for spelling in (key, term.en, term.ar):
@@ -233,6 +249,9 @@ def _synonyms(vocab: dict[str, Term], extra: dict[str, str]) -> dict[str, str]:
     for spelling, key in extra.items():
         assert key in vocab, key
         table[normalize_text(spelling)] = key
+    for spelling, key in list(table.items()):
+        for variant in _with_and_without_article(spelling):
+            table.setdefault(variant, key)
     return table
 
 
@@ -258,6 +277,8 @@ SECTOR_SYNONYMS = _synonyms(
         "non governmental organisation": "non_profit", "non governmental organization": "non_profit",
         "قطاع خاص": "for_profit", "خاصة": "for_profit", "القطاع الخاص": "for_profit",
         "private company": "for_profit",
+        # UCINET and other network data sets code the sectors in three letters
+        "pvt": "for_profit", "vol": "non_profit", "voluntary sector": "non_profit",
     },
 )
 
@@ -308,6 +329,8 @@ RESOURCE_SYNONYMS = _synonyms(
         "courses": "training", "تأهيل": "training", "in kind": "in_kind_services",
         "in kind services": "in_kind_services", "pro bono": "in_kind_services",
         "professional services": "in_kind_services", "خدمات": "in_kind_services",
+        "دعم عيني": "in_kind_services", "عيني": "in_kind_services", "مساعدات عينية": "in_kind_services",
+        "تبرعات عينية": "in_kind_services", "in kind support": "in_kind_services",
     },
 )
 
@@ -323,6 +346,11 @@ CAUSE_SYNONYMS = _synonyms(
         "climate": "environment", "بيئة": "environment", "arts": "culture", "ثقافة": "culture",
         "jobs": "employment", "توظيف": "employment", "فقر": "poverty",
         "sports": "sport", "رياضة": "sport", "stem": "science", "علوم": "science",
+        "anti poverty": "poverty", "الفقراء": "poverty",
+        "السلامة": "safety", "الأمن": "safety", "الأمان": "safety", "السلامة المرورية": "safety",
+        # orphan care is child welfare: the children cause
+        "orphans": "children", "orphan care": "children", "أيتام": "children",
+        "كفالة الأيتام": "children", "رعاية الأيتام": "children",
     },
 )
 

@@ -133,6 +133,16 @@ def _check_weights(weights: Mapping[str, Any] | None, where: str = "weights") ->
     return out
 
 
+def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
+    """``weights`` divided by their sum, so they sum to 1 and every ``score`` lies in [0, 1].
+
+    Scores from runs with different weight files are then on the same scale: ``equity: 0.2``
+    with the other defaults and the same file with every weight doubled rank and score alike.
+    """
+    total = math.fsum(weights.values())
+    return {k: round(v / total, 12) for k, v in weights.items()}
+
+
 def _number(value: Any) -> Any:
     """``value``, or the number a text such as ``"1e-1"`` spells (YAML 1.1 reads 1e-1 as text)."""
     if isinstance(value, str):
@@ -166,7 +176,8 @@ def read_weights(path: str | Path) -> dict[str, float]:
         mutual_benefit: 0.5
         equity: 0
 
-    Components not named keep their :data:`DEFAULT_WEIGHTS`.
+    Components not named keep their :data:`DEFAULT_WEIGHTS`. The weights are returned as
+    written; :func:`potential_partners` divides them by their sum (so they sum to 1).
 
     Parameters
     ----------
@@ -564,7 +575,8 @@ def potential_partners(
 
     Every organisation that is not already an active partner of ``focal`` is scored on
     the seven components of :data:`COMPONENT_MEANINGS` (each in [0, 1]); ``score`` is
-    their weighted sum. Former partners (an ended tie with ``focal``, or engagement
+    their weighted sum, with the weights normalised to sum 1, so it lies in [0, 1] and
+    scores from runs with different weights are comparable. Former partners (an ended tie with ``focal``, or engagement
     stage ``lapsed``) are left out unless ``include_ended``; organisations with a
     proposed tie stay in and their reasons say so. Ties in the score break on
     ``org_id``, so the same data and parameters always give the same table.
@@ -583,7 +595,8 @@ def potential_partners(
     weights
         Component weights; names not given keep :data:`DEFAULT_WEIGHTS`. Unknown names,
         negative or non-numeric weights raise :class:`~partnermap.ParameterError`. A
-        weight of 0 removes that component's influence (and its reasons).
+        weight of 0 removes that component's influence (and its reasons). The weights
+        are divided by their sum: only their proportions matter.
     as_of
         Judge the ties as they stood on this date; ``None`` uses their recorded status.
     include_ended
@@ -603,7 +616,8 @@ def potential_partners(
         ``org_type``, ``score``, ``reasons``, the seven components, ``engagement_stage``,
         ``distance_km`` (NaN where a location is missing) and ``shared_partners`` (the
         active partners you share, who could introduce you). ``attrs`` records the focal
-        organisation, weights, date and counts.
+        organisation, the weights used (``weights``, normalised to sum 1) and as given
+        (``weights_given``), the date and counts.
 
     Raises
     ------
@@ -630,7 +644,8 @@ def potential_partners(
     True
     """
     t0 = time.perf_counter()
-    w = _check_weights(weights)
+    given = _check_weights(weights)
+    w = _normalised(given)
     top = _check_top(top)
     half_distance_km = _check_distance(half_distance_km)
     orgs = data.organizations
@@ -659,6 +674,7 @@ def potential_partners(
     reasons = [_reasons(int(i), c, comps, w) for i in chosen]
     out = _partners_frame(orgs, c, chosen, score, comps, reasons)
     out.attrs.update(_partners_attrs(orgs, f, c, w, as_of_ts, include_ended, half_distance_km))
+    out.attrs["weights_given"] = given
     log.info("potential partners of %s: %d candidates ranked, %d returned in %.2f s",
              orgs.index[f], int(ties.candidate.sum()), len(out), time.perf_counter() - t0)
     return out
@@ -714,6 +730,8 @@ def _partners_attrs(orgs: pd.DataFrame, f: int, c: _Candidates, w: dict[str, flo
         "focal": str(orgs.index[f]),
         "focal_name": None if _common._missing(name) else str(name),
         "weights": dict(w),
+        "weights_normalised": "the weights are divided by their sum (they sum to 1), so every score is 0-1 "
+                              "and scores from runs with different weights are comparable",
         "as_of": None if as_of is None else as_of.date().isoformat(),
         "include_ended": bool(include_ended),
         "half_distance_km": float(half_distance_km),
