@@ -45,6 +45,16 @@ def assert_close(table: pd.DataFrame, column: str, expected: dict, *, tol: float
     assert diff.max() <= tol if len(diff) else True, f"{column}: max difference {diff.max():.3g} at {diff.idxmax()}"
 
 
+def assert_hits(table: pd.DataFrame, G: nx.Graph, weighted: bool) -> None:
+    """``hub``/``authority`` equal networkx's HITS (run to full precision) on the same view."""
+    H = G if weighted else nx.create_empty_copy(G)
+    if not weighted:
+        H.add_edges_from(G.edges)
+    hubs, authorities = nx.hits(H, max_iter=100_000, tol=1e-15)
+    assert_close(table, "hub", hubs)
+    assert_close(table, "authority", authorities)
+
+
 def with_distance(G: nx.Graph) -> nx.Graph:
     """Copy of G whose ties carry ``distance = 1/weight`` for networkx's path metrics."""
     H = G.copy()
@@ -130,8 +140,13 @@ def test_matches_networkx_exact(name: str) -> None:
     w = "weight" if weighted else None
     Gd = with_distance(G)
     assert_close(table, "betweenness", nx.betweenness_centrality(Gd, weight=dist))
-    assert_close(table, "closeness", nx.closeness_centrality(Gd, distance=dist))
+    # networkx's closeness of a DiGraph is incoming; partnermap's closeness is outgoing
+    out = Gd.reverse() if G.is_directed() else Gd
+    assert_close(table, "closeness", nx.closeness_centrality(out, distance=dist))
+    assert_close(table, "in_closeness", nx.closeness_centrality(Gd, distance=dist))
     assert_close(table, "pagerank", nx.pagerank(G, weight=w, tol=1e-14, max_iter=10_000))
+    assert_hits(table, G, weighted)
+    assert table.attrs["direction"] == ("directed" if G.is_directed() else "undirected")
     U = mutual_view(G)
     assert_close(table, "degree", dict(U.degree()))
     assert_close(table, "strength", dict(U.degree(weight="weight")))
@@ -461,7 +476,7 @@ def test_progress_and_logging(toy: nx.MultiGraph, caplog: pytest.LogCaptureFixtu
         centrality(toy, progress=True, k=3)
     steps = [r.getMessage() for r in caplog.records if r.getMessage().startswith("centrality:")]
     assert any("betweenness and closeness (sampled, k=3)" in m for m in steps)
-    assert len(steps) == 10  # nine steps and the closing line
+    assert len(steps) == 11  # ten steps and the closing line
     capsys.readouterr()
     centrality(toy, progress=False)
     assert capsys.readouterr().err == ""
@@ -513,3 +528,272 @@ def test_metrics_do_not_depend_on_row_order(tmp_path) -> None:
     b = centrality(build_graph(load(tmp_path / "shuffled")), progress=False).loc[a.index]
     assert (a["community"] == b["community"]).all()
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+# ------------------------------------------------------------------ direction
+
+
+def mixed_multigraph(seed: int, *, weighted: bool, all_directed: bool = False) -> nx.MultiGraph:
+    """A MultiGraph as build_graph makes it: directed ties (source -> target) and mutual ones,
+    parallel ties, self-ties, isolates and a second component."""
+    rng = random.Random(seed)
+    base = nx.gnm_random_graph(40, 110, seed=seed, directed=True)
+    G = nx.MultiGraph()
+    G.add_nodes_from(range(40))
+    G.add_nodes_from([90, 91])  # isolates
+    edges = [*base.edges, (80, 81), (81, 82), (82, 80), (5, 5), (7, 7)]  # a directed triangle apart, self-ties
+    edges += [(3, 9), (3, 9), (10, 2)]  # parallel ties
+    for u, v in edges:
+        directed = all_directed or rng.random() < 0.6
+        w = rng.choice([0.5, 1.0, 2.0, 4.0]) if weighted else 1.0
+        G.add_edge(u, v, source=u, target=v, directed=directed, weight=w)
+    return G
+
+
+def directed_view(G: nx.MultiGraph) -> nx.DiGraph:
+    """What direction="directed" means, written with networkx: a directed tie one way, any other
+    tie both ways, parallel arcs' weights summed, self-ties dropped."""
+    D = nx.DiGraph()
+    D.add_nodes_from(G)
+    for _, _, d in G.edges(data=True):
+        s, t = d["source"], d["target"]
+        if s == t:
+            continue
+        for a, b in [(s, t)] if d["directed"] else [(s, t), (t, s)]:
+            if D.has_edge(a, b):
+                D[a][b]["weight"] += d["weight"]
+            else:
+                D.add_edge(a, b, weight=d["weight"])
+    return D
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("all_directed", [False, True])
+def test_directed_analysis_matches_networkx_digraph(weighted: bool, all_directed: bool) -> None:
+    G = mixed_multigraph(7, weighted=weighted, all_directed=all_directed)
+    table = centrality(G, weighted=weighted, direction="directed", progress=False)
+    D = directed_view(G)
+    Dd = with_distance(D)
+    dist = "distance" if weighted else None
+    assert table.attrs["direction"] == "directed"
+    assert_close(table, "betweenness", nx.betweenness_centrality(Dd, weight=dist))
+    assert_close(table, "closeness", nx.closeness_centrality(Dd.reverse(), distance=dist))
+    assert_close(table, "in_closeness", nx.closeness_centrality(Dd, distance=dist))
+    assert_close(table, "pagerank", nx.pagerank(D, weight="weight" if weighted else None, tol=1e-14, max_iter=10_000))
+    assert_hits(table, D, weighted)
+    # the other metrics keep the undirected partner view
+    U = simple_graph(G)
+    assert_close(table, "degree", dict(U.degree()))
+    assert_close(table, "core_number", nx.core_number(U))
+    undirected = centrality(G, weighted=weighted, direction="undirected", progress=False)
+    for col in ("degree", "strength", "in_degree", "out_degree", "eigenvector", "constraint", "community"):
+        pd.testing.assert_series_equal(table[col], undirected[col])
+
+
+def test_sampled_directed_equals_networkx_same_seed() -> None:
+    G = mixed_multigraph(3, weighted=False)
+    table = centrality(G, direction="directed", k=9, seed=5, progress=False)
+    assert_close(table, "betweenness", nx.betweenness_centrality(directed_view(G), k=9, seed=5))
+    full = centrality(G, direction="directed", k=len(G) - 1, seed=5, progress=False)
+    exact = centrality(G, direction="directed", progress=False)
+    assert full["closeness"].corr(exact["closeness"], method="spearman") > 0.95
+    assert full["in_closeness"].corr(exact["in_closeness"], method="spearman") > 0.95
+
+
+def test_auto_direction_follows_the_data() -> None:
+    mixed = mixed_multigraph(1, weighted=False)
+    auto = centrality(mixed, progress=False)
+    assert auto.attrs["direction"] == "undirected" and "undirected" in auto.attrs["direction_reason"]
+    assert (auto["closeness"] == auto["in_closeness"]).all()
+    assert np.allclose(auto["hub"], auto["authority"], atol=1e-12)
+    pd.testing.assert_frame_equal(auto, centrality(mixed, direction="undirected", progress=False),
+                                  check_exact=False, rtol=1e-12, atol=1e-12, check_like=False,
+                                  obj="auto on mixed data")
+    directed = mixed_multigraph(1, weighted=False, all_directed=True)
+    t = centrality(directed, progress=False)
+    assert t.attrs["direction"] == "directed" and t.attrs["direction_requested"] == "auto"
+    assert_close(t, "betweenness", nx.betweenness_centrality(directed_view(directed)))
+    # a DiGraph is directed unless asked otherwise; undirected takes the ties as mutual
+    D = directed_graph()
+    assert centrality(D, progress=False).attrs["direction"] == "directed"
+    u = centrality(D, direction="undirected", progress=False)
+    assert_close(u, "betweenness", nx.betweenness_centrality(mutual_view(D)))
+    # no ties at all: nothing to follow
+    assert centrality(nx.empty_graph(3, create_using=nx.MultiGraph), progress=False).attrs["direction"] == "undirected"
+
+
+def test_bad_direction_says_how_to_fix() -> None:
+    with pytest.raises(ParameterError, match="choose one of 'auto', 'undirected', 'directed'"):
+        centrality(nx.path_graph(3), direction="both", progress=False)
+
+
+def test_knoke_information_network_published_betweenness() -> None:
+    """Knoke's information network (Hanneman & Riddle 2005, ch. 10): directed Freeman betweenness."""
+    folder = FIXTURES / "knoke"
+    matrix = pd.read_csv(folder / "adjacency.csv", index_col=0)
+    ties = pd.read_csv(folder / "relationships.csv")
+    assert sorted(zip(ties["source"], ties["target"], strict=True)) == sorted(
+        (a, b) for a in matrix.index for b in matrix.columns if matrix.loc[a, b]
+    )
+    G = build_graph(load(folder))
+    t = centrality(G, progress=False)
+    n = len(t)
+    assert n == 10 and G.number_of_edges() == 49
+    assert t.attrs["direction"] == "directed"  # every tie is directed
+    raw = t["betweenness"] * (n - 1) * (n - 2)  # directed: ordered pairs
+    published = {"MAYR": 17.833, "COMM": 12.333, "EDUC": 11.694, "NEWS": 2.750, "WELF": 1.222,
+                 "INDU": 0.806, "COUN": 0.667, "WEST": 0.361, "WRO": 0.333, "UWAY": 0.0}
+    for org, value in published.items():
+        assert raw[org] == pytest.approx(value, abs=0.0005), org
+    # By hand: WRO hears only from EDUC, and of EDUC's three two-step routes to WELF
+    # (via COMM, MAYR, WRO) one passes through WRO: 1/3. UWAY hears only from COMM and MAYR,
+    # which tell everyone UWAY tells directly, so no shortest route needs UWAY: 0.
+    assert raw["WRO"] == pytest.approx(1 / 3, abs=1e-12)
+    assert raw["UWAY"] == 0
+    D = nx.DiGraph(list(zip(ties["source"], ties["target"], strict=True)))
+    assert_close(t, "betweenness", nx.betweenness_centrality(D))
+    assert_close(t, "closeness", nx.closeness_centrality(D.reverse()))
+    assert_close(t, "in_closeness", nx.closeness_centrality(D))
+    assert t["in_degree"].to_dict() == dict(D.in_degree()) and t["in_degree"]["NEWS"] == 9
+    assert t["out_degree"]["MAYR"] == 8
+
+
+# ---------------------------------------------------------------- communities
+
+
+def louvain_modularity_networkx(U: nx.Graph, seed: int) -> float:
+    parts = nx.community.louvain_communities(U, weight=None, seed=seed)
+    return nx.community.modularity(U, parts, weight=None)
+
+
+@pytest.mark.parametrize("source", ["demo", "benchmark-5k"])
+def test_communities_modularity_at_least_networkx_louvain(source: str) -> None:
+    import importlib.util
+
+    if source == "demo":
+        from partnermap.datasets import demo_path
+
+        G = build_graph(load(demo_path()))
+    else:
+        path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+        spec = importlib.util.spec_from_file_location("bench_centrality", path)
+        bench = importlib.util.module_from_spec(spec)
+        assert spec.loader is not None
+        spec.loader.exec_module(bench)
+        G = bench.make_graph(5000, seed=42)
+    U = simple_graph(G)
+    labels = communities(G, seed=0)
+    parts = [set(members) for _, members in labels.groupby(labels).groups.items()]
+    ours = nx.community.modularity(U, parts, weight=None)
+    assert ours >= max(louvain_modularity_networkx(U, seed) for seed in (0, 1, 2))
+    assert network_summary(G, metrics=labels.to_frame())["modularity"] == pytest.approx(ours, abs=1e-12)
+    # every community is connected
+    for members in parts:
+        assert nx.is_connected(U.subgraph(members))
+
+
+def test_communities_repeat_and_ignore_thread_count() -> None:
+    import networkit as nk
+
+    G = nx.les_miserables_graph()
+    threads = nk.getMaxNumberOfThreads()
+    try:
+        nk.setNumberOfThreads(2)
+        a = communities(G, weighted=True, seed=4)
+        assert nk.getMaxNumberOfThreads() == 2  # the caller's setting is left as it was
+        nk.setNumberOfThreads(1)
+        b = communities(G, weighted=True, seed=4)
+    finally:
+        nk.setNumberOfThreads(threads)
+    pd.testing.assert_series_equal(a, b)
+    assert a.max() >= 3 and communities(G, weighted=True, resolution=3.0).max() > a.max()
+
+
+# ------------------------------------------------------ betweenness with a stated error
+
+
+def test_estimate_with_every_source_is_exact() -> None:
+    G = undirected_disconnected()
+    t = centrality(G, estimate=True, epsilon=1e-9, progress=False)
+    assert t.attrs["betweenness"].startswith("exact") and t.attrs["betweenness_sources"] == len(G)
+    assert_close(t, "betweenness", nx.betweenness_centrality(G))
+    assert_close(t, "closeness", nx.closeness_centrality(G))
+    D = mixed_multigraph(2, weighted=True)
+    td = centrality(D, weighted=True, direction="directed", estimate=True, epsilon=1e-9, progress=False)
+    Dd = with_distance(directed_view(D))
+    assert_close(td, "betweenness", nx.betweenness_centrality(Dd, weight="distance"))
+    assert_close(td, "closeness", nx.closeness_centrality(Dd.reverse(), distance="distance"))
+    assert_close(td, "in_closeness", nx.closeness_centrality(Dd, distance="distance"))
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_estimate_stays_within_its_stated_error(directed: bool) -> None:
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(bench)
+    G = bench.make_graph(1500, seed=3)
+    direction = "directed" if directed else "undirected"
+    t = centrality(G, estimate=True, epsilon=0.004, delta=0.1, seed=2, direction=direction, progress=False)
+    exact = centrality(G, direction=direction, progress=False)
+    a = t.attrs
+    assert 100 <= a["betweenness_sources"] < len(G)
+    assert a["betweenness_epsilon"] <= 0.004 and a["betweenness_delta"] == 0.1
+    assert "within +/-" in a["betweenness"] and f"from {a['betweenness_sources']} of 1500" in a["betweenness"]
+    assert (t["betweenness"] - exact["betweenness"]).abs().max() <= a["betweenness_epsilon"]
+    top = set(exact["betweenness"].nlargest(30).index)
+    assert len(top & set(t["betweenness"].nlargest(30).index)) >= 24
+    assert t["closeness"].corr(exact["closeness"], method="spearman") > 0.95
+
+
+def test_estimate_is_seeded_and_ignores_row_order() -> None:
+    G = nx.relabel_nodes(nx.gnm_random_graph(300, 900, seed=8), lambda i: f"N{i:03d}")
+    H = nx.Graph()
+    H.add_nodes_from(sorted(G, reverse=True))
+    H.add_edges_from(sorted(G.edges, reverse=True))
+    a = centrality(G, estimate=True, epsilon=0.04, seed=1, progress=False)
+    b = centrality(H, estimate=True, epsilon=0.04, seed=1, progress=False).loc[a.index]
+    pd.testing.assert_series_equal(a["betweenness"], b["betweenness"], check_exact=False, rtol=1e-12, atol=1e-15)
+    assert a.attrs["betweenness_sources"] == b.attrs["betweenness_sources"] < 300
+    c = centrality(G, estimate=True, epsilon=0.04, seed=2, progress=False)
+    assert not np.allclose(a["betweenness"], c["betweenness"])
+
+
+def test_estimate_is_chosen_above_the_stated_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("partnermap.centrality")
+    G = nx.gnm_random_graph(200, 600, seed=1)
+    assert centrality(G, progress=False).attrs["betweenness"] == "exact"
+    monkeypatch.setattr(module, "ESTIMATE_ABOVE", 150)
+    t = centrality(G, epsilon=0.02, progress=False)
+    assert "within +/-" in t.attrs["betweenness"]
+    assert centrality(G, estimate=False, progress=False).attrs["betweenness"] == "exact"
+    assert "k=20" in centrality(G, k=20, progress=False).attrs["betweenness"]  # k keeps plain sampling
+
+
+def test_bad_estimate_arguments_say_how_to_fix() -> None:
+    G = nx.path_graph(5)
+    for kwargs, message in [({"epsilon": 0}, "epsilon=0: give a number between 0 and 1"),
+                            ({"delta": 1.5}, "delta=1.5"), ({"estimate": "yes"}, "True, False or None"),
+                            ({"estimate": True, "k": 3}, "either k")]:
+        with pytest.raises(ParameterError, match=message):
+            centrality(G, progress=False, **kwargs)
+
+
+def test_estimate_stops_at_its_work_budget_and_states_what_it_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("partnermap.centrality")
+    G = nx.gnm_random_graph(800, 3200, seed=2)
+    monkeypatch.setattr(module, "ESTIMATE_WORK", 150 * (800 + 3200))
+    t = centrality(G, estimate=True, epsilon=1e-6, progress=False)
+    exact = centrality(G, progress=False)
+    a = t.attrs
+    assert 150 <= a["betweenness_sources"] < 150 + 64  # the batch that crossed the budget
+    assert a["betweenness_epsilon"] > a["betweenness_epsilon_target"] == 1e-6
+    assert f"+/-{a['betweenness_epsilon']:.2g}" in a["betweenness"]
+    assert (t["betweenness"] - exact["betweenness"]).abs().max() <= a["betweenness_epsilon"]

@@ -74,6 +74,33 @@ def test_metrics_on_demo_writes_excel_friendly_csv_and_summary(tmp_path: Path) -
     assert table.loc["ORG-001", "name"] == "شركة المدار للهندسة والتصميم"
 
 
+def test_metrics_direction_is_printed_and_kept_beside_the_table(tmp_path: Path) -> None:
+    knoke = Path(__file__).parent / "fixtures" / "knoke"
+    out = tmp_path / "m.xlsx"
+    proc = run("metrics", knoke, "-o", out, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert "direction: directed (auto: every tie (49) is directed)" in proc.stdout
+    about = pd.read_excel(out, sheet_name="about", index_col=0)["value"]
+    assert about["direction"] == "directed" and about["direction_requested"] == "auto"
+    table = pd.read_excel(out, sheet_name=0, index_col=0)
+    assert {"in_closeness", "hub", "authority"} <= set(table.columns)
+    proc = run("metrics", knoke, "-o", tmp_path / "u.csv", "--no-progress", "--direction", "undirected")
+    assert proc.returncode == 0 and "direction: undirected (asked for" in proc.stdout
+    assert run("metrics", knoke, "-o", out, "--direction", "sideways").returncode == 2
+
+
+def test_metrics_estimate_states_its_error_on_screen_and_in_the_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    proc = run("metrics", DEMO, "-o", out, "--no-progress", "--estimate", "--epsilon", "0.02", "--delta", "0.05")
+    assert proc.returncode == 0, proc.stderr
+    about = pd.read_excel(out, sheet_name="about", index_col=0)["value"]
+    eps, sources = float(about["betweenness_epsilon"]), int(about["betweenness_sources"])
+    assert 0 < eps <= 0.02 and float(about["betweenness_delta"]) == 0.05 and sources < 320
+    assert (f"note: betweenness is estimated: every organisation within +/-{eps:.2g} of the exact value with "
+            f"probability about 95% (epsilon {eps:.2g}, delta 0.05, {sources} of 320 organisations") in proc.stdout
+    assert run("metrics", DEMO, "-o", out, "--estimate", "-k", "5").returncode == 2
+
+
 def test_coverage_on_demo_finds_the_underserved_area(tmp_path: Path) -> None:
     out = tmp_path / "c.geojson"
     proc = run("coverage", DEMO, "-o", out)

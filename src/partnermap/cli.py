@@ -164,21 +164,47 @@ def _kinds(value: str | None) -> tuple[str, ...] | None:
 @click.option("--weighted", is_flag=True, help="Use tie weights as strengths (distance = 1/weight).")
 @click.option("-k", "--sample", "k", type=click.IntRange(min=1),
               help="Estimate betweenness/closeness from K sampled organisations (large networks).")
+@click.option("--direction", type=click.Choice(["auto", "undirected", "directed"]), default="auto",
+              show_default=True,
+              help="Follow tie direction for betweenness, closeness, PageRank, hubs and authorities: auto = when "
+                   "every tie is directed; directed = directed ties one way, the others both ways.")
+@click.option("--exact/--estimate", "exact", default=None,
+              help="Force exact betweenness/closeness, or the estimate with a stated error "
+                   "(default: estimate above 10,000 organisations).")
+@click.option("--epsilon", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True), default=0.003,
+              show_default=True, help="Error the estimated betweenness is run down to (betweenness is 0 to 1); "
+                                      "the estimate stops earlier on very large networks and states what it reached.")
+@click.option("--delta", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True), default=0.1,
+              show_default=True, help="Probability that some organisation is outside that error.")
 @click.option("--seed", default=0, show_default=True, help="Seed for sampling and communities.")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
 @_private_option
 def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status: str, weighted: bool,
-            k: int | None, seed: int, no_progress: bool, private: tuple[str, ...]) -> None:
+            k: int | None, direction: str, exact: bool | None, epsilon: float, delta: float, seed: int,
+            no_progress: bool, private: tuple[str, ...]) -> None:
     """Node metrics for every organisation (who brokers, who is central), and the network summary."""
     out = _check_table_suffix(output)
     loaded = _load(data, private)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
-    table = centrality(G, weighted=weighted, k=k, seed=seed, progress=not no_progress)
+    estimate = None if exact is None else not exact
+    if k is not None and estimate:
+        click.echo("give either -k/--sample or --estimate, not both.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    table = centrality(G, weighted=weighted, k=k, seed=seed, direction=direction, estimate=estimate,
+                       epsilon=epsilon, delta=delta, progress=not no_progress)
     _write_table(table, out)
     click.echo(format_summary(network_summary(G, metrics=table, weighted=weighted, seed=seed)))
+    click.echo(f"direction: {table.attrs['direction']} ({table.attrs['direction_reason']})")
     if k is not None:
         click.echo(f"note: betweenness and closeness are estimates from {k} sampled organisations "
                    f"(seed {seed}), not exact values.")
+    elif "betweenness_epsilon" in table.attrs and table.attrs["betweenness_sources"] < len(table):
+        a = table.attrs
+        click.echo(f"note: betweenness is estimated: every organisation within +/-{a['betweenness_epsilon']:.2g} "
+                   f"of the exact value with probability about {1 - a['betweenness_delta']:.0%} "
+                   f"(epsilon {a['betweenness_epsilon']:.2g}, delta {a['betweenness_delta']:g}, "
+                   f"{a['betweenness_sources']} of {len(table)} organisations as sources, seed {seed}); "
+                   f"closeness is estimated from the same sources. --exact computes both exactly.")
     click.echo(f"wrote {output} ({len(table)} organisations, {len(table.columns)} columns)")
 
 

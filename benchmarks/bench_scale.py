@@ -1,0 +1,210 @@
+"""Benchmark: how the cost grows from 1,000 to 100,000 organisations, against the engines used directly.
+
+One line per size (default 1k, 5k, 20k, 100k; average degree 8, the generator of
+``bench_centrality.py``) and per job:
+
+* ``graph`` - :func:`partnermap.build_graph` from the frames (networkx MultiGraph);
+* ``communities`` - :func:`partnermap.centrality.communities` (networkit PLM, seeded,
+  connected pieces), beside networkx's Louvain, networkit's PLM used directly (run only,
+  graph prebuilt) and graspologic-native's Leiden used directly when it is installed
+  (it is not a dependency); ``modularity`` for each;
+* ``gaps`` - :func:`partnermap.gaps.structural_gaps` and :func:`partnermap.gaps.what_if`
+  (two added ties) from the loaded data;
+* ``brokers`` - the whole :func:`partnermap.centrality.centrality` table with its
+  automatic choice (exact up to ``ESTIMATE_ABOVE`` organisations, the estimate with a
+  stated error above), beside rustworkx's exact betweenness used directly (the
+  reference, up to ``--exact-max``) and networkit's KADABRA at ``--kadabra-eps`` used
+  directly; ``stated_eps`` is the error each claims, ``max_err`` the largest actual
+  difference from exact betweenness, ``top100`` the share of the exact top-100 brokers
+  found.
+
+``--curve N`` instead prints the estimate's trade-off curve at N organisations: after
+each batch of sources the time, the stated error and (against exact betweenness) the
+actual largest error and the top-100 overlap.
+
+The project machine is a shared 2-core VM: absolute times vary by a third or more with
+the other engineers' load (``load1`` is printed); compare the ratios within one run.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_scale.py                     # 1k, 5k, 20k, 100k
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1000 5000
+    .venv/bin/python benchmarks/bench_scale.py --curve 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import networkit as nk
+import networkx as nx
+import numpy as np
+import pandas as pd
+import rustworkx as rx
+import scipy.sparse as sp
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_centrality import make_data  # noqa: E402
+
+from partnermap.gaps import structural_gaps, what_if  # noqa: E402
+from partnermap.graph import build_graph  # noqa: E402
+
+pmc = importlib.import_module("partnermap.centrality")  # the module (pm.centrality is the function)
+
+
+def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t0
+
+
+def _modularity(U: sp.csr_array, labels: np.ndarray) -> float:
+    return pmc._modularity(U, np.asarray(labels, dtype=np.int64), 1.0)
+
+
+def _top(values: np.ndarray, k: int = 100) -> set[int]:
+    return set(np.argsort(-values, kind="stable")[:k].tolist())
+
+
+def _row(n: int, ties: int, job: str, engine: str, seconds: float, **extra: Any) -> dict[str, Any]:
+    return {"organisations": n, "ties": ties, "job": job, "engine": engine, "time_s": round(seconds, 2),
+            "load1": round(os.getloadavg()[0], 1), **extra}
+
+
+def community_rows(n: int, ties: int, G: nx.MultiGraph, V: Any) -> list[dict[str, Any]]:
+    Ub = pmc._binary(V.U)
+    labels, t_pm = _timed(pmc.communities, G)
+    rows = [_row(n, ties, "communities", "partnermap (networkit PLM)", t_pm,
+                 modularity=round(_modularity(Ub, labels.to_numpy()), 4))]
+    coo = sp.triu(Ub, k=1).tocoo()
+    H = nx.Graph()
+    H.add_nodes_from(range(n))
+    H.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True))
+    parts, t_nx = _timed(nx.community.louvain_communities, H, seed=0)
+    lab = np.empty(n, dtype=np.int64)
+    for i, members in enumerate(parts):
+        lab[list(members)] = i
+    rows.append(_row(n, ties, "communities", "networkx louvain", t_nx, modularity=round(_modularity(Ub, lab), 4)))
+    g = nk.GraphFromCoo((coo.data, (coo.row.astype(np.uint64), coo.col.astype(np.uint64))), n=n,
+                        weighted=True, directed=False)
+    nk.engineering.setSeed(0, False)
+    plm = nk.community.PLM(g, refine=True, par="none randomized")
+    _, t_plm = _timed(plm.run)
+    rows.append(_row(n, ties, "communities", "networkit PLM direct", t_plm,
+                     modularity=round(_modularity(Ub, np.asarray(plm.getPartition().getVector())), 4)))
+    try:
+        import graspologic_native as gn  # optional: graspologic-native, for comparison only
+    except ImportError:
+        return rows
+    (_, part), t_gn = _timed(gn.leiden_csr, Ub.indptr.astype(np.int64), Ub.indices.astype(np.int32),
+                             Ub.data.astype(np.float64), n, seed=0)
+    lab = np.full(n, -1, dtype=np.int64)
+    for node, c in part.items():
+        lab[int(node)] = c
+    lonely = lab < 0
+    lab[lonely] = lab.max() + 1 + np.arange(lonely.sum())
+    rows.append(_row(n, ties, "communities", "graspologic-native leiden direct", t_gn,
+                     modularity=round(_modularity(Ub, lab), 4)))
+    return rows
+
+
+def broker_rows(n: int, ties: int, G: nx.MultiGraph, V: Any, exact_max: int, kadabra_eps: float) -> list[dict]:
+    table, t_pm = _timed(pmc.centrality, G, progress=False)
+    a = table.attrs
+    est = table["betweenness"].to_numpy()
+    how = "estimate" if "betweenness_sources" in a else "exact"
+    pm_row = _row(n, ties, "brokers (whole table)", f"partnermap ({how})",
+                  t_pm, stated_eps=a.get("betweenness_epsilon", 0.0), sources=a.get("betweenness_sources", n))
+    rows = [pm_row]
+    coo = sp.triu(pmc._binary(V.U), k=1).tocoo()
+    exact = None
+    if n <= exact_max:
+        R = rx.PyGraph(multigraph=False)
+        R.add_nodes_from(range(n))
+        R.add_edges_from_no_data(list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
+        bc, t_rx = _timed(rx.graph_betweenness_centrality, R, normalized=True)
+        exact = np.array([bc[i] for i in range(n)])
+        rows.append(_row(n, ties, "brokers (betweenness)", "rustworkx exact direct", t_rx, stated_eps=0.0,
+                         max_err=0.0, top100=1.0))
+        pm_row.update(max_err=float(np.abs(est - exact).max()), top100=len(_top(est) & _top(exact)) / 100)
+    g = nk.GraphFromCoo((np.ones(len(coo.row)), (coo.row.astype(np.uint64), coo.col.astype(np.uint64))), n=n,
+                        weighted=False, directed=False)
+    nk.engineering.setSeed(0, True)
+    kad = nk.centrality.KadabraBetweenness(g, kadabra_eps, 0.1, True)
+    _, t_kad = _timed(kad.run)
+    k_est = np.asarray(kad.scores()) * n / (2 * (n - 2))  # networkit's scale -> networkx's normalisation
+    row = _row(n, ties, "brokers (betweenness)", f"networkit KADABRA direct eps={kadabra_eps}", t_kad,
+               stated_eps=kadabra_eps * n / (n - 2), sources=kad.getNumberOfIterations())
+    if exact is not None:
+        row.update(max_err=float(np.abs(k_est - exact).max()), top100=len(_top(k_est) & _top(exact)) / 100)
+    rows.append(row)
+    return rows
+
+
+def sizes(args: argparse.Namespace) -> pd.DataFrame:
+    rows = []
+    for n in args.sizes:
+        print(f"n={n} ...", file=sys.stderr, flush=True)
+        data = make_data(n, seed=args.seed)
+        G, t_graph = _timed(build_graph, data)
+        ties = G.number_of_edges()
+        V, t_views = _timed(pmc._views, G)
+        rows.append(_row(n, ties, "graph", "build_graph (networkx)", t_graph))
+        rows.append(_row(n, ties, "graph", "centrality's arrays from it", t_views))
+        rows += community_rows(n, ties, G, V)
+        rows += broker_rows(n, ties, G, V, args.exact_max, args.kadabra_eps)
+        _, t_gaps = _timed(structural_gaps, data, seed=args.seed)
+        rows.append(_row(n, ties, "gaps", "structural_gaps (from the data)", t_gaps))
+        ids = data.organizations.index
+        _, t_what = _timed(what_if, data, add_ties=[(ids[0], ids[n // 2]), (ids[1], ids[-1])], seed=args.seed)
+        rows.append(_row(n, ties, "gaps", "what_if (two added ties)", t_what))
+    return pd.DataFrame(rows)
+
+
+def curve(n: int, seed: int, epsilon: float) -> pd.DataFrame:
+    G = build_graph(make_data(n, seed=seed))
+    V = pmc._views(G)
+    L, _ = pmc._lengths(V.A, False)
+    R = rx.PyGraph(multigraph=False)
+    R.add_nodes_from(range(n))
+    coo = sp.triu(pmc._binary(V.U), k=1).tocoo()
+    R.add_edges_from_no_data(list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
+    bc, t_exact = _timed(rx.graph_betweenness_centrality, R, normalized=True)
+    exact = np.array([bc[i] for i in range(n)])
+    print(f"exact betweenness (rustworkx): {t_exact:.1f} s", file=sys.stderr)
+    trace: list = []
+    pmc._estimate(V, L, epsilon=epsilon, delta=pmc.DEFAULT_DELTA, seed=0, progress=False, trace=trace)
+    rows, last = [], 0
+    for k, seconds, eps_hat, est in trace:
+        if k >= last * 1.4 or k == trace[-1][0]:
+            last = k
+            rows.append({"sources": k, "time_s": round(seconds, 1), "stated_eps": eps_hat,
+                         "actual_max_err": float(np.abs(est - exact).max()),
+                         "top100": len(_top(est) & _top(exact)) / 100, "vs_exact_time": round(seconds / t_exact, 2)})
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000, 100000])
+    p.add_argument("--exact-max", type=int, default=20000, help="largest size with the exact reference")
+    p.add_argument("--kadabra-eps", type=float, default=0.003)
+    p.add_argument("--curve", type=int, help="print the estimate's trade-off curve at this size instead")
+    p.add_argument("--curve-epsilon", type=float, default=0.0005, help="error the curve runs down to")
+    p.add_argument("--seed", type=int, default=42)
+    args = p.parse_args(argv)
+    table = curve(args.curve, args.seed, args.curve_epsilon) if args.curve else sizes(args)
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False))
+    print("\n2-core shared machine: compare ratios within a run; load1 above ~2.5 means other work was running.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
