@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -314,3 +315,49 @@ def test_a_grid_too_fine_suggests_an_option_the_command_has(tmp_path: Path) -> N
     fit = re.search(r"use resolution (\d+) or lower \(--resolution \1\)", proc.stderr)
     assert fit, proc.stderr
     assert "--resolution" in run("coverage", "--help").stdout  # the option the message names exists
+
+
+def _many_problems(folder: Path) -> Path:
+    """Two located organisations in the first of eight districts, and 24 without coordinates."""
+    folder.mkdir()
+    rows = ["org_id,name,sector,lat,lon", "A,Alpha,public,26.305,50.105", "B,Beta,non_profit,26.306,50.106"]
+    rows += [f"N{i:02d},No place {i},non_profit,," for i in range(24)]
+    (folder / "organizations.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    features = [{"type": "Feature", "properties": {"area_id": f"D{i}", "name": f"District {i}", "population": 100 * i},
+                 "geometry": {"type": "Polygon", "coordinates": [[[50.1 + 0.1 * i, 26.3], [50.11 + 0.1 * i, 26.3],
+                                                                  [50.11 + 0.1 * i, 26.31], [50.1 + 0.1 * i, 26.31],
+                                                                  [50.1 + 0.1 * i, 26.3]]]}} for i in range(8)]
+    (folder / "areas.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                                          encoding="utf-8")
+    return folder
+
+
+def test_every_list_a_coverage_message_mentions_can_be_written(tmp_path: Path) -> None:
+    """Issue 10 item 14: '… and 4 more (all of them: coverage(...).attrs['problems'] in Python)'."""
+    data = _many_problems(tmp_path / "data")
+    proc = run("coverage", data, "-o", tmp_path / "c.csv")
+    assert proc.returncode == 0, proc.stderr
+    said = proc.stdout + proc.stderr
+    assert "attrs" not in said and "Python" not in said
+    assert "… and 4 more location problem(s) (--problems FILE.csv writes them all)" in proc.stderr
+    assert "7 area(s) with no organisation within reach" in proc.stdout
+    assert "… and 2 more (--underserved FILE.csv writes them all)" in proc.stdout
+    problems, gaps = tmp_path / "problems.csv", tmp_path / "gaps.xlsx"
+    proc = run("coverage", data, "-o", tmp_path / "c.csv", "--problems", problems, "--underserved", gaps)
+    assert proc.returncode == 0, proc.stderr
+    assert f"(all of them in {problems})" in proc.stderr and f"(all of them in {gaps})" in proc.stdout
+    table = pd.read_csv(problems, encoding="utf-8-sig")
+    assert len(table) == 24 and set(table["problem"]) == {"no_coordinates"} and set(table["org_id"]) >= {"N00", "N23"}
+    ranked = pd.read_excel(gaps)
+    assert len(ranked) == 7 and ranked["rank"].tolist() == list(range(1, 8)) and ranked["reason"].notna().all()
+    proc = run("coverage", data, "-o", tmp_path / "c.csv", "--problems", tmp_path / "p.json")
+    assert proc.returncode == 2 and "use .csv or .xlsx" in proc.stderr
+
+
+def test_partners_says_how_to_rank_every_candidate(tmp_path: Path) -> None:
+    proc = run("partners", DEMO, "--focal", "ORG-001", "--top", "5", "-o", tmp_path / "p.csv")
+    assert proc.returncode == 0, proc.stderr
+    total = int(re.search(r"\(5 candidates of (\d+); --top \1 ranks them all\)", proc.stdout).group(1))
+    proc = run("partners", DEMO, "--focal", "ORG-001", "--top", str(total), "-o", tmp_path / "all.csv")
+    assert len(pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig")) == total
+    assert "ranks them all" not in proc.stdout

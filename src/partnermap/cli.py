@@ -225,14 +225,23 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 @click.option("--resolution", default=DEFAULT_H3_RESOLUTION, show_default=True, type=click.IntRange(0, 15),
               help="Without areas: H3 resolution of the hexagon grid around the organisations "
                    "(7: cells of about 5 km², 8: 0.7 km², 9: 0.1 km²).")
+@click.option("--problems", "problems_file", type=click.Path(dir_okay=False),
+              help="Also write every location problem (no coordinates, outside every area, far away…) "
+                   "to this .csv/.xlsx file.")
+@click.option("--underserved", "underserved_file", type=click.Path(dir_okay=False),
+              help="Also write every area with no organisation within reach, ranked with its reason, "
+                   "to this .csv/.xlsx file.")
 @_private_option
 def coverage(data: str, output: str, areas_file: str | None, area_id: str | None, area_name: str | None,
-             by: str, focal: str | None,
-             radius_km: float | None, resolution: int, private: tuple[str, ...]) -> None:
+             by: str, focal: str | None, radius_km: float | None, resolution: int, problems_file: str | None,
+             underserved_file: str | None, private: tuple[str, ...]) -> None:
     """Which areas the ecosystem serves, per area, and where the gaps are."""
     out = Path(output)
     if out.suffix.lower() not in (".geojson", ".gpkg", ".csv"):
         raise click.UsageError(f"cannot write '{out.suffix or output}': use .geojson, .gpkg or .csv.")
+    for extra in (problems_file, underserved_file):
+        if extra:
+            _check_table_suffix(extra)
     own = {} if areas_file else {"area_id": area_id, "area_name": area_name}  # for the areas in DATA
     loaded = _load(data, private, **own)
     if schema.is_private(by, loaded.private_columns):
@@ -249,30 +258,43 @@ def coverage(data: str, output: str, areas_file: str | None, area_id: str | None
             click.echo(f"{areas_file}: cannot use these areas.", err=True)
             sys.exit(EXIT_BAD_INPUT)
     cov = compute_coverage(loaded, by=by, areas=areas, focal=focal, radius_km=radius_km, h3_resolution=resolution)
-    _warn_location_problems(cov)
+    _warn_location_problems(cov, problems_file)
     if out.suffix.lower() == ".csv":
         _write_table(pd.DataFrame(cov.drop(columns="geometry")), out)
     else:
         write_layer(cov, out)
     gaps = underserved(cov)
+    if underserved_file:
+        _write_table(pd.DataFrame(gaps.drop(columns="geometry")), Path(underserved_file))
     click.echo(f"wrote {output} ({len(cov)} areas); {len(gaps)} area(s) with no organisation within reach")
     names = gaps["name"] if "name" in gaps else pd.Series(None, index=gaps.index, dtype=object)
     for area_id, reason, name in zip(gaps.index[:5], gaps["reason"].head(5), names.head(5), strict=True):
         click.echo(f"  {name if isinstance(name, str) and name else area_id}: {reason}")
+    if len(gaps) > 5:
+        where = f"all of them in {underserved_file}" if underserved_file else "--underserved FILE.csv writes them all"
+        click.echo(f"  … and {len(gaps) - 5} more ({where})")
+    elif underserved_file:
+        click.echo(f"wrote {underserved_file} ({len(gaps)} area(s))")
 
 
-def _warn_location_problems(cov: pd.DataFrame) -> None:
-    """The first 20 location problems of a coverage table on stderr, each naming its organisation or area."""
+#: Location problems printed one by one before the rest are counted.
+_SHOWN_PROBLEMS = 20
+
+
+def _warn_location_problems(cov: pd.DataFrame, problems_file: str | None = None) -> None:
+    """The first location problems of a coverage table on stderr, naming its organisation or area; all to a file."""
     problems = cov.attrs.get("problems")
-    if problems is None:
-        return
-    table = problems.to_frame()
-    for _, p in table.head(20).iterrows():
+    table = problems.to_frame() if problems is not None else pd.DataFrame(columns=["message"])
+    if problems_file:
+        _write_table(table, Path(problems_file))
+    for _, p in table.head(_SHOWN_PROBLEMS).iterrows():
         who = next((str(p[c]) for c in ("org_id", "area_id") if c in p and isinstance(p[c], str) and p[c]), "")
         click.echo(f"warning: {who + ': ' if who else ''}{p['message']}", err=True)
-    if len(table) > 20:
-        click.echo(f"warning: … and {len(table) - 20} more location problem(s) "
-                   "(all of them: coverage(...).attrs['problems'] in Python).", err=True)
+    if len(table) > _SHOWN_PROBLEMS:
+        where = f"all of them in {problems_file}" if problems_file else "--problems FILE.csv writes them all"
+        click.echo(f"warning: … and {len(table) - _SHOWN_PROBLEMS} more location problem(s) ({where}).", err=True)
+    elif problems_file:
+        click.echo(f"wrote {problems_file} ({len(table)} location problem(s))", err=True)
 
 
 def _check_table_suffix(output: str) -> Path:
@@ -307,7 +329,9 @@ def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: s
         used = ", ".join(f"{k} {v:.3g}" for k, v in table.attrs["weights"].items())
         click.echo(f"weights from {weights_file}, divided by their sum so that scores are 0-1 and comparable "
                    f"between runs: {used}")
-    click.echo(f"wrote {output} ({len(table)} candidates of {table.attrs.get('candidates', len(table))})")
+    total = table.attrs.get("candidates", len(table))
+    more = f"; --top {total} ranks them all" if len(table) < total else ""
+    click.echo(f"wrote {output} ({len(table)} candidates of {total}{more})")
 
 
 @cli.command()

@@ -202,7 +202,7 @@ def _log_problems(frame: pd.DataFrame, what: str) -> None:
     for kind, grp in frame.groupby("problem", sort=False):
         ids = grp["org_id"].where(grp["org_id"].notna(), grp["area_id"]).astype(str).tolist()
         more = f" … and {len(ids) - _LIST_WORDS} more" if len(ids) > _LIST_WORDS else ""
-        log.warning("%s: %d × %s: %s%s (full list in .attrs['problems'])",
+        log.warning("%s: %d × %s: %s%s (every one is in the result's problems table)",
                     what, len(grp), kind, ", ".join(ids[:_LIST_WORDS]), more)
 
 
