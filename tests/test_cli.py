@@ -361,3 +361,24 @@ def test_partners_says_how_to_rank_every_candidate(tmp_path: Path) -> None:
     proc = run("partners", DEMO, "--focal", "ORG-001", "--top", str(total), "-o", tmp_path / "all.csv")
     assert len(pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig")) == total
     assert "ranks them all" not in proc.stdout
+
+
+def test_metrics_records_every_filter_and_writes_the_summary(tmp_path: Path) -> None:
+    """Issue 10 item 15: the about sheet named no filter, and the summary went only to the terminal."""
+    out, summary = tmp_path / "m.xlsx", tmp_path / "s.xlsx"
+    proc = run("metrics", DEMO, "-o", out, "--kinds", "funding,in_kind", "--status", "active,ended",
+               "--as-of", "2025-01-01", "--summary", summary, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    about = pd.read_excel(out, sheet_name="about", index_col=0)["value"]
+    assert about["ties_kinds"] == "funding,in_kind" and about["ties_status"] == "active,ended"
+    assert about["ties_as_of"] == "2025-01-01" and about["graph_kinds"] == "funding, in_kind"
+    figures = pd.read_excel(summary, sheet_name="summary").set_index("measure")
+    assert figures.loc["organisations", "value"] == 320 and figures.loc["ties", "meaning"]
+    printed = re.search(r"^ties: (\d+)$", proc.stdout, re.M).group(1)
+    assert str(figures.loc["ties", "value"]) == printed  # the same network as the table
+    with pd.ExcelFile(summary) as book:
+        assert {"sector_mixing", "sector_mixing_expected", "about"} <= set(book.sheet_names)
+    csv = tmp_path / "s.csv"
+    assert run("metrics", DEMO, "-o", tmp_path / "m.csv", "--summary", csv, "--no-progress").returncode == 0
+    rows = pd.read_csv(csv, encoding="utf-8-sig").set_index("measure")
+    assert rows.loc["about: ties_kinds", "value"] == "all kinds" and rows.loc["component_sizes", "value"].startswith("308;")

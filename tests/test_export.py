@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import networkx as nx
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
 
 import partnermap as pm
-from partnermap import schema
+from partnermap import _leaflet, schema
 from partnermap.export import export_data, shareable, write_html, write_layer, write_table
 from partnermap.network_view import network_view
 from partnermap.report import run_report
@@ -37,14 +38,84 @@ def test_workbook_export_loads_back_the_same_ecosystem(demo, tmp_path: Path) -> 
     assert back.areas.index.tolist() == demo.areas.index.tolist()
 
 
+def read_graph_file(path: Path) -> tuple[dict[str, dict], list[dict], str]:
+    """Nodes {id: attributes (and label, viz)}, edges [attributes with source, target, id, type] and the
+    default direction of a GEXF or GraphML file, read as XML (networkx cannot read a mixed graph)."""
+    root = ET.parse(path).getroot()
+    strip = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
+    if path.suffix == ".gexf":
+        titles = {a.get("id"): a.get("title") for a in root.iter() if strip(a.tag) == "attribute"}
+        graph = next(e for e in root.iter() if strip(e.tag) == "graph")
+        default = graph.get("defaultedgetype")
+
+        def attrs(el):
+            out = {titles[v.get("for")]: v.get("value") for v in el.iter() if strip(v.tag) == "attvalue"}
+            out.update({f"viz:{strip(v.tag)}": dict(v.attrib) for v in el if "viz" in v.tag})
+            return out
+        nodes = {n.get("id"): {"label": n.get("label"), **attrs(n)} for n in root.iter() if strip(n.tag) == "node"}
+        edges = [{**e.attrib, "type": e.get("type", default), **attrs(e)} for e in root.iter() if strip(e.tag) == "edge"]
+        return nodes, edges, default
+    names = {k.get("id"): k.get("attr.name") for k in root.iter() if strip(k.tag) == "key"}
+    graph = next(e for e in root.iter() if strip(e.tag) == "graph")
+    default = graph.get("edgedefault")
+
+    def data(el):
+        return {names[d.get("key")]: d.text for d in el if strip(d.tag) == "data"}
+    nodes = {n.get("id"): data(n) for n in root.iter() if strip(n.tag) == "node"}
+    edges = [{**e.attrib, "type": {"true": "directed", "false": "undirected"}.get(e.get("directed"), default), **data(e)}
+             for e in root.iter() if strip(e.tag) == "edge"]
+    return nodes, edges, default
+
+
 def test_gexf_and_graphml_keep_the_network_without_private_attributes(demo, tmp_path: Path) -> None:
     G = pm.build_graph(demo)
-    for fmt, read in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
-        H = read(export_data(demo, tmp_path / f"demo.{fmt}", format=fmt))
-        assert H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() == G.number_of_edges()
-        attrs = set().union(*(d.keys() for _, d in H.nodes(data=True)))
+    for fmt in ("gexf", "graphml"):
+        nodes, edges, _ = read_graph_file(export_data(demo, tmp_path / f"demo.{fmt}", format=fmt))
+        assert len(nodes) == G.number_of_nodes() and len(edges) == G.number_of_edges()
+        attrs = set().union(*(d.keys() for d in nodes.values()))
         assert {"name", "sector", "offers"} <= attrs and not {"email", "phone", "contact_name"} & attrs
-        assert H.nodes["ORG-001"]["name"] == "شركة المدار للهندسة والتصميم"
+        assert nodes["ORG-001"]["name"] == "شركة المدار للهندسة والتصميم"
+
+
+def test_gephi_opens_the_maps_picture(demo, tmp_path: Path) -> None:
+    """Issue 10 item 15: names as labels, directed ties directed in the mixed graph, no networkx_key, the metrics,
+    sector colours and lon/lat positions (GEXF's viz namespace; GraphML's x, y, r, g, b)."""
+    G = pm.build_graph(demo)
+    metrics = pm.centrality(G, progress=False)
+    ties = demo.relationships[demo.relationships["status"] == "active"]
+    orgs = demo.organizations
+    for fmt in ("gexf", "graphml"):
+        path = export_data(demo, tmp_path / f"demo.{fmt}", format=fmt)
+        assert "networkx_key" not in path.read_text(encoding="utf-8")
+        nodes, edges, default = read_graph_file(path)
+        assert default == "undirected"  # most ties are partnerships
+        assert nodes["ORG-001"]["label"] == orgs.loc["ORG-001", "name"]
+        by_id = {e["id"]: e for e in edges}
+        assert set(by_id) == set(ties.index)
+        for tie_id, t in ties.iterrows():
+            e = by_id[tie_id]
+            assert e["type"] == ("directed" if t["directed"] else "undirected"), tie_id
+            if t["directed"]:
+                assert (e["source"], e["target"]) == (t["source"], t["target"]), tie_id
+        assert sum(e["type"] == "directed" for e in edges) == int(ties["directed"].sum()) > 0
+        top = metrics["betweenness"].idxmax()
+        assert float(nodes[top]["betweenness"]) == pytest.approx(metrics.loc[top, "betweenness"])
+        assert int(nodes[top]["degree"]) == metrics.loc[top, "degree"]
+        east, west = orgs["lon"].idxmax(), orgs["lon"].idxmin()
+        north, south = orgs["lat"].idxmax(), orgs["lat"].idxmin()
+        if fmt == "gexf":
+            x = {n: float(d["viz:position"]["x"]) for n, d in nodes.items()}
+            y = {n: float(d["viz:position"]["y"]) for n, d in nodes.items()}
+            rgb = tuple(int(nodes["ORG-001"]["viz:color"][c]) for c in "rgb")
+            assert float(nodes[top]["viz:size"]["value"]) == max(float(d["viz:size"]["value"]) for d in nodes.values())
+        else:
+            x = {n: float(d["x"]) for n, d in nodes.items()}
+            y = {n: float(d["y"]) for n, d in nodes.items()}
+            rgb = tuple(int(nodes["ORG-001"][c]) for c in "rgb")
+        assert x[east] > x[west] and y[north] > y[south]  # north up, east right, as on the map
+        km = ((orgs.loc[east, "lon"] - orgs.loc[west, "lon"]) * 111.32 * np.cos(np.radians(orgs["lat"].median())))
+        assert (x[east] - x[west]) / 10 == pytest.approx(km, rel=0.01)  # 1 unit = 100 m
+        assert rgb == tuple(int(_leaflet.SECTOR_COLORS[orgs.loc["ORG-001", "sector"]][i:i + 2], 16) for i in (1, 3, 5))
 
 
 def test_geopackage_has_three_layers_in_wgs84(demo, tmp_path: Path) -> None:
@@ -158,9 +229,8 @@ def _text(path: Path) -> tuple[str, set[str]]:
     if suffix == ".geojson":
         return text, set(pyogrio.read_dataframe(path).columns)
     if suffix in (".gexf", ".graphml"):
-        G = nx.read_gexf(path) if suffix == ".gexf" else nx.read_graphml(path)
-        names = set().union(*(d.keys() for _, d in G.nodes(data=True)), *(d.keys() for *_, d in G.edges(data=True)))
-        return text, names
+        nodes, edges, _ = read_graph_file(path)
+        return text, set().union(*(d.keys() for d in nodes.values()), *(d.keys() for d in edges))
     return text, set()  # html: the values are what matters
 
 

@@ -21,7 +21,7 @@ from .centrality import centrality, format_summary, network_summary
 from .coverage import DEFAULT_H3_RESOLUTION, read_areas, underserved
 from .coverage import coverage as compute_coverage
 from .datasets import write_demo
-from .export import export_data, write_layer, write_table
+from .export import export_data, write_layer, write_summary, write_table
 from .gaps import format_gaps, format_partners, gaps_table, portfolio, potential_partners, read_weights
 from .graph import build_graph
 from .load import load
@@ -177,13 +177,18 @@ def _kinds(value: str | None) -> tuple[str, ...] | None:
 @click.option("--delta", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True), default=0.1,
               show_default=True, help="Probability that some organisation is outside that error.")
 @click.option("--seed", default=0, show_default=True, help="Seed for sampling and communities.")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False),
+              help="Also write the network summary (every figure with its meaning; .xlsx adds the mixing "
+                   "tables) to this .csv/.xlsx file.")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
 @_private_option
 def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status: str, weighted: bool,
             k: int | None, direction: str, exact: bool | None, epsilon: float, delta: float, seed: int,
-            no_progress: bool, private: tuple[str, ...]) -> None:
+            summary_file: str | None, no_progress: bool, private: tuple[str, ...]) -> None:
     """Node metrics for every organisation (who brokers, who is central), and the network summary."""
     out = _check_table_suffix(output)
+    if summary_file:
+        _check_table_suffix(summary_file)
     loaded = _load(data, private)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
     estimate = None if exact is None else not exact
@@ -192,8 +197,15 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
         sys.exit(EXIT_BAD_INPUT)
     table = centrality(G, weighted=weighted, k=k, seed=seed, direction=direction, estimate=estimate,
                        epsilon=epsilon, delta=delta, progress=not no_progress)
+    filters = {"ties_status": status, "ties_kinds": kinds or "all kinds",
+               "ties_as_of": as_of or "each tie's recorded status (no --as-of)", "weighted": weighted}
+    table.attrs.update(filters)  # the about sheet of an .xlsx records every filter
     _write_table(table, out)
-    click.echo(format_summary(network_summary(G, metrics=table, weighted=weighted, seed=seed)))
+    summary = network_summary(G, metrics=table, weighted=weighted, seed=seed)
+    click.echo(format_summary(summary))
+    if summary_file:
+        write_summary(summary, summary_file, about={"data": data, **filters})
+        click.echo(f"wrote {summary_file} (the network summary)")
     click.echo(f"direction: {table.attrs['direction']} ({table.attrs['direction_reason']})")
     if k is not None:
         click.echo(f"note: betweenness and closeness are estimates from {k} sampled organisations "

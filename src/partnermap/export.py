@@ -10,6 +10,7 @@ contact-like headings in English and Arabic, and the columns the user marked pri
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,16 +18,18 @@ from typing import Any
 import folium
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from . import _inline, schema
+from . import _common, _inline, _leaflet, schema
 from ._data import PRIVATE_ATTR, PartnerData
 from ._errors import ParameterError
+from .centrality import SUMMARY_MEANINGS, centrality
 from .graph import build_graph
 
 __all__ = ["write_table", "write_layer", "shareable", "write_graph", "write_geopackage", "write_workbook",
-           "export_data", "write_html", "page_html", "write_geojson", "write_kumu"]
+           "export_data", "write_html", "page_html", "write_geojson", "write_kumu", "write_summary"]
 
 FORMATS = ("gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu")
 _LAYER_DRIVERS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
@@ -129,9 +132,84 @@ def write_table(df: pd.DataFrame, path: str | Path, *, include_private: Iterable
                 table[c] = table[c].dt.tz_localize(None)
         with pd.ExcelWriter(path, engine="openpyxl") as xl:
             table.to_excel(xl, sheet_name="table", index=index)
-            about = {k: v for k, v in df.attrs.items() if isinstance(v, (str, int, float, bool, type(None)))}
-            if about:  # how the table was made (e.g. sampled betweenness), beside it
+            about = _about(df.attrs)
+            if about:  # how the table was made (filters, weights, sampled betweenness), beside it
                 pd.Series(about, name="value").rename_axis("about").to_frame().to_excel(xl, sheet_name="about")
+    return path
+
+
+def _about(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A table's ``attrs`` as the rows of an ``about`` sheet.
+
+    Scalars as they are, lists and tuples as ``a, b``, a mapping of scalars as one row per
+    entry (``weights.equity``); the names of private columns left out.
+    """
+    rows: dict[str, Any] = {}
+    for k, v in attrs.items():
+        if k == PRIVATE_ATTR:
+            continue
+        if isinstance(v, (list, tuple)) and all(isinstance(x, (str, int, float, bool)) for x in v):
+            rows[k] = ", ".join(map(str, v))
+        elif isinstance(v, dict):
+            rows.update({f"{k}.{sub}": x for sub, x in v.items() if isinstance(x, (str, int, float, bool))})
+        elif isinstance(v, (str, int, float, bool, type(None))):
+            rows[k] = v
+    return rows
+
+
+def write_summary(summary: dict[str, Any], path: str | Path, *, about: dict[str, Any] | None = None) -> Path:
+    """Write the network summary of :func:`partnermap.network_summary` as a table: one row per measure.
+
+    Parameters
+    ----------
+    summary
+        What :func:`partnermap.network_summary` returned.
+    path
+        ``.csv`` (UTF-8 with BOM): ``measure``, ``value`` and ``meaning`` for every figure,
+        the component sizes and the sector pairs with no ties as ``a;b`` text; ``.xlsx``:
+        that sheet, one sheet per mixing table (``sector_mixing``,
+        ``sector_mixing_expected``, ``org_type_mixing`` …) and an ``about`` sheet.
+    about
+        How the network was chosen (tie status, kinds, date …), for the ``about`` sheet
+        (and the first rows of a ``.csv``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        When the suffix is neither ``.csv`` nor ``.xlsx``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ParameterError(f"{path}: cannot write '{suffix or 'no suffix'}'; use .csv or .xlsx.")
+    rows = []
+    for key, value in summary.items():
+        if isinstance(value, (pd.DataFrame, pd.Series, dict)):
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ";".join(" - ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+        elif hasattr(value, "item"):
+            value = value.item()
+        rows.append({"measure": key, "value": value, "meaning": SUMMARY_MEANINGS.get(key, "")})
+    table = pd.DataFrame(rows, columns=["measure", "value", "meaning"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        head = pd.DataFrame([{"measure": f"about: {k}", "value": v, "meaning": ""}
+                             for k, v in _about(about or {}).items()], columns=table.columns)
+        pd.concat([head, table], ignore_index=True).to_csv(path, encoding="utf-8-sig", index=False, lineterminator="\n")
+        return path
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        table.to_excel(xl, sheet_name="summary", index=False)
+        for key, value in summary.items():
+            if isinstance(value, pd.DataFrame):
+                value.to_excel(xl, sheet_name=key[:31])
+        if about:
+            pd.Series(_about(about), name="value").rename_axis("about").to_frame().to_excel(xl, sheet_name="about")
     return path
 
 
@@ -198,10 +276,18 @@ def _layer(gdf: gpd.GeoDataFrame, include_private: Iterable[str] = (), private: 
     return gpd.GeoDataFrame(table, geometry=gdf.geometry.values, crs=gdf.crs)
 
 
-def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf", private: Iterable[str] = ()) -> Path:
-    """Write the graph of :func:`partnermap.build_graph` as GEXF (Gephi) or GraphML.
+def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf", private: Iterable[str] = (),
+                metrics: pd.DataFrame | None = None) -> Path:
+    """Write the graph of :func:`partnermap.build_graph` as GEXF (Gephi) or GraphML, so Gephi opens the map's picture.
 
-    Node and tie attributes are kept except private ones; lists become ``a;b`` text.
+    Every organisation is labelled by its name and coloured by sector (the maps' colours);
+    located ones sit where they are on the map (east and north of the organisations' median
+    point, 1 unit = 100 m; in GEXF's ``viz`` namespace, in GraphML as ``x``/``y``), sized by
+    betweenness when ``metrics`` are given; every tie keeps its ``tie_id``, runs from
+    ``source`` to ``target`` and is directed or not as in the data (a mixed graph: the
+    ties that differ from the file's default direction say so one by one); ties are
+    coloured by kind. Node and tie attributes are kept except private ones; lists become
+    ``a;b`` text.
 
     Parameters
     ----------
@@ -214,6 +300,9 @@ def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf", private:
     private
         More attributes to leave out (besides :func:`partnermap.schema.is_private` and
         ``G.graph["private_columns"]``).
+    metrics
+        The table of :func:`partnermap.centrality` for ``G``: its columns become node
+        attributes (``degree``, ``betweenness``, ``community`` …).
 
     Returns
     -------
@@ -225,20 +314,125 @@ def write_graph(G: nx.Graph, path: str | Path, *, format: str = "gexf", private:
     ParameterError
         When ``format`` is neither.
     """
+    if format not in ("gexf", "graphml"):
+        raise ParameterError(f"unknown graph format '{format}'; use gexf or graphml.")
     private = (*private, *G.graph.get(PRIVATE_ATTR, ()))
-    H = nx.MultiGraph()
+    H = nx.MultiDiGraph()  # directed storage keeps each tie's source -> target; the file says which are directed
     H.graph.update(_scalar_attrs({k: v for k, v in G.graph.items() if k != PRIVATE_ATTR}, private))
-    H.add_nodes_from((n, _scalar_attrs(d, private)) for n, d in G.nodes(data=True))
-    H.add_edges_from((u, v, k, _scalar_attrs(d, private)) for u, v, k, d in G.edges(keys=True, data=True))
+    H.add_nodes_from(_graph_nodes(G, private, metrics, gexf=format == "gexf"))
+    directed: dict[str, bool] = {}
+    for u, v, k, d in (G.edges(keys=True, data=True) if G.is_multigraph() else
+                       ((u, v, i, d) for i, (u, v, d) in enumerate(G.edges(data=True)))):
+        attrs = _scalar_attrs({c: x for c, x in d.items() if c not in ("id", "label", "type")}, private)
+        source, target = (d["source"], d["target"]) if {"source", "target"} <= set(d) else (u, v)
+        tie = str(k)
+        directed[tie] = bool(d.get("directed", G.is_directed()))
+        kind = d.get("kind") if isinstance(d.get("kind"), str) else None
+        attrs["label"] = schema.label(schema.RELATIONSHIP_KINDS, kind) if kind else tie
+        color = _rgb(_leaflet.KIND_COLORS.get(kind or "", _leaflet.UNKNOWN_COLOR))
+        if format == "gexf":  # the GEXF writer takes the tie's id from its attributes, GraphML from its key
+            attrs.update(id=tie, viz={"color": {**color, "a": 0.7}})
+        H.add_edge(source, target, key=tie, **attrs)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if format == "gexf":
-        nx.write_gexf(H, path, encoding="utf-8")
-    elif format == "graphml":
-        nx.write_graphml(H, path, encoding="utf-8")
+        writer: Any = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+        writer.add_graph(H)
+        _mixed_gexf(writer.xml, directed)
+        writer.write(path)
     else:
-        raise ParameterError(f"unknown graph format '{format}'; use gexf or graphml.")
+        writer = nx.readwrite.graphml.GraphMLWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph_element(H)
+        _mixed_graphml(writer.xml, directed)
+        with path.open("wb") as out:
+            writer.dump(out)
     return path
+
+
+_POSITION_SCALE = 10.0  # GEXF/GraphML units per km: 1 unit = 100 m
+
+
+def _rgb(hex_color: str) -> dict[str, int]:
+    return {"r": int(hex_color[1:3], 16), "g": int(hex_color[3:5], 16), "b": int(hex_color[5:7], 16)}
+
+
+def _graph_nodes(G: nx.Graph, private: Iterable[str], metrics: pd.DataFrame | None,
+                 gexf: bool) -> list[tuple[Any, dict[str, Any]]]:
+    """(node, attributes) for GEXF/GraphML: the public attributes, the metrics, a label, colour, position, size."""
+    nodes = list(G.nodes)
+    table = metrics.reindex(nodes) if metrics is not None else None
+    lat = np.array([_float(G.nodes[n].get("lat")) for n in nodes])
+    lon = np.array([_float(G.nodes[n].get("lon")) for n in nodes])
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    lat0, lon0 = (float(np.median(lat[ok])), float(np.median(lon[ok]))) if ok.any() else (0.0, 0.0)
+    x = (lon - lon0) * 111.320 * math.cos(math.radians(lat0)) * _POSITION_SCALE
+    y = (lat - lat0) * 110.574 * _POSITION_SCALE
+    size = np.full(len(nodes), 10.0)
+    if table is not None and "betweenness" in table.columns:
+        b = pd.to_numeric(table["betweenness"], errors="coerce").fillna(0).to_numpy(dtype=float)
+        size = np.round(8 + 32 * np.sqrt(np.clip(b, 0, None) / b.max()), 2) if b.max() > 0 else size
+    out = []
+    for i, n in enumerate(nodes):
+        d = G.nodes[n]
+        attrs = _scalar_attrs({c: v for c, v in d.items() if c not in ("id", "label", "viz")}, private)
+        if table is not None:
+            row = {c: v for c, v in table.iloc[i].items() if c not in attrs and not _common._missing(v)}
+            attrs.update(_scalar_attrs(row, private))
+        name = d.get("name")
+        attrs["label"] = str(name) if not _common._missing(name) else str(n)
+        sector = d.get("sector")
+        color = _rgb(_leaflet.SECTOR_COLORS.get(sector, _leaflet.UNKNOWN_COLOR) if isinstance(sector, str)
+                     else _leaflet.UNKNOWN_COLOR)
+        where = {"x": round(float(x[i]), 2), "y": round(float(y[i]), 2)} if ok[i] else {}
+        if gexf:
+            attrs["viz"] = {"color": {**color, "a": 1.0}, "size": float(size[i]),
+                            **({"position": {**where, "z": 0.0}} if where else {})}
+        else:  # Gephi's GraphML import reads these names as colour, position and size
+            attrs.update(**color, **where, size=float(size[i]))
+        out.append((n, attrs))
+    return out
+
+
+def _float(v: Any) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _mixed_gexf(root: Any, directed: dict[str, bool]) -> None:
+    """Default edge type of the majority; ``type`` on each tie that differs; no ``networkx_key`` attribute."""
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    graph = next(el for el in root.iter() if el.tag in (f"{ns}graph", "graph"))
+    default = "directed" if sum(directed.values()) * 2 > len(directed) else "undirected"
+    graph.set("defaultedgetype", default)
+    key_ids = set()
+    for attributes in graph.iter():
+        if attributes.tag.endswith("attributes"):
+            for a in list(attributes):
+                if a.get("title") == "networkx_key":
+                    key_ids.add(a.get("id"))
+                    attributes.remove(a)
+    for edge in graph.iter():
+        if not edge.tag.endswith("}edge") and edge.tag != "edge":
+            continue
+        kind = "directed" if directed.get(edge.get("id"), False) else "undirected"
+        if kind != default:
+            edge.set("type", kind)
+        for values in edge:
+            if values.tag.endswith("attvalues"):
+                for v in [v for v in values if v.get("for") in key_ids]:
+                    values.remove(v)
+
+
+def _mixed_graphml(root: Any, directed: dict[str, bool]) -> None:
+    """``edgedefault`` of the majority; ``directed`` on each tie that differs (GraphML's mixed graphs)."""
+    graph = next(el for el in root.iter() if el.tag.endswith("graph") and el.get("edgedefault"))
+    majority = sum(directed.values()) * 2 > len(directed)
+    graph.set("edgedefault", "directed" if majority else "undirected")
+    for edge in graph.iter():
+        if edge.tag.endswith("edge") and directed.get(edge.get("id"), False) != majority:
+            edge.set("directed", "true" if not majority else "false")
 
 
 def write_geopackage(data: PartnerData, path: str | Path) -> Path:
@@ -326,7 +520,8 @@ def export_data(data: PartnerData, path: str | Path, *, format: str, as_of: str 
     path
         The file to write.
     format
-        One of :data:`FORMATS`: ``gexf`` or ``graphml`` (:func:`write_graph`), ``gpkg``
+        One of :data:`FORMATS`: ``gexf`` or ``graphml`` (:func:`write_graph`, with the
+        metrics of :func:`partnermap.centrality` on every organisation), ``gpkg``
         (:func:`write_geopackage`), ``geojson`` (:func:`write_geojson`), ``xlsx``
         (:func:`write_workbook`) or ``kumu`` (:func:`write_kumu`).
     as_of
@@ -343,7 +538,8 @@ def export_data(data: PartnerData, path: str | Path, *, format: str, as_of: str 
         When ``format`` is not one of :data:`FORMATS`.
     """
     if format in ("gexf", "graphml"):
-        return write_graph(build_graph(data, as_of=as_of), path, format=format, private=data.private_columns)
+        G = build_graph(data, as_of=as_of)
+        return write_graph(G, path, format=format, private=data.private_columns, metrics=centrality(G, progress=False))
     if format == "gpkg":
         return write_geopackage(data, path)
     if format == "geojson":
