@@ -16,6 +16,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from partnermap import datasets, schema
+from partnermap._errors import ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
 COPIES = [datasets.demo_path(), REPO / "data" / "demo"]
@@ -288,3 +289,16 @@ def test_no_global_random_state():
     state = np.random.get_state()[1].copy()
     datasets.make_demo(3)
     assert (np.random.get_state()[1] == state).all()
+
+
+def test_write_demo_never_overwrites_data_unless_forced(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "Organisations.xlsx").write_bytes(b"my workbook")
+    assert datasets.data_files(mine) == ["Organisations.xlsx"]
+    with pytest.raises(ParameterError, match=r"already holds data files \(Organisations\.xlsx\)"):
+        datasets.write_demo(mine)
+    assert sorted(p.name for p in mine.iterdir()) == ["Organisations.xlsx"]
+    datasets.write_demo(mine, force=True)
+    assert (mine / "Organisations.xlsx").read_bytes() == b"my workbook"  # not the demo's: left alone
+    assert sorted(datasets.data_files(mine)) == sorted(["Organisations.xlsx", *FILES])
