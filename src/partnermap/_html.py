@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["escape"]
+__all__ = ["FSI", "PDI", "bdi", "escape", "isolate"]
 
 
 def escape(text: object) -> str:
@@ -23,3 +23,32 @@ def escape(text: object) -> str:
     """
     s = html.escape("" if text is None else str(text), quote=True)
     return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+#: First-strong isolate and pop-directional isolate: plain-text bidi isolation.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def bdi(text: object) -> str:
+    """``text`` escaped and isolated as ``<bdi>…</bdi>``, for a user string inside a sentence.
+
+    A name in the other script then cannot reorder the sentence around it: "جمعية البر
+    (A) depends on …" stays an English sentence in an English page.
+
+    Examples
+    --------
+    >>> bdi("جمعية <البر>")
+    '<bdi>جمعية &lt;البر&gt;</bdi>'
+    """
+    return f"<bdi>{escape(text)}</bdi>"
+
+
+def isolate(text: object) -> str:
+    """``text`` between U+2068 and U+2069: the plain-text form of :func:`bdi` (CSV, charts).
+
+    Examples
+    --------
+    >>> isolate("A") == "\\u2068A\\u2069"
+    True
+    """
+    return f"{FSI}{'' if text is None else text}{PDI}"
