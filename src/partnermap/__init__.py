@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets, gaps, report, schema
+from . import datasets, gaps, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
@@ -19,6 +19,17 @@ from .coverage import coverage, underserved
 from .gaps import portfolio, potential_partners, structural_gaps, what_if
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """``pm.report`` on first use: the runner imports papermill and nbconvert (about 1.5 s), which
+    the command line's other commands and the notebooks do not need."""
+    if name == "report":
+        import importlib
+
+        return importlib.import_module(".report", __name__)
+    raise AttributeError(f"module 'partnermap' has no attribute {name!r}")
+
 
 __all__ = [
     "COLUMN_MEANINGS",

@@ -510,6 +510,16 @@ MESSAGES.update({
     "fr_direct": {"en": "directly", "ar": "مباشرة"},
     "fr_through_partners": {"en": "through partners", "ar": "عبر الشركاء"},
     "fr_not_reached": {"en": "not reached", "ar": "غير مخدومة"},
+
+    # what the metric columns mean (one sentence each)
+    "cm_degree": {"en": "How many different organisations it has at least one active tie with.", "ar": "عدد الجهات المختلفة التي تربطها بها علاقة قائمة واحدة على الأقل."},
+    "cm_betweenness": {"en": "How often it lies on the shortest route between two other organisations (0 to 1): a broker links groups that would drift apart without it.", "ar": "مدى وقوعها على أقصر طريق بين جهتين أخريين (من 0 إلى 1): الوسيط يربط مجموعات كانت ستتباعد بدونه."},
+    "cm_broker_rank": {"en": "Its place when organisations are ordered by brokerage (1 is the strongest broker).", "ar": "ترتيبها عند ترتيب الجهات حسب الوساطة (1 أقوى وسيط)."},
+    "cm_is_cut_point": {"en": "Yes if the network would split into more pieces without it.", "ar": "نعم إذا كانت الشبكة ستنقسم إلى أجزاء أكثر بغيابها."},
+    "cm_bridge_ties": {"en": "How many of its ties are the only link between two parts of the network.", "ar": "عدد علاقاتها التي هي الرابط الوحيد بين جزأين من الشبكة."},
+    "cm_cross_sector_share": {"en": "The share of its partners that are in another sector.", "ar": "نسبة شركائها الذين ينتمون إلى قطاع آخر."},
+    "cm_community": {"en": "The cluster of closely tied organisations it belongs to (0 is the largest).", "ar": "مجموعة الجهات المترابطة بشدة التي تنتمي إليها (0 هي الأكبر)."},
+    "cm_closeness": {"en": "How few steps it needs to reach the others (0 to 1): news travels from it quickly.", "ar": "قلة الخطوات التي تحتاجها للوصول إلى الآخرين (من 0 إلى 1): تنتقل الأخبار منها بسرعة."},
 })
 
 

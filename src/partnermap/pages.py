@@ -47,7 +47,8 @@ from .export import shareable, write_table
 from .graph import build_graph
 from .load import load
 
-__all__ = ["SAMPLE_ABOVE", "SAMPLE_K", "Page", "Prepared", "fmt", "prepare", "start", "table_html"]
+__all__ = ["SAMPLE_ABOVE", "SAMPLE_K", "SUMMARY_SHOWN", "Page", "Prepared", "brokers", "check_parameters",
+           "column_label", "cross_sector_share", "fmt", "meanings", "prepare", "start", "summary_table", "table_html"]
 
 log = logging.getLogger("partnermap")
 
@@ -242,6 +243,9 @@ def column_label(column: Any, language: str) -> str:
     key = f"col_{column}"
     if key in i18n.MESSAGES:
         return i18n.t(key, language)
+    for vocab in (schema.SECTORS, schema.ORG_TYPES, schema.ENGAGEMENT_STAGES, schema.TIE_STATUSES):
+        if column in vocab:
+            return schema.label(vocab, column, language)
     for prefix in ("located_", "serving_", "population_reached_"):
         if str(column).startswith(prefix):
             kind = str(column)[len(prefix):]
@@ -604,6 +608,10 @@ class Page:
         return pd.Series([_words.reasons(r, self.language, html=html) for r in table["reasons"]],
                          index=table.index, dtype=object)
 
+    def kind_words(self, by: str | None, kind: str) -> str:
+        """'public organisation', 'جهة من القطاع العام' … for the kind of :func:`partnermap.underserved`."""
+        return _words.kind_phrase(by, kind, self.language)
+
     def underserved_reasons(self, gaps: pd.DataFrame, *, html: bool = False) -> pd.Series:
         """The ``reason`` column of :func:`partnermap.underserved` in the page's language."""
         meta = gaps.attrs.get("coverage", {}) if isinstance(gaps.attrs.get("coverage"), dict) else {}
@@ -612,3 +620,54 @@ class Page:
         if html:
             texts = [Html(_html.escape(t)) for t in texts]
         return pd.Series(texts, index=gaps.index, dtype=object)
+
+
+# ----------------------------------------------------------------- network figures
+
+#: The network summary figures a page shows, in order (shares as percentages).
+SUMMARY_SHOWN = ("organisations", "partner_pairs", "isolates", "components", "largest_component_share",
+                 "cross_sector_share", "density", "average_clustering", "communities", "modularity",
+                 "sector_ei_index")
+
+
+def cross_sector_share(summary: Mapping[str, Any]) -> float:
+    """Share of partner pairs whose two organisations are in different (known) sectors."""
+    m = summary.get("sector_mixing")
+    if not isinstance(m, pd.DataFrame) or not m.size:
+        return float("nan")
+    values = m.to_numpy(dtype=float)
+    total = np.triu(values).sum()
+    return float(np.triu(values, k=1).sum() / total) if total else float("nan")
+
+
+def summary_table(summary: Mapping[str, Any], language: str = "en") -> pd.DataFrame:
+    """The main network figures with a label and a one-sentence meaning each, ready for :meth:`Page.table`."""
+    rows = []
+    for key in SUMMARY_SHOWN:
+        v = cross_sector_share(summary) if key == "cross_sector_share" else summary.get(key)
+        if _common._missing(v):
+            continue
+        share = key.endswith("share")
+        rows.append({"measure": i18n.t(f"m_{key}", language),
+                     "value": Html(_html.escape(fmt(v, share=share, language=language))),
+                     "meaning": i18n.t(f"mm_{key}", language)})
+    return pd.DataFrame(rows, columns=["measure", "value", "meaning"]).set_index("measure")
+
+
+def brokers(metrics: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
+    """Organisations on the routes between others, strongest broker first, with ``broker_rank``.
+
+    Organisations without ties (or with zero brokerage) are left out, so a sparse network
+    never lists its isolates as brokers.
+    """
+    m = metrics[(metrics["degree"].fillna(0) > 0) & (metrics["betweenness"].fillna(0) > 0)]
+    m = m.sort_index(kind="stable").sort_values(["betweenness", "degree"], ascending=False, kind="stable")
+    m = m.assign(broker_rank=np.arange(1, len(m) + 1))
+    return m if top is None else m.head(top)
+
+
+def meanings(columns: Iterable[str], language: str = "en") -> pd.DataFrame:
+    """One sentence per metric column shown (those with a meaning in :mod:`partnermap.i18n`)."""
+    rows = [{"column": column_label(c, language), "meaning": i18n.t(f"cm_{c}", language)}
+            for c in columns if f"cm_{c}" in i18n.MESSAGES]
+    return pd.DataFrame(rows, columns=["column", "meaning"]).set_index("column")
