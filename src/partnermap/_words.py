@@ -60,7 +60,7 @@ def who(names: Mapping[Any, Any], org_id: Any, html: bool) -> str:
     name = names.get(org_id)
     if _common._missing(name) or str(name) == str(org_id):
         return wrap(org_id, html)
-    return (Html(f"{_html.bdi(name)} ({_html.bdi(org_id)})") if html
+    return (Html(f"{_html.bdi(name)} (<bdi class='id'>{_html.escape(org_id)}</bdi>)") if html
             else f"{_html.isolate(name)} ({_html.isolate(org_id)})")
 
 
@@ -331,12 +331,6 @@ def _rules() -> list[_Rule]:
 _RULES = _rules()
 
 
-def _singular(text: str, n: Any) -> str:
-    """English templates say 'partners'; 1 takes the singular, as the original sentence did."""
-    return text.replace(" 1 partners", " 1 partner").replace("your causes: ", "your cause: ") if str(n) == "1" \
-        else text
-
-
 def reasons(text: Any, language: str, *, html: bool = True) -> str:
     """A :func:`partnermap.potential_partners` ``reasons`` sentence in ``language``.
 
@@ -362,12 +356,12 @@ def reasons(text: Any, language: str, *, html: bool = True) -> str:
             m = pattern.match(phrase)
             if m:
                 kw = values(m, language, html)
-                s = fill(key, language, html, **kw)
-                if language == "en":
-                    s = _singular(s, kw.get("n"))
-                    if key == "r_causes" and not re.search(r", | and ", m.group(1)):
-                        s = s.replace("your causes: ", "your cause: ")
-                out.append(s)
+                if kw.get("n") == "1" and f"{key}_one" in i18n.MESSAGES:
+                    key = f"{key}_one"
+                    kw.pop("n")
+                if key == "r_causes" and not re.search(r", | and ", m.group(1)):
+                    key = "r_cause"
+                out.append(fill(key, language, html, **kw))
                 break
         else:
             log.debug("reasons: no template for %r", phrase)

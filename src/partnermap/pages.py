@@ -603,6 +603,17 @@ class Page:
                                           area_reason=reason))
         return out
 
+    def gap_sections(self, gaps: pd.DataFrame, *, per_kind: int = 3, level: int = 3,
+                     formality: Mapping[str, int] | None = None, area_reasons: Mapping[Any, str] | None = None) -> None:
+        """Each kind of gap as a small heading (with its count) and its first ``per_kind`` sentences."""
+        for kind, rows in gaps.groupby("gap", sort=False):
+            label = self.html(f"gap_{kind}") if f"gap_{kind}" in i18n.MESSAGES else _html.escape(kind)
+            self.show(f"<h{level}>{label} ({len(rows):,})</h{level}>")
+            self.sentences(self.gap_sentences(rows.head(per_kind), formality=formality, area_reasons=area_reasons))
+            if len(rows) > per_kind:
+                file = "tables/gaps.csv" if self.out else "…"
+                self.show(f"<p class='more'>{self.html('more_in_file', shown=per_kind, total=len(rows), file=file)}</p>")
+
     def reasons(self, table: pd.DataFrame, *, html: bool = True) -> pd.Series:
         """The ``reasons`` column of a potential-partners table in the page's language."""
         return pd.Series([_words.reasons(r, self.language, html=html) for r in table["reasons"]],

@@ -235,10 +235,11 @@ def _publish(tmp: Path, final: Path) -> None:
 class _Kernel:
     """One python3 kernel for the whole run; its namespace is reset before each notebook."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, log_file: Path) -> None:
         self.cwd = cwd
         self.km = KernelManager(kernel_name="python3")
-        self.km.start_kernel(cwd=str(cwd))
+        self._log = log_file.open("w", encoding="utf-8")  # the kernel's own chatter stays off the terminal
+        self.km.start_kernel(cwd=str(cwd), stderr=self._log, stdout=self._log)
 
     def reset(self) -> None:
         kc = self.km.client()
@@ -254,6 +255,7 @@ class _Kernel:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.km.shutdown_kernel(now=True)
+        self._log.close()
 
 
 def _execute(kernel: _Kernel, source: Path, target: Path, parameters: dict[str, Any], timeout: int) -> None:
@@ -281,7 +283,7 @@ h1{margin:.2rem 0}.meta,.more{color:#556;font-size:.9rem}.lead{color:#334;font-s
 .note{background:#eef4fb;padding:.4rem .7rem;border-radius:4px}
 table{border-collapse:collapse;margin:.5rem 0 1.2rem;font-size:.9rem}
 th,td{border:1px solid #d5dbe3;padding:.25rem .5rem;text-align:start;vertical-align:top}
-thead th{background:#eef2f7}tbody th{font-weight:normal;background:#f8fafc}
+thead th{background:#eef2f7}tbody th{font-weight:normal;background:#f8fafc;white-space:nowrap}.id{white-space:nowrap}
 iframe.map{width:100%;height:32rem;border:1px solid #d5dbe3}figure{margin:.5rem 0}
 .figures{display:flex;flex-wrap:wrap;gap:1rem}.figures img{max-width:22rem;border:1px solid #e3e7ec}
 nav a{margin-inline-end:1rem}.glance li{margin:.2rem 0}ul.links{columns:2}
@@ -438,10 +440,11 @@ def changes(previous: Path, current: Path, *, language: str = "en") -> pd.DataFr
 # -------------------------------------------------------------------------- index
 
 
-def _links(run: Path, folder: str, language: str) -> list[str]:
+def _links(run: Path, folder: str, labels: Mapping[str, str] | None = None) -> list[str]:
     items = []
     for p in sorted((run / folder).glob("*")) if (run / folder).is_dir() else []:
-        items.append(f"<li><a href='{_html.escape(folder + '/' + p.name)}'><bdi>{_html.escape(p.name)}</bdi></a></li>")
+        text = (labels or {}).get(p.name) or _html.bdi(p.name)
+        items.append(f"<li><a href='{_html.escape(folder + '/' + p.name)}'>{text}</a></li>")
     return items
 
 
@@ -481,10 +484,11 @@ def _top_gaps(run: Path, page: pages.Page) -> list[str]:
         row = rows.iloc[0].to_dict()
         label = _html.escape(i18n.t(f"gap_{kind}", page.language))
         extra = f" ({len(rows):,})" if len(rows) > 1 else ""
-        if kind == "underserved_area":
-            text = Html(_html.escape(str(row.get("message", ""))))
-        else:
-            text = page.gap_sentences(pd.DataFrame([row]))[0]
+        reasons = None
+        if kind == "underserved_area":  # the reason is the message after the area: "name (id): reason"
+            msg = str(row.get("message", ""))
+            reasons = {row.get("area_id"): Html(_html.escape(msg.split(": ", 1)[-1]))}
+        text = page.gap_sentences(pd.DataFrame([row]), area_reasons=reasons)[0]
         out.append(f"<b>{label}{extra}</b>: {text}")
         if len(out) == 5:
             break
@@ -506,7 +510,7 @@ def _top_candidates(run: Path, page: pages.Page) -> str:
 def _changes_html(ch: pd.DataFrame | None, previous: str | None, page: pages.Page, name: str) -> str:
     lang = page.language
     if ch is None:
-        return (f"<section><h2>{_html.escape(i18n.t('h_changes', lang, previous='—'))}</h2>"
+        return (f"<section><h2>{page.html('h_changes_first')}</h2>"
                 f"<p>{page.html('changes_first', name=name)}</p></section>")
     head = f"<h2>{page.html('h_changes', previous=previous)}</h2>"
     if not len(ch):
@@ -530,7 +534,7 @@ def _changes_html(ch: pd.DataFrame | None, previous: str | None, page: pages.Pag
 
 
 def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date: str, pages_made: list[tuple[str, str]],
-           ch: pd.DataFrame | None, previous: str | None) -> str:
+           ch: pd.DataFrame | None, previous: str | None, profiles: Iterable[str] = ()) -> str:
     lang = page.language
     body = []
     if prep.is_demo:
@@ -554,8 +558,9 @@ def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date
     body.append(_changes_html(ch, previous, page, name))
     links = [f"<li><a href='{_html.escape(href)}'>{_html.escape(title)}</a></li>" for href, title in pages_made]
     body.append(f"<section><h2>{page.html('h_pages')}</h2><ul>{''.join(links)}</ul>")
+    who = {f"{_safe(o)}.html": page.who(o) for o in profiles}
     for folder, key in (("maps", "h_maps"), ("profiles", "h_profiles"), ("tables", "h_tables")):
-        items = _links(run, folder, lang)
+        items = _links(run, folder, who if folder == "profiles" else None)
         if items:
             body.append(f"<h3>{page.html(key)}</h3><ul class='links'>{''.join(items)}</ul>")
     figs = sorted((run / "figures").glob("*.png")) if (run / "figures").is_dir() else []
@@ -693,8 +698,8 @@ def run(
     notebooks
         Which notebooks: ``"01,03"`` or a list (default 01–04; 05 runs for ``profiles``).
     profiles
-        ``org_id``\\ s to write one-page profiles for (``"all"``: every organisation;
-        default: the focal organisation and its active partners).
+        ``org_id``\\ s to write one-page profiles for (``"all"``: every organisation,
+        ``"none"``: no profiles; default: the focal organisation and its active partners).
     language
         ``"en"`` (default) or ``"ar"``.
     as_of
@@ -722,7 +727,7 @@ def run(
     timeout
         Seconds one cell may run.
     notebook_dir
-        Where the notebooks are (default: the ``notebooks/`` folder of the project).
+        Where the notebooks are (default: ``$PARTNERMAP_NOTEBOOKS``, else the project's ``notebooks/``).
 
     Returns
     -------
@@ -747,7 +752,7 @@ def run(
     say = _say(quiet)
     lang = opts["language"]
     keys = _notebook_list(opts.get("notebooks"))
-    nb_dir = Path(notebook_dir) if notebook_dir else _NOTEBOOK_DIR
+    nb_dir = Path(notebook_dir or os.environ.get("PARTNERMAP_NOTEBOOKS") or _NOTEBOOK_DIR)
     for k in keys + [_PROFILE]:
         if not (nb_dir / f"{NOTEBOOKS[k]}.ipynb").is_file():
             raise PartnermapError(f"notebook {NOTEBOOKS[k]}.ipynb is missing from {nb_dir}.")
@@ -766,7 +771,9 @@ def run(
     if opts.get("areas"):
         read_areas(opts["areas"])  # a bad areas file is bad input: stop before any notebook runs
     wanted = _ids(opts.get("profiles"))
-    if wanted == ["all"]:
+    if wanted == ["none"]:
+        wanted = []
+    elif wanted == ["all"]:
         wanted = [str(o) for o in orgs.index]
     elif not wanted and page.focal is not None:
         G = prep.graph
@@ -800,12 +807,12 @@ def run(
                 continue
             jobs.append((k, NOTEBOOKS[k], p, tmp / "notebooks" / f"{NOTEBOOKS[k]}.ipynb", tmp / f"{NOTEBOOKS[k]}.html"))
         for oid in wanted:
-            safe = re.sub(r"[^\w.-]+", "_", oid, flags=re.UNICODE)
+            safe = _safe(oid)
             p = dict(base, focal=oid, base="../")
             jobs.append((_PROFILE, f"{NOTEBOOKS[_PROFILE]} {oid}", p, tmp / "notebooks" / f"profile-{safe}.ipynb",
                          tmp / "profiles" / f"{safe}.html"))
         runs: list[dict[str, Any]] = []
-        kernel = _Kernel(tmp.resolve())
+        kernel = _Kernel(tmp.resolve(), Path(private) / "kernel.log")
         try:
             for i, (k, label, p, executed, html) in enumerate(jobs, 1):
                 say(f"[{i}/{len(jobs)}] {label} …")
@@ -835,7 +842,7 @@ def run(
                 for r in runs if not r["html"].startswith("profiles/")]
         (tmp / "index.html").write_text(
             _index(tmp, prep, page, name=run_name, date=date, pages_made=made, ch=ch,
-                   previous=prev.name if prev is not None else None), encoding="utf-8")
+                   previous=prev.name if prev is not None else None, profiles=wanted), encoding="utf-8")
         manifest = {
             "name": run_name, "date": date, "status": "ok", "language": lang,
             "parameters": {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in opts.items()
@@ -857,6 +864,11 @@ def run(
         write_runs_index(output, language=lang)
     say(f"wrote {final / 'index.html'} in {time.perf_counter() - t0:.1f} s")
     return final
+
+
+def _safe(org_id: str) -> str:
+    """A file name for an org_id."""
+    return re.sub(r"[^\w.-]+", "_", str(org_id), flags=re.UNICODE)
 
 
 def _page_title(executed: Path, fallback: str) -> str:
