@@ -554,12 +554,11 @@ class Page:
             body += f"<p class='more'>{self.html('more_in_file', shown=limit, total=len(df), file=file)}</p>"
         self.show(body)
 
-    def save_table(self, df: pd.DataFrame, name: str) -> Path | None:
+    def save_table(self, df: pd.DataFrame, name: str) -> None:
         """Write ``df`` to ``tables/<name>.csv`` in the run folder (private columns left out)."""
-        if self.out is None:
-            return None
-        table = df.drop(columns=["geometry"], errors="ignore")
-        return write_table(pd.DataFrame(table), self.out / "tables" / f"{name}.csv")
+        if self.out is not None:
+            write_table(pd.DataFrame(df.drop(columns=["geometry"], errors="ignore")),
+                        self.out / "tables" / f"{name}.csv")
 
     # charts and maps
     def figure(self, fig: Any, name: str) -> None:

@@ -63,6 +63,8 @@ import papermill
 import yaml
 from jupyter_client.manager import KernelManager
 from nbconvert import HTMLExporter
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from . import _html, _words, i18n, pages, schema
@@ -255,14 +257,37 @@ class _Kernel:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.km.shutdown_kernel(now=True)
+        with contextlib.suppress(Exception):
+            self.km.cleanup_resources()
         self._log.close()
+
+
+class _SharedKernelEngine(NBClientEngine):
+    """papermill's nbclient engine on a kernel that outlives the notebook; closes its client's channels."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                 stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
+                                 execution_timeout: int | None = None, **kwargs: Any) -> Any:
+        client = PapermillNotebookClient(nb_man, km=kwargs["km"], timeout=execution_timeout,
+                                         startup_timeout=start_timeout, kernel_name=kernel_name,
+                                         log=logging.getLogger("papermill"), log_output=log_output,
+                                         stdout_file=stdout_file, stderr_file=stderr_file)
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register("partnermap-shared-kernel", _SharedKernelEngine)
 
 
 def _execute(kernel: _Kernel, source: Path, target: Path, parameters: dict[str, Any], timeout: int) -> None:
     kernel.reset()
     papermill.execute_notebook(str(source), str(target), parameters=parameters, kernel_name="python3",
-                               km=kernel.km, cwd=str(kernel.cwd), progress_bar=False, log_output=False,
-                               execution_timeout=timeout)
+                               engine_name="partnermap-shared-kernel", km=kernel.km, cwd=str(kernel.cwd),
+                               progress_bar=False, log_output=False, execution_timeout=timeout)
 
 
 def _failure(exc: PapermillExecutionError, notebook: str, kept: Path) -> ReportFailed:
@@ -308,8 +333,9 @@ def _exporter() -> HTMLExporter:
 def _notebook_html(executed: Path, target: Path, title: str, language: str, back: str) -> None:
     nb = nbformat.read(executed, as_version=4)
     nb.cells = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
-    for c in nb.cells:  # the pages' words are HTML outputs; stream text (logs) stays out of the page
-        c.outputs = [o for o in c.outputs if o.get("output_type") != "stream"]
+    for c in nb.cells:  # the pages' words are HTML outputs and errors; logs and bare values stay out
+        c.outputs = [o for o in c.outputs if o.get("output_type") == "error"
+                     or set(o.get("data", {})) & {"text/html", "image/png"}]
     body, _ = _exporter().from_notebook_node(nb)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_shell(title, body, language, back=back), encoding="utf-8")
