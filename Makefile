@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PIP     = $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: report test setup clean
+.PHONY: report test setup clean browser
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "partnermap needs Python 3.11 or newer"'
@@ -26,7 +26,11 @@ setup: $(VENV)/.installed
 report: $(VENV)/.installed
 	$(BIN)/partnermap report -o reports/
 
-test: $(VENV)/.installed-test
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root, as in CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium chromium-driver)
+
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
 clean:

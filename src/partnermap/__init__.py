@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets, gaps, schema
+from . import datasets, gaps, maps, network_view, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
 from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames, simple_graph
@@ -52,6 +52,8 @@ __all__ = [
     "UnknownOrganizationError",
     "build_graph",
     "datasets",
+    "maps",
+    "network_view",
     "report",
     "directed_ties",
     "graph_from_data",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 
-__all__ = ["FSI", "PDI", "bdi", "escape", "isolate"]
+__all__ = ["bdi", "escape", "isolate"]
 
 
 def escape(text: object) -> str:
@@ -12,43 +13,56 @@ def escape(text: object) -> str:
 
     HTML-escapes (quotes included), then turns `` ` ``, ``$`` and ``\`` into character
     references, so the text cannot close a template literal, start ``${…}`` or form an
-    escape sequence in the strings folium and pyvis generate.
+    escape sequence in the strings folium and pyvis generate; and ``{`` / ``}`` too,
+    because branca parses each element's rendered script *again* as a Jinja template, so a
+    name such as ``{{ x }}`` or ``{% raw %}`` would otherwise be evaluated (or break the map).
 
     Examples
     --------
     >>> escape('<b>"Al-Birr"</b> `${x}`')
-    '&lt;b&gt;&quot;Al-Birr&quot;&lt;/b&gt; &#96;&#36;{x}&#96;'
+    '&lt;b&gt;&quot;Al-Birr&quot;&lt;/b&gt; &#96;&#36;&#123;x&#125;&#96;'
     >>> escape(r'C:\1')
     'C:&#92;1'
     """
     s = html.escape("" if text is None else str(text), quote=True)
-    return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return (s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
-#: First-strong isolate and pop-directional isolate: plain-text bidi isolation.
-FSI, PDI = "\u2068", "\u2069"
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
 
 def bdi(text: object) -> str:
-    """``text`` escaped and isolated as ``<bdi>…</bdi>``, for a user string inside a sentence.
+    """``text`` escaped with :func:`escape` and wrapped in ``<bdi>``, for HTML next to other text.
 
-    A name in the other script then cannot reorder the sentence around it: "جمعية البر
-    (A) depends on …" stays an English sentence in an English page.
+    A ``<bdi>`` element is laid out in the direction of its own first strong letter, so an
+    Arabic name with trailing punctuation keeps its order inside an English sentence (and
+    the other way round).
 
     Examples
     --------
-    >>> bdi("جمعية <البر>")
-    '<bdi>جمعية &lt;البر&gt;</bdi>'
+    >>> bdi('جمعية "البر".')
+    '<bdi>جمعية &quot;البر&quot;.</bdi>'
     """
     return f"<bdi>{escape(text)}</bdi>"
 
 
 def isolate(text: object) -> str:
-    """``text`` between U+2068 and U+2069: the plain-text form of :func:`bdi` (CSV, charts).
+    r"""``text`` (plain, not escaped) wrapped in Unicode bidi isolate marks, for canvas labels.
+
+    vis-network draws labels on a canvas left to right; a label isolated with U+2067 (RLI,
+    when its first strong letter is Arabic or Hebrew) or U+2066 (LRI, otherwise) … U+2069
+    (PDI) is laid out in its own direction, so ``جمعية البر (A).`` reads correctly.
 
     Examples
     --------
-    >>> isolate("A") == "\\u2068A\\u2069"
+    >>> isolate("جمعية البر.") == "\u2067جمعية البر.\u2069"
+    True
+    >>> isolate("Al-Birr (جمعية)") == "\u2066Al-Birr (جمعية)\u2069"
     True
     """
-    return f"{FSI}{'' if text is None else text}{PDI}"
+    s = "" if text is None else str(text)
+    rtl, ltr = _RTL.search(s), _LTR.search(s)
+    first_rtl = rtl is not None and (ltr is None or rtl.start() < ltr.start())
+    return ("\u2067" if first_rtl else "\u2066") + s + "\u2069"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -41,9 +42,14 @@ def wrap(value: Any, html: bool) -> str:
 def fill(key: str, language: str, html: bool, **values: Any) -> str:
     """Template ``key`` with ``values`` substituted; in HTML the template text is escaped, values are as given."""
     template = i18n.t(key, language)
-    if html:
-        return Html(_html.escape(template).format(**values))
-    return template.format(**values)
+    if not html:
+        return template.format(**values)
+    out = []
+    for literal, field, spec, conv in string.Formatter().parse(template):
+        out.append(_html.escape(literal))
+        if field is not None:
+            out.append(("{" + field + ("!" + conv if conv else "") + (":" + spec if spec else "") + "}").format(**values))
+    return Html("".join(out))
 
 
 def number(v: Any) -> str:

@@ -267,8 +267,10 @@ def gaps(data: str, focal: str | None, as_of: str | None, output: str) -> None:
 
 @cli.command()
 @click.argument("data", type=click.Path())
-@click.option("--format", "fmt", required=True, type=click.Choice(["gexf", "graphml", "gpkg", "xlsx"]),
-              help="gexf/graphml: the network for Gephi, Cytoscape…; gpkg: layers for QGIS; xlsx: one workbook.")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu"]),
+              help="gexf/graphml: the network for Gephi, Cytoscape…; gpkg: layers for QGIS; geojson: the "
+                   "organisations as points; xlsx: one workbook; kumu: an .xlsx for Kumu's import.")
 @click.option("--as-of", "as_of", help="For gexf/graphml: the ties as they stood on this date.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
 def export(data: str, fmt: str, as_of: str | None, output: str) -> None:
@@ -278,6 +280,52 @@ def export(data: str, fmt: str, as_of: str | None, output: str) -> None:
     loaded = _load(data)
     path = export_data(loaded, output, format=fmt, as_of=as_of)
     click.echo(f"wrote {path}")
+
+
+@cli.command("map")
+@click.argument("data", type=click.Path())
+@click.option("--kind", required=True, type=click.Choice(["organizations", "coverage", "partners", "ties", "network"]),
+              help="Which page: organisations by sector, coverage of the areas, potential partners of --focal, "
+                   "ties on the map, or the network view.")
+@click.option("--focal", help="org_id of the organisation looking for partners (for --kind partners).")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Candidates on the map.")
+@click.option("--language", default="en", show_default=True, type=click.Choice(["en", "ar"]),
+              help="Language of the legends, layers and popups.")
+@click.option("--tiles", default=None, help="Basemap: a provider name (default Esri.WorldGrayCanvas) or 'none'.")
+@click.option("--assets", default="inline", show_default=True, type=click.Choice(["inline", "cdn"]),
+              help="inline: one self-contained file that works offline; cdn: scripts linked from CDNs.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
+def map_command(data: str, kind: str, focal: str | None, top: int, language: str, tiles: str | None,
+                assets: str, output: str) -> None:
+    """Write a map or the network view as one HTML file to send to stakeholders (zip it to e-mail it)."""
+    from . import maps
+    from .export import write_html
+
+    if Path(output).suffix.lower() not in (".html", ".htm"):
+        raise click.UsageError(f"cannot write '{Path(output).suffix or output}': a page is an .html file.")
+    loaded = _load(data)
+    if kind == "partners" and not focal:
+        ids = ", ".join(map(str, loaded.organizations.index[:3]))
+        raise click.UsageError(f"--kind partners needs --focal ORG_ID, the organisation looking for partners "
+                               f"(e.g. --focal {loaded.organizations.index[0]}; ids in the data: {ids}, …).")
+    base = maps.DEFAULT_TILES if tiles is None else (None if tiles.lower() == "none" else tiles)
+    if kind == "network":
+        from .graph import build_graph
+        from .network_view import network_view
+
+        page = network_view(build_graph(loaded), language=language)
+    elif kind == "partners":
+        page = maps.partners_map(loaded, focal, top=top, language=language, tiles=base)
+    elif kind == "organizations":
+        page = maps.organizations_map(loaded, language=language, tiles=base)
+    elif kind == "coverage":
+        page = maps.coverage_map(loaded, by="sector", language=language, tiles=base)
+    else:
+        page = maps.ties_map(loaded, language=language, tiles=base)
+    path = write_html(page, output, assets=assets)
+    size = path.stat().st_size / 1e6
+    click.echo(f"wrote {path} ({size:.1f} MB, {'self-contained' if assets == 'inline' else 'scripts from CDNs'}); "
+               "to e-mail it, zip it first: mail gateways often quarantine .html attachments.")
 
 
 @cli.command()

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from ._errors import PartnermapError
+from . import _inline
+from ._errors import ParameterError, PartnermapError
 from .schema import PRIVATE_COLUMNS, PRIVATE_PATTERN
 
-__all__ = ["write_table", "shareable", "write_graph", "write_geopackage", "write_workbook", "export_data"]
+__all__ = ["write_table", "shareable", "write_graph", "write_geopackage", "write_workbook", "export_data",
+           "write_html", "page_html", "write_geojson", "write_kumu"]
 
-FORMATS = ("gexf", "graphml", "gpkg", "xlsx")
+FORMATS = ("gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu")
 
 
 def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = ()) -> pd.DataFrame:
@@ -161,13 +164,181 @@ def write_workbook(data, path: str | Path) -> Path:
 
 
 def export_data(data, path: str | Path, *, format: str, as_of: str | None = None) -> Path:
-    """Write ``data`` as ``gexf``/``graphml`` (the active graph), ``gpkg`` or ``xlsx``."""
+    """Write ``data`` as ``gexf``/``graphml`` (the active graph), ``gpkg``, ``geojson``, ``xlsx`` or ``kumu``."""
     from .graph import build_graph
 
     if format in ("gexf", "graphml"):
         return write_graph(build_graph(data, as_of=as_of), path, format=format)
     if format == "gpkg":
         return write_geopackage(data, path)
+    if format == "geojson":
+        return write_geojson(data, path)
     if format == "xlsx":
         return write_workbook(data, path)
+    if format == "kumu":
+        return write_kumu(data, path)
     raise PartnermapError(f"unknown format '{format}'; use one of {', '.join(FORMATS)}.")
+
+
+def page_html(page: Any, *, assets: str = "inline") -> str:
+    """The whole HTML of a map or network view, as :func:`write_html` writes it.
+
+    Parameters
+    ----------
+    page
+        A :class:`folium.Map` (from :mod:`partnermap.maps`) or a
+        :class:`partnermap.network_view.NetworkView`.
+    assets
+        ``"inline"`` (default): every script and stylesheet inside the page, from the copies
+        shipped with partnermap, so it works offline and where CDNs are blocked (only map
+        tiles are fetched). ``"cdn"``: link them from their CDNs (a smaller file).
+
+    Returns
+    -------
+    str
+        The page.
+    """
+    import folium  # presentation dependency, imported only when a page is written
+
+    _inline.check_assets(assets)
+    if isinstance(page, folium.Map):
+        html = page.get_root().render()
+        language = getattr(page, "_partnermap_language", None)
+        if language:
+            html = html.replace("<html>", f'<html lang="{language}">', 1)
+        return _inline.inline(html) if assets == "inline" else html
+    if hasattr(page, "html") and callable(page.html) and hasattr(page, "_repr_html_"):
+        return page.html(assets=assets)
+    raise ParameterError(f"write_html takes a folium.Map or a NetworkView, not {type(page).__name__}.")
+
+
+def write_html(page: Any, path: str | Path, *, assets: str = "inline") -> Path:
+    """Write a map or network view as one UTF-8 HTML file (no ``lib/`` folder, nothing else).
+
+    Parameters
+    ----------
+    page
+        A :class:`folium.Map` or a :class:`partnermap.network_view.NetworkView`.
+    path
+        The ``.html`` file to write (folders are created).
+    assets
+        ``"inline"`` (default, self-contained) or ``"cdn"`` (see :func:`page_html`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, partnermap as pm
+    >>> from partnermap.export import write_html
+    >>> m = pm.maps.organizations_map(pm.load(pm.datasets.demo_path()), tiles=None)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = write_html(m, f"{tmp}/organisations.html")
+    ...     "cdn.jsdelivr" in out.read_text(encoding="utf-8")
+    False
+    """
+    path = Path(path)
+    html = page_html(page, assets=assets)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8", newline="\n")
+    return path
+
+
+def write_geojson(data, path: str | Path) -> Path:
+    """The organisations as a GeoJSON file of points (EPSG:4326), private columns left out.
+
+    Organisations without a location are kept with a null geometry, so nothing is lost;
+    lists become ``a;b`` text. The ties and areas are in :func:`write_geopackage`.
+
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    path
+        The ``.geojson`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    import geopandas as gpd
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    orgs = data.organizations
+    table = shareable(orgs.drop(columns=["area_geometry"], errors="ignore"))
+    for c in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[c]):
+            table[c] = table[c].dt.strftime("%Y-%m-%d")
+    points = gpd.GeoDataFrame(table, geometry=orgs.geometry.values, crs=orgs.crs or "EPSG:4326")
+    points.index.name = "org_id"
+    points.to_crs("EPSG:4326").reset_index().to_file(path, driver="GeoJSON")
+    return path
+
+
+#: Organisation columns written to Kumu's Elements sheet, with Kumu's field names.
+KUMU_ELEMENT_FIELDS = {"org_type": "Type", "sector": "Sector", "name_en": "English name", "city": "City",
+                       "district": "District", "website": "Website", "size": "Size", "capacity": "Capacity",
+                       "engagement_stage": "Engagement stage", "offers": "Offers", "needs": "Needs",
+                       "causes": "Tags"}
+
+
+def write_kumu(data, path: str | Path) -> Path:
+    """A workbook for Kumu's import (kumu.io): an ``Elements`` and a ``Connections`` sheet.
+
+    Elements: ``Label`` (the name; the ``org_id`` added in brackets where two organisations
+    share a name, so every label is unique), ``ID``, ``Type``, ``Sector``, the other public
+    columns, and ``Tags`` (the causes, ``|``-separated as Kumu wants). Connections: ``From``
+    and ``To`` (those labels), ``Type`` (kind of tie), ``Direction`` (``directed`` or
+    ``undirected``), ``Strength`` (weight), ``Status``, ``Formal``, dates. Private columns
+    are never written.
+
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned.
+    path
+        The ``.xlsx`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise PartnermapError(f"{path}: a Kumu import file is an .xlsx workbook; name it ….xlsx.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    orgs = data.organizations
+    names = orgs["name"].astype(object).where(orgs["name"].notna(), pd.Series(orgs.index, index=orgs.index)) \
+        if "name" in orgs.columns else pd.Series(orgs.index, index=orgs.index, dtype=object)
+    names = names.astype(str)
+    dup = names.duplicated(keep=False)
+    labels = names.where(~dup, names + " (" + pd.Series(orgs.index, index=orgs.index).astype(str) + ")")
+    elements = pd.DataFrame({"Label": labels.to_numpy(), "ID": orgs.index.astype(str)})
+    public = shareable(pd.DataFrame(orgs.drop(columns=[orgs.geometry.name, "area_geometry"], errors="ignore")))
+    for col, field in KUMU_ELEMENT_FIELDS.items():
+        if col in public.columns:
+            values = public[col].to_numpy()
+            elements[field] = [v.replace(";", "|") if field == "Tags" and isinstance(v, str) else v for v in values]
+    rel = shareable(data.relationships)
+    label_of = dict(zip(orgs.index, labels, strict=True))
+    conn = pd.DataFrame({"From": rel["source"].map(label_of), "To": rel["target"].map(label_of)})
+    extra = {"kind": "Type", "weight": "Strength", "status": "Status", "formal": "Formal",
+             "start_date": "Start date", "end_date": "End date", "last_reviewed": "Last reviewed",
+             "resources": "Resources"}
+    if "directed" in rel.columns:
+        conn["Direction"] = ["directed" if d is True else "undirected" for d in rel["directed"]]
+    for col, field in extra.items():
+        if col in rel.columns:
+            v = rel[col]
+            conn[field] = v.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(v) else v.to_numpy()
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        elements.to_excel(xl, sheet_name="Elements", index=False)
+        conn.to_excel(xl, sheet_name="Connections", index=False)
+    return path

@@ -43,7 +43,7 @@ from ._data import PartnerData
 from ._errors import ParameterError
 from ._words import Html
 from .centrality import centrality, network_summary
-from .export import shareable, write_table
+from .export import shareable, write_html, write_table
 from .graph import build_graph
 from .load import load
 
@@ -583,8 +583,6 @@ class Page:
         if self.out is None:
             display(page)
             return
-        from .export import write_html
-
         path = write_html(page, self.out / "maps" / f"{name}.html", assets="inline")
         rel = f"{self.base}maps/{path.name}"
         self.show(f"<iframe class='map' src='{_html.escape(rel)}' title='{_html.escape(name)}'></iframe>"
