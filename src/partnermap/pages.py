@@ -228,6 +228,8 @@ def fmt(v: Any, *, share: bool = False, language: str = "en") -> str:
             return f"{int(f):,}"
         if abs(f) >= 100:
             return f"{f:,.0f}"
+        if abs(f) >= 10:
+            return f"{f:,.1f}".rstrip("0").rstrip(".")
         if abs(f) >= 1:
             return f"{f:,.2f}".rstrip("0").rstrip(".")
         return np.format_float_positional(f, precision=3, unique=False, fractional=False, trim="-")
