@@ -607,6 +607,8 @@ MESSAGES.update({
     "col_name_en": {"en": "Name (English)", "ar": "الاسم (بالإنجليزية)"},
     "col_district": {"en": "District", "ar": "الحي"},
     "col_households_in_need": {"en": "Households in need", "ar": "الأسر المحتاجة"},
+    "col_overdue": {"en": "Overdue", "ar": "متأخرة"},
+    "col_partner_sector": {"en": "Partner's sector", "ar": "قطاع الشريك"},
     "col_located_of": {"en": "Located: {kind}", "ar": "موجودة: {kind}"},
     "col_serving_of": {"en": "Within reach: {kind}", "ar": "في المتناول: {kind}"},
     "col_population_reached_of": {"en": "Residents reached: {kind}", "ar": "السكان المخدومون: {kind}"},
