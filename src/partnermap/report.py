@@ -287,6 +287,7 @@ def _execute(kernel: _Kernel, source: Path, target: Path, parameters: dict[str, 
     kernel.reset()
     papermill.execute_notebook(str(source), str(target), parameters=parameters, kernel_name="python3",
                                engine_name="partnermap-shared-kernel", km=kernel.km, cwd=str(kernel.cwd),
+                               request_save_on_cell_execute=False,
                                progress_bar=False, log_output=False, execution_timeout=timeout)
 
 
