@@ -118,7 +118,8 @@ def test_unknown_parameter_from_the_papermill_command(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     result = subprocess.run([str(papermill_cli), str(NOTEBOOKS / "02-network.ipynb"), str(tmp_path / "o2.ipynb"),
-                             "-p", "data_dir", "x", "--cwd", str(tmp_path)], capture_output=True, text=True, timeout=300)
+                             "-p", "data_dir", "x", "--cwd", str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "unknown parameter 'data_dir'" in result.stderr
     assert "PartnerData(" not in (tmp_path / "o2.ipynb").read_text(encoding="utf-8")
 

@@ -22,7 +22,8 @@ def demo() -> pages.Prepared:
 
 @pytest.mark.parametrize("value, kw, text", [
     (0.0000321, {}, "0.0000321"), (0.123456, {}, "0.123"), (3.14159, {}, "3.14"), (33.75, {}, "33.8"),
-    (1234.5, {}, "1,234"), (7.0, {}, "7"), (12, {}, "12"), (np.int64(5000), {}, "5,000"), (0.456, {"share": True}, "46%"),
+    (1234.5, {}, "1,234"), (7.0, {}, "7"), (12, {}, "12"), (np.int64(5000), {}, "5,000"),
+    (0.456, {"share": True}, "46%"),
     (0.001, {"share": True}, "<1%"), (None, {}, ""), (pd.NA, {}, ""), (float("nan"), {}, ""), (True, {}, "yes"),
     (False, {"language": "ar"}, "لا"),
 ])
@@ -70,7 +71,7 @@ def test_every_gap_is_said_in_arabic_with_its_names_isolated(demo) -> None:
     texts = page.gap_sentences(gaps, html=False, formality=folio.formality.to_dict(),
                                area_reasons={a: "لا توجد جهة" for a in gaps["area_id"].dropna()})
     assert len(texts) == len(gaps)
-    for (kind, row), text in zip(gaps.iterrows(), texts):
+    for (_, row), text in zip(gaps.iterrows(), texts, strict=True):
         assert ARABIC.search(text), (row["gap"], text)
         assert not re.search(r"\b(the|has|would|with|of your)\b", re.sub("[\u2066-\u2068].*?\u2069", "", text)), text
         if isinstance(row["org_id"], str) and row["scope"] == "ecosystem" and row["gap"] != "isolated_group":

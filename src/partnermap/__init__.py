@@ -9,6 +9,8 @@ Examples
 
 from __future__ import annotations
 
+import importlib
+
 from . import datasets, gaps, maps, network_view, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
@@ -21,12 +23,13 @@ from .gaps import portfolio, potential_partners, structural_gaps, what_if
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
-    """``pm.report`` on first use: the runner imports papermill and nbconvert (about 1.5 s), which
-    the command line's other commands and the notebooks do not need."""
-    if name == "report":
-        import importlib
+def __getattr__(name: str) -> object:
+    """``pm.report``, imported on first use.
 
+    The runner imports papermill and nbconvert (about 1.5 s), which the other commands and
+    the notebooks do not need.
+    """
+    if name == "report":
         return importlib.import_module(".report", __name__)
     raise AttributeError(f"module 'partnermap' has no attribute {name!r}")
 

@@ -48,7 +48,8 @@ def fill(key: str, language: str, html: bool, **values: Any) -> str:
     for literal, field, spec, conv in string.Formatter().parse(template):
         out.append(_html.escape(literal))
         if field is not None:
-            out.append(("{" + field + ("!" + conv if conv else "") + (":" + spec if spec else "") + "}").format(**values))
+            spec_ = ("!" + conv if conv else "") + (":" + spec if spec else "")
+            out.append(("{" + field + spec_ + "}").format(**values))
     return Html("".join(out))
 
 
@@ -80,10 +81,7 @@ def join(items: Sequence[str], language: str, html: bool, *, limit: int | None =
         shown = sep.join(items[:limit])
         out = fill("and_more", language, html, shown=Html(shown) if html else shown, n=len(items) - limit)
         return out
-    if len(items) <= 1:
-        out = "".join(items)
-    else:
-        out = sep.join(items[:-1]) + last + items[-1]
+    out = "".join(items) if len(items) <= 1 else sep.join(items[:-1]) + last + items[-1]
     return Html(out) if html else out
 
 
@@ -151,69 +149,91 @@ def gap_message(row: Mapping[str, Any], language: str, *, names: Mapping[Any, An
         The sentence; the row's own English ``message`` when the kind of gap is unknown.
     """
     gap = row.get("gap")
-    n = row.get("count")
     area_names = area_names or {}
     kw: dict[str, Any] = {}
     o, other = row.get("org_id"), row.get("other_id")
-    if gap in ("isolate", "single_tie", "cut_point", "bridge_tie", "community_single_link", "stalled",
-               "stalled_proposal", "overdue_review", "ended_tie", "lapsed"):
+    if gap in _WHO:
         kw["who"] = who(names, o, html)
     if gap in ("single_tie", "bridge_tie", "stalled_proposal"):
         kw["other"] = who(names, other, html)
     if gap in ("isolated_group", "cut_point", "bridge_tie", "community_single_link"):
         kw["members"] = _members(row, names, language, html)
-        kw["n"] = number(n)
-    key = f"g_{gap}"
+        kw["n"] = number(row.get("count"))
     if gap in ("sector_pair", "type_pair"):
-        a, b = (str(other).split("|", 1) + [""])[:2] if not _common._missing(other) else ("", "")
-        vocab = schema.SECTORS if gap == "sector_pair" else schema.ORG_TYPES
-        kw.update(a=term(vocab, a, language), b=term(vocab, b, language), n=number(n))
-        if gap == "sector_pair" and (_common._missing(n) or int(n) < 1):
-            key = "g_sector_pair_few"
-            kw.pop("n")
-        if gap == "type_pair" and a == b:
-            key = "g_type_pair_same"
-            kw.pop("b")
-    elif gap == "underserved_area":
-        kw.update(area=_area(row, area_names, html),
-                  reason=Html(area_reason) if html and area_reason is not None else (area_reason or ""))
+        key = _pair(row, language, kw)
+    elif gap in ("underserved_area", "area_not_reached"):
+        key = _area_gap(row, area_names, html, kw, area_reason)
+    else:
+        key = _portfolio_gap(row, language, kw, focal, formality)
+    if key is None or key not in i18n.MESSAGES:
+        msg = row.get("message", "")
+        return Html(_html.escape(msg)) if html else str(msg)
+    return fill(key, language, html, **kw)
+
+
+_WHO = frozenset({"isolate", "single_tie", "cut_point", "bridge_tie", "community_single_link", "stalled",
+                  "stalled_proposal", "overdue_review", "ended_tie", "lapsed"})
+
+
+def _pair(row: Mapping[str, Any], language: str, kw: dict[str, Any]) -> str:
+    gap, other, n = row.get("gap"), row.get("other_id"), row.get("count")
+    a, b = (str(other).split("|", 1) + [""])[:2] if not _common._missing(other) else ("", "")
+    vocab = schema.SECTORS if gap == "sector_pair" else schema.ORG_TYPES
+    kw.update(a=term(vocab, a, language), b=term(vocab, b, language), n=number(n))
+    if gap == "sector_pair" and (_common._missing(n) or int(n) < 1):
+        kw.pop("n")
+        return "g_sector_pair_few"
+    if gap == "type_pair" and a == b:
+        kw.pop("b")
+        return "g_type_pair_same"
+    return f"g_{gap}"
+
+
+def _area_gap(row: Mapping[str, Any], area_names: Mapping[Any, Any], html: bool, kw: dict[str, Any],
+              area_reason: str | None) -> str | None:
+    kw["area"] = _area(row, area_names, html)
+    if row.get("gap") == "underserved_area":
         if area_reason is None:
-            return Html(_html.escape(row.get("message", ""))) if html else str(row.get("message", ""))
-    elif gap == "stalled":
+            return None
+        kw["reason"] = Html(area_reason) if html else area_reason
+        return "g_underserved_area"
+    if _common._missing(row.get("count")):
+        return "g_area_not_reached"
+    kw["n"] = number(row.get("count"))
+    return "g_area_not_reached_pop"
+
+
+def _portfolio_gap(row: Mapping[str, Any], language: str, kw: dict[str, Any], focal: bool,
+                   formality: Mapping[str, int] | None) -> str | None:
+    gap, other, n = row.get("gap"), row.get("other_id"), row.get("count")
+    key = f"g_{gap}"
+    if gap == "stalled":
         kw["whom"] = i18n.t("with_you" if focal else "with_anyone", language)
         if not _common._missing(n):
             key, kw["days"] = "g_stalled_days", number(n)
     elif gap == "stalled_proposal":
         kw["days"] = number(n)
     elif gap == "missing_sector":
-        kw.update(sector=term(schema.SECTORS, other, language), n=number(n))
-        if language == "ar":
-            kw["sector"] = schema.label(schema.SECTORS, other, "ar")
+        label = schema.label(schema.SECTORS, other, "ar") if language == "ar" else term(schema.SECTORS, other, language)
+        kw.update(sector=label, n=number(n))
     elif gap in ("unmet_need", "unused_offer"):
         kw.update(term=term(schema.RESOURCES, other, language), n=number(n))
     elif gap == "overdue_review":
         kw["n"] = number(n)
-    elif gap == "area_not_reached":
-        kw["area"] = _area(row, area_names, html)
-        if not _common._missing(n):
-            key, kw["n"] = "g_area_not_reached_pop", number(n)
     elif gap == "formality":
         f = dict(formality or {})
         if not f:
-            return Html(_html.escape(row.get("message", ""))) if html else str(row.get("message", ""))
+            return None
         kw.update(formal=f.get("formal", 0), informal=f.get("informal", 0), unknown=f.get("unknown", 0),
                   total=sum(int(v) for v in f.values()))
-    if key not in i18n.MESSAGES:
-        msg = row.get("message", "")
-        return Html(_html.escape(msg)) if html else str(msg)
-    return fill(key, language, html, **kw)
+    return key
 
 
 # ---------------------------------------------------------------- under-served reasons
 
 
 def kind_phrase(by: str | None, kind: str, language: str) -> str:
-    """'public organisation', 'جهة من القطاع العام', 'organisation offering funding' …"""
+    """The kind of an under-served gap in words: 'public organisation', 'جهة من القطاع العام' …."""
     if kind == "total" or by is None:
         return i18n.t("kind_total", language)
     if by == "sector":

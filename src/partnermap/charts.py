@@ -183,7 +183,8 @@ def score_components(partners: pd.DataFrame, *, weights: Mapping[str, float] | N
         ax.barh(range(len(shown)), vals, left=left, color=_COMPONENT_COLOURS[i % len(_COMPONENT_COLOURS)],
                 label=i18n.t(f"c_{c}", language))
         left += vals
-    names = [_label(n) if not _common._missing(n) else str(i) for i, n in zip(shown.index, shown.get("name", shown.index))]
+    labels = shown["name"] if "name" in shown.columns else pd.Series(shown.index, index=shown.index)
+    names = [_label(n) if not _common._missing(n) else str(i) for i, n in zip(shown.index, labels, strict=True)]
     ax.set_yticks(range(len(shown)), names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(i18n.t("chart_score", language))

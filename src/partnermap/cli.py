@@ -370,8 +370,10 @@ def report(data: str | None, focal: str | None, params_file: str | None, noteboo
         report_ = getattr(exc, "report", None)
         if report_ is not None:
             _print_report(report_, quiet=True)
-        click.echo(f"{data or 'the data'}: {len(report_.errors) if report_ else 'some'} error(s); no report was "
-                   f"written. Run `partnermap validate {data or ''}` for the full report.".replace("  ", " "), err=True)
+        where = data or "the demo data"
+        count = len(report_.errors) if report_ is not None else "some"
+        click.echo(f"{where}: {count} error(s); no report was written. Run `partnermap validate {data or ''}` "
+                   "for the full report.", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except (ReportFailed, ReportLocked) as exc:
         click.echo(f"error: {exc}", err=True)

@@ -328,9 +328,9 @@ def table_html(df: pd.DataFrame, language: str = "en", *, index: bool = True, li
     names = ([shown.index.name or ""] if index else []) + list(shown.columns)
     head = "".join(f"<th>{_html.escape(column_label(c, language) if c else '')}</th>" for c in names)
     rows = []
-    for idx, row in zip(shown.index, shown.itertuples(index=False)):
+    for idx, row in zip(shown.index, shown.itertuples(index=False), strict=True):
         cells = [f"<th>{_cell(shown.index.name, idx, language)}</th>"] if index else []
-        cells += [f"<td>{_cell(c, v, language)}</td>" for c, v in zip(shown.columns, row)]
+        cells += [f"<td>{_cell(c, v, language)}</td>" for c, v in zip(shown.columns, row, strict=True)]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -513,9 +513,11 @@ class Page:
         if purpose:
             body += f"<p class='lead'>{self.html(purpose)}</p>"
         src = self.t("demo_source") if self.prepared.is_demo else self.prepared.source
-        body += (f"<p class='meta'>{self.html('data_line', source=src, as_of=self.as_of or dt.date.today().isoformat(), generated=dt.date.today().isoformat())}</p>")
+        today = dt.date.today().isoformat()
+        body += f"<p class='meta'>{self.html('data_line', source=src, as_of=self.as_of or today, generated=today)}</p>"
         if self.prepared.sample:
-            body += (f"<p class='note'>{self.html('sampled_note', n=len(self.metrics), k=self.prepared.sample, seed=self.prepared.seed)}</p>")
+            note = self.html("sampled_note", n=len(self.metrics), k=self.prepared.sample, seed=self.prepared.seed)
+            body += f"<p class='note'>{note}</p>"
         self.show(body)
 
     def notice(self, key: str, **values: Any) -> None:
@@ -587,8 +589,9 @@ class Page:
             return
         path = write_html(page, self.out / "maps" / f"{name}.html", assets="inline")
         rel = f"{self.base}maps/{path.name}"
+        link = Html(f"<a href='{_html.escape(rel)}'>{_html.escape(rel)}</a>")
         self.show(f"<iframe class='map' src='{_html.escape(rel)}' title='{_html.escape(name)}'></iframe>"
-                  f"<p class='more'>{self.html('map_saved', file=Html(f'<a href={chr(39)}{_html.escape(rel)}{chr(39)}>{_html.escape(rel)}</a>'))}</p>")
+                  f"<p class='more'>{self.html('map_saved', file=link)}</p>")
 
     # translated sentences
     def gap_sentences(self, gaps: pd.DataFrame, *, html: bool = True, formality: Mapping[str, int] | None = None,
@@ -611,7 +614,8 @@ class Page:
             self.sentences(self.gap_sentences(rows.head(per_kind), formality=formality, area_reasons=area_reasons))
             if len(rows) > per_kind:
                 file = "tables/gaps.csv" if self.out else "…"
-                self.show(f"<p class='more'>{self.html('more_in_file', shown=per_kind, total=len(rows), file=file)}</p>")
+                more = self.html("more_in_file", shown=per_kind, total=len(rows), file=file)
+                self.show(f"<p class='more'>{more}</p>")
 
     def reasons(self, table: pd.DataFrame, *, html: bool = True) -> pd.Series:
         """The ``reasons`` column of a potential-partners table in the page's language."""

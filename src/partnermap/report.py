@@ -73,6 +73,7 @@ from ._errors import ParameterError, PartnermapError
 from ._words import Html
 from .coverage import read_areas
 from .export import write_table
+from .gaps import portfolio
 
 __all__ = ["NOTEBOOKS", "ReportFailed", "ReportLocked", "report_name", "run", "run_report", "write_runs_index"]
 
@@ -418,7 +419,7 @@ def changes(previous: Path, current: Path, *, language: str = "en") -> pd.DataFr
     names: dict[Any, Any] = {}
     for frame in (po, co):
         if frame is not None and "name" in frame.columns:
-            names.update(zip(frame["org_id"], frame["name"]))
+            names.update(zip(frame["org_id"], frame["name"], strict=False))
     if po is not None and co is not None:
         before, after = set(po["org_id"]), set(co["org_id"])
         rows += [{"change": "org_added", "id": o, "name": names.get(o), "detail": ""} for o in sorted(after - before)]
@@ -427,7 +428,7 @@ def changes(previous: Path, current: Path, *, language: str = "en") -> pd.DataFr
     if pr is not None and cr is not None and "status" in cr.columns:
         def active(frame: pd.DataFrame) -> dict[str, tuple[str, str]]:
             a = frame[frame.get("status", "active") == "active"] if "status" in frame.columns else frame
-            return {str(t): (s, g) for t, s, g in zip(a["tie_id"], a["source"], a["target"])}
+            return {str(t): (s, g) for t, s, g in zip(a["tie_id"], a["source"], a["target"], strict=False)}
 
         b, a = active(pr), active(cr)
         for key, verb in (("tie_started", sorted(set(a) - set(b))), ("tie_ended", sorted(set(b) - set(a)))):
@@ -547,20 +548,22 @@ def _changes_html(ch: pd.DataFrame | None, previous: str | None, page: pages.Pag
         items = []
         for r in rows.head(10).itertuples():
             if kind in ("gap_opened", "gap_closed"):
-                items.append(f"<li>{_html.escape(i18n.t('gap_' + str(r.id), lang) if 'gap_' + str(r.id) in i18n.MESSAGES else r.id)}: "
-                             f"{_html.bdi(r.detail)}</li>")
+                label = i18n.t(f"gap_{r.id}", lang) if f"gap_{r.id}" in i18n.MESSAGES else r.id
+                items.append(f"<li>{_html.escape(label)}: {_html.bdi(r.detail)}</li>")
             else:
                 nm = "" if pd.isna(r.name) or r.name in ("", None) else f" {_html.bdi(r.name)}"
                 det = f" — {_html.bdi(r.detail)}" if isinstance(r.detail, str) and r.detail else ""
                 items.append(f"<li>{_html.bdi(r.id)}{nm}{det}</li>")
-        more = (f"<p class='more'>{page.html('more_in_file', shown=min(10, len(rows)), total=len(rows), file='changes.csv')}</p>"
-                if len(rows) > 10 else "")
+        more = ""
+        if len(rows) > 10:
+            more = f"<p class='more'>{page.html('more_in_file', shown=10, total=len(rows), file='changes.csv')}</p>"
         parts.append(f"<h3>{_html.escape(i18n.t('ch_' + kind, lang))} ({len(rows):,})</h3>"
                      f"<ul>{''.join(items)}</ul>{more}")
     return f"<section>{''.join(parts)}</section>"
 
 
-def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date: str, pages_made: list[tuple[str, str]],
+def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date: str,
+           pages_made: list[tuple[str, str]],
            ch: pd.DataFrame | None, previous: str | None, profiles: Iterable[str] = ()) -> str:
     lang = page.language
     body = []
@@ -568,9 +571,11 @@ def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date
         body.append(f"<p class='notice'>{page.html('demo_notice')}</p>")
     body.append(f"<h1>{page.html('report_title', name=name)}</h1>")
     src = i18n.t("demo_source", lang) if prep.is_demo else prep.source
-    body.append(f"<p class='meta'>{page.html('data_line', source=src, as_of=prep.as_of or date, generated=dt.datetime.now().isoformat(timespec='minutes'))}</p>")
+    when = dt.datetime.now().isoformat(timespec="minutes")
+    body.append(f"<p class='meta'>{page.html('data_line', source=src, as_of=prep.as_of or date, generated=when)}</p>")
     if prep.sample:
-        body.append(f"<p class='note'>{page.html('sampled_note', n=len(prep.metrics), k=prep.sample, seed=prep.seed)}</p>")
+        note = page.html("sampled_note", n=len(prep.metrics), k=prep.sample, seed=prep.seed)
+        body.append(f"<p class='note'>{note}</p>")
     body.append(f"<section><h2>{page.html('h_glance')}</h2><ul class='glance'>"
                 + "".join(f"<li>{g}</li>" for g in _glance(prep, run, lang)) + "</ul>")
     gaps = _top_gaps(run, page)
@@ -593,7 +598,8 @@ def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date
     figs = sorted((run / "figures").glob("*.png")) if (run / "figures").is_dir() else []
     if figs:
         body.append(f"<h3>{page.html('h_figures')}</h3><div class='figures'>" + "".join(
-            f"<a href='figures/{_html.escape(f.name)}'><img alt='{_html.escape(f.stem)}' src='figures/{_html.escape(f.name)}'></a>"
+            f"<a href='figures/{_html.escape(f.name)}'>"
+            f"<img alt='{_html.escape(f.stem)}' src='figures/{_html.escape(f.name)}'></a>"
             for f in figs) + "</div>")
     body.append("</section>")
     return _shell(i18n.t("report_title", lang, name=name), "".join(body), lang)
@@ -633,7 +639,8 @@ def write_runs_index(output: str | Path, *, language: str = "en") -> Path:
         extra = f" · {orgs:,} {_html.escape(i18n.t('chart_count', language))}" if isinstance(orgs, int) else ""
         rows.append(f"<li><a href='{_html.escape(href)}'>{_html.escape(date)} <bdi>{_html.escape(name)}</bdi></a>"
                     f"{extra}{status}</li>")
-    body = (f"<h1>{_html.escape(i18n.t('runs_title', language))}</h1><p>{_html.escape(i18n.t('runs_text', language))}</p>"
+    body = (f"<h1>{_html.escape(i18n.t('runs_title', language))}</h1>"
+            f"<p>{_html.escape(i18n.t('runs_text', language))}</p>"
             f"<ul>{''.join(rows)}</ul>")
     path = output / "index.html"
     tmp = output / f".index.html.{os.getpid()}"
@@ -707,7 +714,7 @@ def run(
     timeout: int = CELL_TIMEOUT,
     notebook_dir: str | Path | None = None,
 ) -> Path:
-    """Run the notebook suite on ``data`` into ``output/<YYYY-MM-DD>-<name>/``.
+    r"""Run the notebook suite on ``data`` into ``output/<YYYY-MM-DD>-<name>/``.
 
     Parameters
     ----------
@@ -777,120 +784,150 @@ def run(
                                    "of": of, "resolution": resolution, "radius_km": radius_km, "weights": weights,
                                    "top": top, "sample": sample})
     say = _say(quiet)
-    lang = opts["language"]
     keys = _notebook_list(opts.get("notebooks"))
     nb_dir = Path(notebook_dir or os.environ.get("PARTNERMAP_NOTEBOOKS") or _NOTEBOOK_DIR)
     for k in keys + [_PROFILE]:
         if not (nb_dir / f"{NOTEBOOKS[k]}.ipynb").is_file():
             raise PartnermapError(f"notebook {NOTEBOOKS[k]}.ipynb is missing from {nb_dir}.")
-    started = dt.datetime.now()
-    t0 = time.perf_counter()
+    started, t0 = dt.datetime.now(), time.perf_counter()
     src = opts.get("data")
     say(f"loading {src or 'the built-in demo data'}")
     prep = pages.prepare(src, as_of=opts.get("as_of"), sample=opts.get("sample", "auto"))
-    orgs = prep.data.organizations
-    run_name = str(opts.get("name") or report_name(src if not isinstance(src, PartnerData) else src.source))
-    page = pages.Page(prep, language=lang, focal=str(opts["focal"]) if opts.get("focal") else None)
-    if page.focal is not None and page.focal not in orgs.index:
-        from .gaps import portfolio  # raises UnknownOrganizationError with close matches
-
-        portfolio(prep.data, page.focal)
-    if opts.get("areas"):
-        read_areas(opts["areas"])  # a bad areas file is bad input: stop before any notebook runs
-    wanted = _ids(opts.get("profiles"))
-    if wanted == ["none"]:
-        wanted = []
-    elif wanted == ["all"]:
-        wanted = [str(o) for o in orgs.index]
-    elif not wanted and page.focal is not None:
-        G = prep.graph
-        wanted = [page.focal] + sorted({str(n) for n in G.neighbors(page.focal)} if page.focal in G else set())
-    unknown = [p for p in wanted if p not in orgs.index]
-    if unknown:
-        raise ParameterError(f"profiles: {', '.join(unknown[:5])} {'is not an org_id' if len(unknown) == 1 else 'are not org_ids'} "
-                             "of the data.")
-    say(f"loaded {len(orgs):,} organisations and {len(prep.data.relationships):,} ties in "
+    page = pages.Page(prep, language=opts["language"], focal=str(opts["focal"]) if opts.get("focal") else None)
+    wanted = _check_inputs(prep, page, opts)
+    say(f"loaded {len(prep.data.organizations):,} organisations and {len(prep.data.relationships):,} ties in "
         f"{time.perf_counter() - t0:.1f} s" + (f"; metrics sampled from {prep.sample}" if prep.sample else ""))
-
+    run_name = str(opts.get("name") or report_name(src if not isinstance(src, PartnerData) else src.source))
     output = Path(output)
-    date = dt.date.today().isoformat()
-    final = output / f"{date}-{run_name}"
+    final = output / f"{dt.date.today().isoformat()}-{run_name}"
     with _lock(output), tempfile.TemporaryDirectory(prefix="partnermap-") as private:
-        prepared = prep.save(Path(private) / "prepared.pkl")  # holds private columns: never in the report folder
         tmp = output / f".{final.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         for sub in ("notebooks", "tables", "figures", "maps", "profiles"):
             (tmp / sub).mkdir(parents=True, exist_ok=True)
-        base = {"prepared": str(prepared), "data": "" if prep.is_demo else str(prep.source), "language": lang,
-                "out": str(tmp.resolve()), "focal": page.focal or "", "as_of": prep.as_of or ""}
-        extra = {"02": ("top",), "03": ("top", "weights"), "04": ("by", "of", "areas", "resolution", "radius_km")}
-        jobs: list[tuple[str, str, dict[str, Any], Path, Path]] = []
-        for k in keys:
-            p = dict(base)
-            for opt in extra.get(k, ()):
-                if opts.get(opt) not in (None, ""):
-                    p[opt] = str(opts[opt]) if opt == "areas" else opts[opt]
-            if k == _PROFILE:
-                continue
-            jobs.append((k, NOTEBOOKS[k], p, tmp / "notebooks" / f"{NOTEBOOKS[k]}.ipynb", tmp / f"{NOTEBOOKS[k]}.html"))
-        for oid in wanted:
-            safe = _safe(oid)
-            p = dict(base, focal=oid, base="../")
-            jobs.append((_PROFILE, f"{NOTEBOOKS[_PROFILE]} {oid}", p, tmp / "notebooks" / f"profile-{safe}.ipynb",
-                         tmp / "profiles" / f"{safe}.html"))
-        runs: list[dict[str, Any]] = []
-        kernel = _Kernel(tmp.resolve(), Path(private) / "kernel.log")
         try:
-            for i, (k, label, p, executed, html) in enumerate(jobs, 1):
-                say(f"[{i}/{len(jobs)}] {label} …")
-                t1 = time.perf_counter()
-                try:
-                    _execute(kernel, nb_dir / f"{NOTEBOOKS[k]}.ipynb", executed, p, timeout)
-                except PapermillExecutionError as exc:
-                    failed = output / f"{final.name}.failed"
-                    shutil.rmtree(failed, ignore_errors=True)
-                    os.rename(tmp, failed)
-                    write_runs_index(output, language=lang)
-                    raise _failure(exc, executed.stem, failed) from None
-                title = _page_title(executed, label)
-                _notebook_html(executed, html, title, lang, back="../index.html" if k == _PROFILE else "index.html")
-                took = time.perf_counter() - t1
-                runs.append({"notebook": label, "html": str(html.relative_to(tmp)), "status": "ok",
-                             "duration_s": round(took, 2)})
-                say(f"[{i}/{len(jobs)}] {label}: done in {took:.1f} s")
-        finally:
-            kernel.close()
-        _workbook(tmp / "tables")
-        prev = _previous(output, run_name)
-        ch = changes(prev, tmp, language=lang) if prev is not None else None
-        if ch is not None:
-            write_table(ch, tmp / "changes.csv")
-        made = [(r["html"], _page_title(tmp / "notebooks" / f"{r['notebook']}.ipynb", r["notebook"]))
-                for r in runs if not r["html"].startswith("profiles/")]
-        (tmp / "index.html").write_text(
-            _index(tmp, prep, page, name=run_name, date=date, pages_made=made, ch=ch,
-                   previous=prev.name if prev is not None else None, profiles=wanted), encoding="utf-8")
-        manifest = {
-            "name": run_name, "date": date, "status": "ok", "language": lang,
-            "parameters": {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in opts.items()
-                           if k != "data" or not isinstance(v, PartnerData)},
-            "focal": page.focal, "profiles": wanted, "as_of": prep.as_of,
-            "data": {"source": "demo" if prep.is_demo else prep.source,
-                     "files": _input_files(prep.data, prep.source, opts.get("areas"))},
-            "counts": {"organisations": len(orgs), "ties": len(prep.data.relationships)},
-            "metrics_sampled_from": prep.sample,
-            "versions": _versions(), "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now().isoformat(timespec="seconds"),
-            "duration_s": round(time.perf_counter() - t0, 2), "notebooks": runs,
-            "previous_run": prev.name if prev is not None else None,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
-                                           encoding="utf-8")
+            prepared = prep.save(Path(private) / "prepared.pkl")  # holds private columns: never in the report
+            jobs = _jobs(keys, wanted, opts, page, tmp, prepared)
+            runs = _run_jobs(jobs, nb_dir, tmp, Path(private), final, say=say, timeout=timeout,
+                             language=opts["language"])
+            _finish(tmp, prep, page, opts, runs, wanted, name=run_name, started=started, t0=t0)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)  # a failed notebook's folder was already moved to .failed
+            raise
         _publish(tmp, final)
         shutil.rmtree(output / f"{final.name}.failed", ignore_errors=True)
-        write_runs_index(output, language=lang)
+        write_runs_index(output, language=opts["language"])
     say(f"wrote {final / 'index.html'} in {time.perf_counter() - t0:.1f} s")
     return final
+
+
+def _check_inputs(prep: pages.Prepared, page: pages.Page, opts: Mapping[str, Any]) -> list[str]:
+    """Stop on bad input before any notebook runs; return the org_ids to write profiles for."""
+    orgs = prep.data.organizations
+    if page.focal is not None and page.focal not in orgs.index:
+        portfolio(prep.data, page.focal)  # raises UnknownOrganizationError with close matches
+    if opts.get("areas"):
+        read_areas(opts["areas"])  # a bad areas file is bad input
+    wanted = _ids(opts.get("profiles"))
+    if wanted == ["none"]:
+        return []
+    if wanted == ["all"]:
+        return [str(o) for o in orgs.index]
+    if not wanted and page.focal is not None:
+        G = prep.graph
+        wanted = [page.focal] + sorted({str(n) for n in G.neighbors(page.focal)} if page.focal in G else set())
+    unknown = [p for p in wanted if p not in orgs.index]
+    if unknown:
+        what = "is not an org_id" if len(unknown) == 1 else "are not org_ids"
+        raise ParameterError(f"profiles: {', '.join(unknown[:5])} {what} of the data.")
+    return wanted
+
+
+_Job = tuple[str, str, dict[str, Any], Path, Path]
+_EXTRA = {"02": ("top",), "03": ("top", "weights"), "04": ("by", "of", "areas", "resolution", "radius_km")}
+
+
+def _jobs(keys: list[str], wanted: list[str], opts: Mapping[str, Any], page: pages.Page, tmp: Path,
+          prepared: Path) -> list[_Job]:
+    """(notebook, label, parameters, executed notebook, HTML page) for each notebook and profile."""
+    prep = page.prepared
+    base = {"prepared": str(prepared), "data": "" if prep.is_demo else str(prep.source), "language": page.language,
+            "out": str(tmp.resolve()), "focal": page.focal or "", "as_of": prep.as_of or ""}
+    jobs: list[_Job] = []
+    for k in keys:
+        if k == _PROFILE:
+            continue
+        p = dict(base)
+        for opt in _EXTRA.get(k, ()):
+            if opts.get(opt) not in (None, ""):
+                p[opt] = str(opts[opt]) if opt == "areas" else opts[opt]
+        jobs.append((k, NOTEBOOKS[k], p, tmp / "notebooks" / f"{NOTEBOOKS[k]}.ipynb", tmp / f"{NOTEBOOKS[k]}.html"))
+    for oid in wanted:
+        p = dict(base, focal=oid, base="../")
+        jobs.append((_PROFILE, f"{NOTEBOOKS[_PROFILE]} {oid}", p, tmp / "notebooks" / f"profile-{_safe(oid)}.ipynb",
+                     tmp / "profiles" / f"{_safe(oid)}.html"))
+    return jobs
+
+
+def _run_jobs(jobs: list[_Job], nb_dir: Path, tmp: Path, private: Path, final: Path, *,
+              say: Callable[[str], None], timeout: int, language: str) -> list[dict[str, Any]]:
+    """Execute and convert every job in one kernel; on a failure keep the folder as ``.failed``."""
+    runs: list[dict[str, Any]] = []
+    kernel = _Kernel(tmp.resolve(), private / "kernel.log")
+    try:
+        for i, (k, label, p, executed, html) in enumerate(jobs, 1):
+            say(f"[{i}/{len(jobs)}] {label} …")
+            t1 = time.perf_counter()
+            try:
+                _execute(kernel, nb_dir / f"{NOTEBOOKS[k]}.ipynb", executed, p, timeout)
+            except PapermillExecutionError as exc:
+                failed = final.with_name(f"{final.name}.failed")
+                shutil.rmtree(failed, ignore_errors=True)
+                os.rename(tmp, failed)
+                write_runs_index(final.parent, language=language)
+                raise _failure(exc, executed.stem, failed) from None
+            back = "../index.html" if k == _PROFILE else "index.html"
+            _notebook_html(executed, html, _page_title(executed, label), language, back=back)
+            took = time.perf_counter() - t1
+            runs.append({"notebook": label, "executed": str(executed.relative_to(tmp)),
+                         "html": str(html.relative_to(tmp)), "status": "ok", "duration_s": round(took, 2)})
+            say(f"[{i}/{len(jobs)}] {label}: done in {took:.1f} s")
+    finally:
+        kernel.close()
+    return runs
+
+
+def _finish(tmp: Path, prep: pages.Prepared, page: pages.Page, opts: Mapping[str, Any], runs: list[dict[str, Any]],
+            wanted: list[str], *, name: str, started: dt.datetime, t0: float) -> None:
+    """The workbook, the changes, index.html and manifest.json of a run that succeeded."""
+    lang = page.language
+    _workbook(tmp / "tables")
+    prev = _previous(tmp.parent, name)
+    ch = changes(prev, tmp, language=lang) if prev is not None else None
+    if ch is not None:
+        write_table(ch, tmp / "changes.csv")
+    made = [(r["html"], _page_title(tmp / r["executed"], r["notebook"])) for r in runs
+            if not r["html"].startswith("profiles/")]
+    date = dt.date.today().isoformat()
+    (tmp / "index.html").write_text(
+        _index(tmp, prep, page, name=name, date=date, pages_made=made, ch=ch,
+               previous=prev.name if prev is not None else None, profiles=wanted), encoding="utf-8")
+    manifest = {
+        "name": name, "date": date, "status": "ok", "language": lang,
+        "parameters": {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in opts.items()
+                       if not isinstance(v, PartnerData)},
+        "focal": page.focal, "profiles": wanted, "as_of": prep.as_of,
+        "data": {"source": "demo" if prep.is_demo else prep.source,
+                 "files": _input_files(prep.data, prep.source, opts.get("areas"))},
+        "counts": {"organisations": len(prep.data.organizations), "ties": len(prep.data.relationships)},
+        "metrics_sampled_from": prep.sample,
+        "versions": _versions(), "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - t0, 2), "notebooks": runs,
+        "previous_run": prev.name if prev is not None else None,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                       encoding="utf-8")
 
 
 def _safe(org_id: str) -> str:
