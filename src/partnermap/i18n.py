@@ -607,6 +607,7 @@ MESSAGES.update({
     "col_name_en": {"en": "Name (English)", "ar": "الاسم (بالإنجليزية)"},
     "col_district": {"en": "District", "ar": "الحي"},
     "col_households_in_need": {"en": "Households in need", "ar": "الأسر المحتاجة"},
+    "col_tie_id": {"en": "Tie", "ar": "العلاقة"},
     "col_overdue": {"en": "Overdue", "ar": "متأخرة"},
     "col_partner_sector": {"en": "Partner's sector", "ar": "قطاع الشريك"},
     "col_located_of": {"en": "Located: {kind}", "ar": "موجودة: {kind}"},
