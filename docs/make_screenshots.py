@@ -16,16 +16,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.browser import ARGS, chromium_path  # noqa: E402
+
 import partnermap as pm  # noqa: E402
 from partnermap import maps  # noqa: E402
 from partnermap.export import write_html  # noqa: E402
 from partnermap.network_view import network_view  # noqa: E402
-from tests.browser import ARGS, chromium_path  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
 
 
 def pages() -> dict[str, object]:
+    """Every page kind on the demo data (no basemap, so the pictures do not depend on a network)."""
     data = pm.load(pm.datasets.demo_path())
     G = pm.build_graph(data)
     return {
@@ -39,6 +41,7 @@ def pages() -> dict[str, object]:
 
 
 def main() -> int:
+    """Write docs/img/<page>.png for each page."""
     from playwright.sync_api import sync_playwright  # test extra: pip install -e '.[test]'
 
     OUT.mkdir(parents=True, exist_ok=True)

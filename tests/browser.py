@@ -116,9 +116,13 @@ class Browser:
         self._browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the session (skips, or fails under CI, when there is none)."""
+    """One headless Chromium per test module (skips, or fails under CI, when there is none).
+
+    Per module, not per session: each module imports this fixture, and two live
+    sync_playwright sessions cannot run in one process.
+    """
     exe = chromium_path()
     if exe is None:
         _unavailable("Chromium is not installed (apt-get install chromium; `make test` does it)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["bdi", "escape", "isolate"]
+__all__ = ["bdi", "escape", "escape_template", "isolate"]
 
 
 def escape(text: object) -> str:
@@ -13,20 +13,34 @@ def escape(text: object) -> str:
 
     HTML-escapes (quotes included), then turns `` ` ``, ``$`` and ``\`` into character
     references, so the text cannot close a template literal, start ``${…}`` or form an
-    escape sequence in the strings folium and pyvis generate; and ``{`` / ``}`` too,
-    because branca parses each element's rendered script *again* as a Jinja template, so a
-    name such as ``{{ x }}`` or ``{% raw %}`` would otherwise be evaluated (or break the map).
+    escape sequence in the strings folium and pyvis generate.
+
+    Text that goes into a folium element's template needs :func:`escape_template` as well.
 
     Examples
     --------
     >>> escape('<b>"Al-Birr"</b> `${x}`')
-    '&lt;b&gt;&quot;Al-Birr&quot;&lt;/b&gt; &#96;&#36;&#123;x&#125;&#96;'
+    '&lt;b&gt;&quot;Al-Birr&quot;&lt;/b&gt; &#96;&#36;{x}&#96;'
     >>> escape(r'C:\1')
     'C:&#92;1'
     """
     s = html.escape("" if text is None else str(text), quote=True)
-    return (s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-            .replace("{", "&#123;").replace("}", "&#125;"))
+    return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def escape_template(text: object) -> str:
+    """:func:`escape`, and ``{`` / ``}`` as character references, for text inside folium elements.
+
+    branca renders each element's script and then parses the result *again* as a Jinja
+    template, so a name such as ``{{ x }}`` or ``{% raw %}`` in a layer name or an
+    attribution would be evaluated (or stop the map) unless its braces are escaped.
+
+    Examples
+    --------
+    >>> escape_template("{{ 7 * 7 }} <b>")
+    '&#123;&#123; 7 * 7 &#125;&#125; &lt;b&gt;'
+    """
+    return escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

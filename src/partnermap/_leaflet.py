@@ -156,6 +156,7 @@ var PM = window.PM = window.PM || {
 _KIT_CSS = """
 .pm-popup, .pm-tip, .pm-box { font: 13px/1.45 system-ui, "Noto Sans", "Noto Sans Arabic", "DejaVu Sans", sans-serif; }
 .pm-popup { max-width: 340px; }
+.pm-popup[dir="rtl"], .pm-box[dir="rtl"] { text-align: right; }
 .pm-title { font-weight: 600; font-size: 14px; }
 .pm-subtitle { color: #444; margin-bottom: 4px; }
 .pm-label { color: #666; }
@@ -270,7 +271,7 @@ def tile_layer(tiles: Any) -> folium.TileLayer | None:
             raise ParameterError(f"tiles URL must be an http(s) template with {{z}}/{{x}}/{{y}}, not {url!r}.")
         if not attr.strip():
             raise ParameterError("tiles=(url, attribution) needs the provider's attribution text.")
-        return folium.TileLayer(tiles=url, attr=_html.escape(attr), max_zoom=MAX_ZOOM, control=False)
+        return folium.TileLayer(tiles=url, attr=_html.escape_template(attr), max_zoom=MAX_ZOOM, control=False)
     if not isinstance(tiles, str) or not tiles.strip():
         raise ParameterError(f"tiles must be a provider name such as {DEFAULT_TILES!r}, (url, attribution), "
                              f"a folium.TileLayer or None, not {tiles!r}.")
@@ -423,7 +424,7 @@ def layer_label(name: str, *, color: str | None = None, stroke: str | None = Non
     elif stroke:
         key = f'<span class="pm-stroke" style="border-color:{stroke}"></span>'
     tail = f" ({count:,})" if count is not None else ""
-    return f"{key}{_html.escape(name)}{tail}"
+    return f"{key}{_html.escape_template(name)}{tail}"
 
 
 def bounds_of(lat: np.ndarray, lon: np.ndarray) -> list[list[float]] | None:
