@@ -21,7 +21,6 @@ import partnermap as pm
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["01-data-quality", "02-network", "03-partnership-gaps", "04-coverage", "05-partner-profile"]
-CASES = Path(__file__).resolve().parents[2] / "shared" / "cases" / "new-user-trial"
 
 COMMON = {"data": ("str", '""'), "prepared": ("str", '""'), "focal": ("str", '""'), "as_of": ("str", '""'),
           "language": ("str", '"en"'), "out": ("str", '""')}
@@ -109,12 +108,14 @@ def test_an_unknown_parameter_stops_with_a_clear_error(tmp_path):
     assert "Nothing was analysed" in err.value.evalue
 
 
-def test_unknown_parameter_from_the_papermill_command(tmp_path):
-    if not (CASES / "11_placeholder_float").is_dir():
-        pytest.skip("reproducer 14 is not in this checkout")
+def test_own_data_and_unknown_parameter_from_the_papermill_command(tmp_path):
+    """14_notebook04_default_focal, as its reproducer runs it (own data: a copy of the demo, which is
+    quick; the reproducer's own folder has a far-away point whose hexagon grid takes minutes)."""
+    mine = tmp_path / "mine"
+    shutil.copytree(pm.datasets.demo_path(), mine)
     papermill_cli = Path(sys.executable).with_name("papermill")
     result = subprocess.run([str(papermill_cli), str(NOTEBOOKS / "04-coverage.ipynb"), str(tmp_path / "o.ipynb"),
-                             "-r", "data", str(CASES / "11_placeholder_float"), "--cwd", str(tmp_path)],
+                             "-r", "data", str(mine), "--cwd", str(tmp_path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     result = subprocess.run([str(papermill_cli), str(NOTEBOOKS / "02-network.ipynb"), str(tmp_path / "o2.ipynb"),

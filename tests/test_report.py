@@ -310,10 +310,10 @@ def _case_folder(tmp_path: Path, case: str, orgs: str = "organizations.csv") -> 
     return data
 
 
-@pytest.mark.parametrize("orgs", ["one_outlier_organizations.csv", "four_outliers_organizations.csv"])
-def test_far_away_offices_do_not_break_the_report(orgs: str, tmp_path: Path) -> None:
-    """08_report_dies_on_far_point: the report finishes; coverage says why it was skipped; no half folder."""
-    data = _case_folder(tmp_path, "08_report_dies_on_far_point", orgs)
+def test_far_away_offices_do_not_break_the_report(tmp_path: Path) -> None:
+    """08_report_dies_on_far_point (four offices far away): the report finishes, coverage says why it
+    was skipped, no half-written folder; --resolution and --of reach the coverage page."""
+    data = _case_folder(tmp_path, "08_report_dies_on_far_point", "four_outliers_organizations.csv")
     out = tmp_path / "reports"
     result = _cli("report", str(data), "-o", str(out), "--notebooks", "01,04", "--quiet")
     assert result.returncode == 0, result.stderr
@@ -366,3 +366,24 @@ def _table(html: str) -> pd.DataFrame:
     rows = [[strip(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", r, flags=re.S)]
             for r in re.findall(r"<tr>(.*?)</tr>", t[t.index("<tbody>"):], flags=re.S)]
     return pd.DataFrame(rows, columns=head)
+
+
+def test_hostile_names_are_escaped_and_contact_columns_left_out(folder, tmp_path: Path) -> None:
+    from .conftest import HEADER_ORGS
+
+    hostile = '<img src=x onerror=alert(1)> `${alert(2)}` C:\\1'
+    orgs = HEADER_ORGS.replace(",founded_year", ",founded_year,Mobile No") + "\n"
+    orgs += f'ORG-001,"{hostile}",for_profit,company,26.28,50.21,,,,,,,,,0555123456\n'
+    orgs += "ORG-002,ok,non_profit,charity,26.3,50.2,,,,,,,,,\nORG-003,Mobile,public,school,26.31,50.19,,,,,,,,,\n"
+    data = folder(orgs=orgs, rels="source,target\nORG-001,ORG-002\nORG-002,ORG-003\n")
+    run = report.run(data, tmp_path / "out", focal="ORG-002", notebooks="01,02,03", profiles="ORG-001", quiet=True)
+    for path, text in _texts(run).items():
+        assert "0555123456" not in text, path.name
+        if path.suffix == ".html" and path.parent.name != "maps":  # maps/ are script pages (tests/test_maps.py)
+            # no tag of the user's gets through; the pages carry no script at all, so the `, $ and \
+            # that nbconvert writes back as characters (it re-serialises the page) cannot run either
+            assert "<img src=x" not in text and "<script" not in text, path.name
+    page = (run / "03-partnership-gaps.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    executed = (run / "notebooks" / "03-partnership-gaps.ipynb").read_text(encoding="utf-8")
+    assert "&#96;&#36;{alert(2)}&#96;" in executed and "${alert" not in executed
