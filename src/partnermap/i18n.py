@@ -229,6 +229,8 @@ MESSAGES.update({
     "h_network_view": {"en": "The network", "ar": "الشبكة"},
     "network_view_text": {"en": "Each dot is an organisation, sized by brokerage and coloured by sector; lines are active ties.",
                           "ar": "كل نقطة جهة، حجمها بحسب الوساطة ولونها بحسب القطاع؛ والخطوط علاقات قائمة."},
+    "network_view_part": {"en": "The view shows the {shown} best-connected of the {total} organisations.",
+                          "ar": "تعرض الشبكة أكثر {shown} جهة ارتباطًا من أصل {total} جهة."},
     "h_meanings": {"en": "What the columns mean", "ar": "معاني الأعمدة"},
 
     # summary measures: label and one sentence
@@ -291,6 +293,8 @@ MESSAGES.update({
     "h_what_if": {"en": "What if {who} partnered with {best}?", "ar": "ماذا لو تشارك {who} مع {best}؟"},
     "what_if_text": {"en": "The network and the portfolio before and after adding that one tie.",
                      "ar": "الشبكة والمحفظة قبل إضافة تلك العلاقة الواحدة وبعدها."},
+    "what_if_large": {"en": "With more than {n} organisations the what-if example is left out of the report (it rebuilds the whole network twice); run partnermap.what_if in a notebook for the scenarios you need.",
+                      "ar": "مع أكثر من {n} جهة لا يتضمن التقرير مثال «ماذا لو» (إذ يعيد بناء الشبكة كلها مرتين)؛ استخدم partnermap.what_if في دفتر لاختبار السيناريوهات التي تحتاجها."},
     "what_if_nothing": {"en": "None of these figures changes.", "ar": "لا يتغير أي من هذه الأرقام."},
     "m_ties": {"en": "Ties", "ar": "العلاقات"},
     "m_focal_partners": {"en": "Its partners", "ar": "شركاؤها"},

@@ -44,10 +44,11 @@ from ._errors import ParameterError
 from ._words import Html
 from .centrality import centrality, network_summary
 from .export import shareable, write_html, write_table
+from .gaps import structural_gaps
 from .graph import build_graph
 from .load import load
 
-__all__ = ["SAMPLE_ABOVE", "SAMPLE_K", "SUMMARY_SHOWN", "Page", "Prepared", "brokers", "check_parameters",
+__all__ = ["SAMPLE_ABOVE", "SAMPLE_K", "SUMMARY_SHOWN", "VIEW_MAX", "Page", "Prepared", "brokers", "check_parameters",
            "column_label", "cross_sector_share", "fmt", "meanings", "prepare", "start", "summary_table", "table_html"]
 
 log = logging.getLogger("partnermap")
@@ -56,6 +57,8 @@ log = logging.getLogger("partnermap")
 SAMPLE_ABOVE = 5000
 #: How many organisations the sampled estimates start from.
 SAMPLE_K = 500
+#: The network view draws at most this many organisations (the best connected).
+VIEW_MAX = 2000
 
 _VOCABS: dict[str, Mapping[str, schema.Term]] = {
     "sector": schema.SECTORS, "partner_sector": schema.SECTORS, "org_type": schema.ORG_TYPES,
@@ -106,6 +109,15 @@ class Prepared:
     summary: dict[str, Any]
     sample: int | None
     seed: int = 0
+    structural: pd.DataFrame | None = None
+    structural_focal: str | None = None
+
+    def with_gaps(self, focal: str | None) -> Prepared:
+        """Compute the ecosystem's structural gaps once (for ``focal``), reusing the metrics' communities."""
+        self.structural = structural_gaps(self.data, focal=focal, as_of=self.as_of, metrics=self.metrics,
+                                          seed=self.seed)
+        self.structural_focal = focal
+        return self
 
     def save(self, path: str | Path) -> Path:
         """Write the prepared data to ``path`` (a pickle, for this run's notebooks only)."""
@@ -487,6 +499,26 @@ class Page:
     def as_of(self) -> str | None:
         """The date ties and reviews are judged on."""
         return self.prepared.as_of
+
+    def structural(self) -> pd.DataFrame:
+        """:func:`partnermap.structural_gaps` of the data for this page's focal organisation (computed once)."""
+        if self.prepared.structural is None or self.prepared.structural_focal != self.focal:
+            self.prepared.with_gaps(self.focal)
+        return self.prepared.structural
+
+    @property
+    def large(self) -> bool:
+        """Whether the network is above :data:`SAMPLE_ABOVE` organisations (sampled metrics, lighter pages)."""
+        return len(self.metrics) > SAMPLE_ABOVE
+
+    def view_graph(self, limit: int = VIEW_MAX) -> tuple[nx.MultiGraph, pd.DataFrame]:
+        """The graph and metrics the network view draws: all of it, or its ``limit`` best-connected organisations."""
+        if len(self.metrics) <= limit:
+            return self.G, self.metrics
+        m = self.metrics.sort_index(kind="stable").sort_values(["degree", "betweenness"], ascending=False,
+                                                              kind="stable")
+        keep = list(m.index[:limit])
+        return self.G.subgraph(keep).copy(), self.metrics.loc[keep]
 
     # words
     def t(self, key: str, **values: Any) -> str:

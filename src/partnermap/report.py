@@ -795,6 +795,7 @@ def run(
     prep = pages.prepare(src, as_of=opts.get("as_of"), sample=opts.get("sample", "auto"))
     page = pages.Page(prep, language=opts["language"], focal=str(opts["focal"]) if opts.get("focal") else None)
     wanted = _check_inputs(prep, page, opts)
+    prep.with_gaps(page.focal)  # once for every notebook
     say(f"loaded {len(prep.data.organizations):,} organisations and {len(prep.data.relationships):,} ties in "
         f"{time.perf_counter() - t0:.1f} s" + (f"; metrics sampled from {prep.sample}" if prep.sample else ""))
     run_name = str(opts.get("name") or report_name(src if not isinstance(src, PartnerData) else src.source))
