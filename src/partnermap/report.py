@@ -58,6 +58,7 @@ from typing import Any
 
 import nbformat
 import numpy as np
+import openpyxl
 import pandas as pd
 import papermill
 import yaml
@@ -661,14 +662,33 @@ def _previous(output: Path, name: str) -> Path | None:
     return max(found)[1] if found else None
 
 
+#: Tables longer than this stay CSV only (the workbook says so): openpyxl writes about 40,000 cells a second.
+MAX_XLSX_ROWS = 25_000
+
+
 def _workbook(tables: Path) -> None:
+    """``tables/report.xlsx``: one sheet per table (the long ones listed on an ``about`` sheet instead)."""
     csvs = sorted(tables.glob("*.csv"))
     if not csvs:
         return
-    with pd.ExcelWriter(tables / "report.xlsx", engine="openpyxl") as xl:
-        for f in csvs:
-            pd.read_csv(f, encoding="utf-8-sig", dtype=str, keep_default_na=False).to_excel(
-                xl, sheet_name=f.stem[:31], index=False)
+    book = openpyxl.Workbook(write_only=True)
+    left_out = []
+    for f in csvs:
+        frame = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False, low_memory=False,
+                            dtype={"org_id": str, "tie_id": str, "source": str, "target": str, "area_id": str})
+        if len(frame) > MAX_XLSX_ROWS:
+            left_out.append((f.name, len(frame)))
+            continue
+        sheet = book.create_sheet(f.stem[:31])
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+    if left_out:
+        about = book.create_sheet("about")
+        about.append(["table", "rows", "note"])
+        for name, n in left_out:
+            about.append([name, n, f"longer than {MAX_XLSX_ROWS:,} rows: in the CSV file only"])
+    book.save(tables / "report.xlsx")
 
 
 def _say(quiet: bool) -> Callable[[str], None]:
