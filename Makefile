@@ -15,6 +15,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (partnermap)" >/dev/null
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -23,6 +24,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 setup: $(VENV)/.installed
 
+# Prints the path of the report's index.html (progress goes to stderr).
 report: $(VENV)/.installed
 	$(BIN)/partnermap report -o reports/
 
@@ -42,4 +44,4 @@ test: lint browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) reports/demo build src/*.egg-info
+	rm -rf $(VENV) reports/*-demo reports/*-demo.failed build src/*.egg-info

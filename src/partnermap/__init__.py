@@ -9,7 +9,9 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets, gaps, maps, network_view, report, schema
+import importlib
+
+from . import datasets, gaps, maps, network_view, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError, ParameterError, PartnermapError, UnknownOrganizationError
 from .centrality import COLUMN_MEANINGS, centrality, format_summary, network_summary
@@ -19,6 +21,18 @@ from .graph import build_graph, directed_ties, graph_from_data, graph_to_frames,
 from .load import load, validate
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``pm.report``, imported on first use.
+
+    The runner imports papermill and nbconvert (about 1.5 s), which the other commands and
+    the notebooks do not need.
+    """
+    if name == "report":
+        return importlib.import_module(".report", __name__)
+    raise AttributeError(f"module 'partnermap' has no attribute {name!r}")
+
 
 __all__ = [
     "COLUMN_MEANINGS",

@@ -26,7 +26,6 @@ from .gaps import format_gaps, format_partners, gaps_table, portfolio, potential
 from .graph import build_graph
 from .load import load
 from .load import validate as validate_data
-from .report import run_report
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -430,23 +429,60 @@ def map_command(data: str, kind: str, focal: str | None, top: int, language: str
 
 @cli.command()
 @click.argument("data", required=False, type=click.Path())
-@click.option("--focal", help="org_id of the organisation whose partners the report looks at.")
+@click.option("--focal", help="org_id of your organisation: its portfolio, potential partners and profile.")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False),
+              help="YAML file of parameters (data, focal, language, notebooks, profiles, areas, by, of, ...).")
+@click.option("--notebooks", help="Which notebooks, e.g. 01,03 (default 01-04).")
+@click.option("--profiles", help="org_ids to write one-page profiles for, comma-separated, or 'all' "
+              "(default: --focal and its partners).")
+@click.option("--language", type=click.Choice(["en", "ar"]), help="Language of the pages (ar: right-to-left).")
 @click.option("--as-of", "as_of", help="Describe the network as it stood on this date (YYYY-MM-DD).")
+@click.option("--areas", "areas_file", type=click.Path(), help="Areas file to use instead of DATA's areas.")
+@click.option("--by", help="Break coverage down by sector (default), org_type, offers, needs or causes.")
+@click.option("--of", "of_kind", help="The kind an area needs within reach to count as served, e.g. public "
+              "(default: any organisation).")
+@click.option("--resolution", type=click.IntRange(0, 15), help="H3 resolution of the hexagon grid used without areas.")
+@click.option("--radius-km", type=click.FloatRange(min=0, min_open=True),
+              help="One reach in km for every organisation.")
+@click.option("--name", help="Run name (default: the data folder's name; demo for the demo data).")
 @click.option("-o", "--output", default="reports", show_default=True, type=click.Path(file_okay=False),
-              help="Parent folder; the run goes to OUTPUT/<name>/.")
-@click.option("--no-progress", is_flag=True, help="No progress bars (for scheduled runs).")
+              help="Reports folder; the run goes to OUTPUT/<YYYY-MM-DD>-<name>/.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines (for schedulers).")
+@click.option("--no-progress", is_flag=True, hidden=True, help="Same as --quiet.")
 @_private_option
-def report(data: str | None, focal: str | None, as_of: str | None, output: str, no_progress: bool,
-           private: tuple[str, ...]) -> None:
-    """Run the whole report on DATA (the built-in demo data if omitted).
+def report(data: str | None, focal: str | None, params_file: str | None, notebooks: str | None,
+           profiles: str | None, language: str | None, as_of: str | None, areas_file: str | None, by: str | None,
+           of_kind: str | None, resolution: int | None, radius_km: float | None, name: str | None, output: str,
+           quiet: bool, no_progress: bool, private: tuple[str, ...]) -> None:
+    """Run the notebook suite on DATA (the built-in demo data if omitted) into a dated report.
 
-    Writes OUTPUT/<name>/index.html and the tables behind it.
+    Writes OUTPUT/<YYYY-MM-DD>-<name>/index.html (the page to send), the notebook pages, maps,
+    profiles, tables, charts, changes since the previous run and manifest.json, and
+    OUTPUT/index.html listing every run. Exit 0 done, 1 a notebook failed (kept in
+    <name>.failed/) or another run holds the folder, 2 bad data or options (nothing written).
     """
+    from .report import ReportFailed, ReportLocked, run  # papermill and nbconvert: only this command needs them
+
     if private and data is None:
         raise click.UsageError("--private needs DATA: the demo data has no columns to hide beyond e-mail and phone.")
-    loaded = _load(data, private) if data is not None else None  # problems reported as by every command
-    run = run_report(loaded, output, focal=focal, as_of=as_of, progress=not no_progress)
-    click.echo(f"wrote {run / 'index.html'} (tables in {run / 'tables'})")
+    source = _load(data, private) if private else data  # --private columns travel on the loaded data
+    try:
+        out = run(source, output, params=params_file, focal=focal, notebooks=notebooks, profiles=profiles,
+                  language=language, as_of=as_of, areas=areas_file, by=by, of=of_kind, resolution=resolution,
+                  radius_km=radius_km, name=name, quiet=quiet or no_progress)
+    except DataValidationError as exc:
+        report_ = getattr(exc, "report", None)
+        if report_ is not None:
+            _print_report(report_, quiet=True)
+        where = data or "the demo data"
+        count = len(report_.errors) if report_ is not None else "some"
+        click.echo(f"{where}: {count} error(s); no report was written. Run `partnermap validate {data or ''}` "
+                   "for the full report.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except (ReportFailed, ReportLocked) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(str(out / "index.html"))
 
 
 def main(argv: list[str] | None = None) -> None:
