@@ -98,7 +98,20 @@ def _tab_colours(n: int) -> list[Any]:
 
 
 def engagement_funnel(data: PartnerData, *, language: str = "en") -> Figure:
-    """The engagement chain as a funnel: identified → contacted → engaged → partner (and lapsed)."""
+    """The engagement chain as a funnel: identified → contacted → engaged → partner (and lapsed).
+
+    Parameters
+    ----------
+    data
+        What :func:`partnermap.load` returned (its organisations' ``engagement_stage``).
+    language
+        ``"en"`` or ``"ar"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One centred bar per engagement stage.
+    """
     orgs = data.organizations
     stage = orgs["engagement_stage"] if "engagement_stage" in orgs.columns else pd.Series(dtype=object)
     stages = list(schema.ENGAGEMENT_STAGES)
@@ -119,7 +132,21 @@ def engagement_funnel(data: PartnerData, *, language: str = "en") -> Figure:
 
 
 def sector_mixing(summary: Mapping[str, Any], *, language: str = "en") -> Figure:
-    """The sector mixing matrix as a heatmap: partner pairs between each two sectors, and chance's in brackets."""
+    """The sector mixing matrix as a heatmap: partner pairs between each two sectors, and chance's in brackets.
+
+    Parameters
+    ----------
+    summary
+        What :func:`partnermap.network_summary` returned (``sector_mixing`` and, when there,
+        ``sector_mixing_expected``).
+    language
+        ``"en"`` or ``"ar"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heatmap with a colour bar.
+    """
     m = summary["sector_mixing"]
     e = summary.get("sector_mixing_expected")
     labels = [schema.label(schema.SECTORS, s, language) for s in m.index]
@@ -139,7 +166,20 @@ def sector_mixing(summary: Mapping[str, Any], *, language: str = "en") -> Figure
 
 
 def degree_distribution(metrics: pd.DataFrame, *, language: str = "en") -> Figure:
-    """How many organisations have 0, 1, 2 … partners."""
+    """How many organisations have 0, 1, 2 … partners.
+
+    Parameters
+    ----------
+    metrics
+        :func:`partnermap.centrality` output (its ``degree``).
+    language
+        ``"en"`` or ``"ar"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per degree.
+    """
     deg = metrics["degree"].fillna(0).astype(int)
     counts = deg.value_counts().sort_index()
     fig, ax = _figure(6.5, 3.0)

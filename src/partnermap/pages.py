@@ -113,14 +113,36 @@ class Prepared:
     structural_focal: str | None = None
 
     def with_gaps(self, focal: str | None) -> Prepared:
-        """Compute the ecosystem's structural gaps once (for ``focal``), reusing the metrics' communities."""
+        """Compute the ecosystem's structural gaps once (for ``focal``), reusing the metrics' communities.
+
+        Parameters
+        ----------
+        focal
+            The focal organisation's ``org_id``: engagement gaps are judged by ties with it (``None``: with anyone).
+
+        Returns
+        -------
+        Prepared
+            This object, with ``structural`` and ``structural_focal`` set.
+        """
         self.structural = structural_gaps(self.data, focal=focal, as_of=self.as_of, metrics=self.metrics,
                                           seed=self.seed)
         self.structural_focal = focal
         return self
 
     def save(self, path: str | Path) -> Path:
-        """Write the prepared data to ``path`` (a pickle, for this run's notebooks only)."""
+        """Write the prepared data to ``path`` (a pickle, for this run's notebooks only).
+
+        Parameters
+        ----------
+        path
+            The file to write (it holds private columns: keep it out of the report).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         path = Path(path)
         with path.open("wb") as fh:
             pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -128,7 +150,18 @@ class Prepared:
 
     @staticmethod
     def open(path: str | Path) -> Prepared:
-        """Read what :meth:`save` wrote."""
+        """Read what :meth:`save` wrote.
+
+        Parameters
+        ----------
+        path
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        Prepared
+            The prepared data.
+        """
         with Path(path).open("rb") as fh:
             prep = pickle.load(fh)  # noqa: S301 - written by this run, in its own temporary folder
         if not isinstance(prep, Prepared):
@@ -253,7 +286,20 @@ def fmt(v: Any, *, share: bool = False, language: str = "en") -> str:
 
 
 def column_label(column: Any, language: str) -> str:
-    """The heading of a column: its label in ``language`` (``col_<name>`` in i18n), else the name in words."""
+    """The heading of a column: its label in ``language`` (``col_<name>`` in i18n), else the name in words.
+
+    Parameters
+    ----------
+    column
+        The column name.
+    language
+        ``"en"`` or ``"ar"``.
+
+    Returns
+    -------
+    str
+        The heading (plain text).
+    """
     key = f"col_{column}"
     if key in i18n.MESSAGES:
         return i18n.t(key, language)
@@ -477,42 +523,95 @@ class Page:
     # shortcuts
     @property
     def data(self) -> PartnerData:
-        """The loaded data."""
+        """The loaded data.
+
+        Returns
+        -------
+        PartnerData
+            What :func:`partnermap.load` returned.
+        """
         return self.prepared.data
 
     @property
     def G(self) -> nx.MultiGraph:  # noqa: N802 - the house name for graphs
-        """The network of active ties."""
+        """The network of active ties.
+
+        Returns
+        -------
+        networkx.MultiGraph
+            The prepared graph.
+        """
         return self.prepared.graph
 
     @property
     def metrics(self) -> pd.DataFrame:
-        """The node metrics."""
+        """The node metrics.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`partnermap.centrality` of the graph, indexed by org_id.
+        """
         return self.prepared.metrics
 
     @property
     def summary(self) -> dict[str, Any]:
-        """The network summary."""
+        """The network summary.
+
+        Returns
+        -------
+        dict
+            :func:`partnermap.network_summary` of the graph.
+        """
         return self.prepared.summary
 
     @property
     def as_of(self) -> str | None:
-        """The date ties and reviews are judged on."""
+        """The date ties and reviews are judged on.
+
+        Returns
+        -------
+        str or None
+            An ISO date, or ``None`` for the recorded statuses and today.
+        """
         return self.prepared.as_of
 
     def structural(self) -> pd.DataFrame:
-        """:func:`partnermap.structural_gaps` of the data for this page's focal organisation (computed once)."""
+        """:func:`partnermap.structural_gaps` of the data for this page's focal organisation (computed once).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The structural gaps table.
+        """
         if self.prepared.structural is None or self.prepared.structural_focal != self.focal:
             self.prepared.with_gaps(self.focal)
         return self.prepared.structural
 
     @property
     def large(self) -> bool:
-        """Whether the network is above :data:`SAMPLE_ABOVE` organisations (sampled metrics, lighter pages)."""
+        """Whether the network is above :data:`SAMPLE_ABOVE` organisations (sampled metrics, lighter pages).
+
+        Returns
+        -------
+        bool
+            ``True`` for a large network.
+        """
         return len(self.metrics) > SAMPLE_ABOVE
 
     def view_graph(self, limit: int = VIEW_MAX) -> tuple[nx.MultiGraph, pd.DataFrame]:
-        """The graph and metrics the network view draws: all of it, or its ``limit`` best-connected organisations."""
+        """The graph and metrics the network view draws: all of it, or its ``limit`` best-connected organisations.
+
+        Parameters
+        ----------
+        limit
+            Most organisations drawn; above it, those with the highest degree (then betweenness) are kept.
+
+        Returns
+        -------
+        tuple of networkx.MultiGraph and pandas.DataFrame
+            The graph (a copy of the subgraph when cut) and its organisations' metrics.
+        """
         if len(self.metrics) <= limit:
             return self.G, self.metrics
         m = self.metrics.sort_index(kind="stable").sort_values(["degree", "betweenness"], ascending=False,
@@ -522,25 +621,80 @@ class Page:
 
     # words
     def t(self, key: str, **values: Any) -> str:
-        """Message ``key`` in the page's language (plain text)."""
+        """Message ``key`` in the page's language (plain text).
+
+        Parameters
+        ----------
+        key
+            The message key in :mod:`partnermap.i18n`.
+        **values
+            Values substituted into the message.
+
+        Returns
+        -------
+        str
+            The message.
+        """
         return i18n.t(key, self.language, **values)
 
     def html(self, key: str, **values: Any) -> str:
-        """Message ``key`` as HTML: the template escaped, text values isolated with ``<bdi>``, numbers formatted."""
+        """Message ``key`` as HTML: the template escaped, text values isolated with ``<bdi>``, numbers formatted.
+
+        Parameters
+        ----------
+        key
+            The message key in :mod:`partnermap.i18n`.
+        **values
+            Values substituted into the message (an ``Html`` value is inserted as it is).
+
+        Returns
+        -------
+        str
+            The HTML.
+        """
         kw = {k: v if isinstance(v, Html) else _html.escape(fmt(v)) if isinstance(v, (int, float, np.number))
               else _html.bdi(v) for k, v in values.items()}
         return _words.fill(key, self.language, True, **kw)
 
     def who(self, org_id: Any, *, html: bool = True) -> str:
-        """``name (id)``, isolated."""
+        """``name (id)``, isolated.
+
+        Parameters
+        ----------
+        org_id
+            The organisation (its id alone when it has no name).
+        html
+            HTML (escaped, in ``<bdi>``) or plain text (Unicode isolates).
+
+        Returns
+        -------
+        str
+            The name and id.
+        """
         return _words.who(self.names, org_id, html)
 
     def show(self, html: str) -> None:
-        """Display HTML in the page's direction."""
+        """Display HTML in the page's direction.
+
+        Parameters
+        ----------
+        html
+            The HTML to show (already escaped).
+        """
         display(HTML(f"<div dir='{self.dir}' lang='{self.language}'>{html}</div>"))
 
     def title(self, key: str, purpose: str | None = None, **values: Any) -> None:
-        """The page title, its purpose and the data line."""
+        """The page title, its purpose and the data line.
+
+        Parameters
+        ----------
+        key
+            The message key of the title.
+        purpose
+            The message key of the lead sentence under it (``None``: none).
+        **values
+            Values substituted into the title.
+        """
         body = f"<h1>{self.html(key, **values)}</h1>"
         if purpose:
             body += f"<p class='lead'>{self.html(purpose)}</p>"
@@ -553,19 +707,51 @@ class Page:
         self.show(body)
 
     def notice(self, key: str, **values: Any) -> None:
-        """A notice line (e.g. that the demo data is used)."""
+        """A notice line (e.g. that the demo data is used).
+
+        Parameters
+        ----------
+        key
+            The message key.
+        **values
+            Values substituted into the message.
+        """
         self.show(f"<p class='notice'>{self.html(key, **values)}</p>")
 
     def heading(self, key: str, *, level: int = 2, **values: Any) -> None:
-        """A section heading."""
+        """A section heading.
+
+        Parameters
+        ----------
+        key
+            The message key.
+        level
+            The heading level (``2`` for ``<h2>``).
+        **values
+            Values substituted into the message.
+        """
         self.show(f"<h{level}>{self.html(key, **values)}</h{level}>")
 
     def text(self, key: str, **values: Any) -> None:
-        """A paragraph."""
+        """A paragraph.
+
+        Parameters
+        ----------
+        key
+            The message key.
+        **values
+            Values substituted into the message.
+        """
         self.show(f"<p>{self.html(key, **values)}</p>")
 
     def sentences(self, items: Iterable[str]) -> None:
-        """A list of sentences already built as HTML."""
+        """A list of sentences already built as HTML.
+
+        Parameters
+        ----------
+        items
+            The sentences (nothing is shown when there are none).
+        """
         lis = "".join(f"<li>{s}</li>" for s in items)
         if lis:
             self.show(f"<ul>{lis}</ul>")
@@ -577,6 +763,23 @@ class Page:
 
         With ``name`` the whole table is also saved as ``tables/<name>.csv`` and the page
         says so when only the first ``limit`` rows are shown.
+
+        Parameters
+        ----------
+        df
+            The table.
+        empty
+            The message key shown instead when ``df`` has no rows (``None``: nothing shown).
+        name
+            Also save the whole table as ``tables/<name>.csv`` in the run folder.
+        limit
+            Rows shown (``None``: all).
+        index
+            Show the index as the first column.
+        columns
+            Columns to show, in order (default: all).
+        **values
+            Values substituted into ``empty``.
         """
         if name:
             self.save_table(df, name)
@@ -591,14 +794,30 @@ class Page:
         self.show(body)
 
     def save_table(self, df: pd.DataFrame, name: str) -> None:
-        """Write ``df`` to ``tables/<name>.csv`` in the run folder (private columns left out)."""
+        """Write ``df`` to ``tables/<name>.csv`` in the run folder (private columns left out).
+
+        Parameters
+        ----------
+        df
+            The table (its geometry is left out).
+        name
+            The file name without ``.csv``.
+        """
         if self.out is not None:
             write_table(pd.DataFrame(df.drop(columns=["geometry"], errors="ignore")),
                         self.out / "tables" / f"{name}.csv")
 
     # charts and maps
     def figure(self, fig: Any, name: str) -> None:
-        """Show a matplotlib figure and save it as ``figures/<name>.png``."""
+        """Show a matplotlib figure and save it as ``figures/<name>.png``.
+
+        Parameters
+        ----------
+        fig
+            The figure (see :mod:`partnermap.charts`); its first title becomes the image's alt text.
+        name
+            The file name without ``.png``.
+        """
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
         png = buf.getvalue()
@@ -615,6 +834,13 @@ class Page:
 
         In a run folder the saved, self-contained page is shown in a frame; opened by hand
         the object is displayed as it is.
+
+        Parameters
+        ----------
+        page
+            A folium map or network view (anything :func:`partnermap.export.write_html` writes).
+        name
+            The file name without ``.html``.
         """
         if self.out is None:
             display(page)
@@ -628,7 +854,24 @@ class Page:
     # translated sentences
     def gap_sentences(self, gaps: pd.DataFrame, *, html: bool = True, formality: Mapping[str, int] | None = None,
                       area_reasons: Mapping[Any, str] | None = None) -> list[str]:
-        """Each row of a gaps table as a sentence in the page's language."""
+        """Each row of a gaps table as a sentence in the page's language.
+
+        Parameters
+        ----------
+        gaps
+            A gaps table (:func:`partnermap.gaps.gaps_table`, a portfolio's or the structural gaps).
+        html
+            HTML (escaped, user strings in ``<bdi>``) or plain text.
+        formality
+            The focal portfolio's ``formality`` counts (formal, informal, unknown).
+        area_reasons
+            The translated under-served reason of each area, by area_id.
+
+        Returns
+        -------
+        list of str
+            One sentence per row, in order.
+        """
         out = []
         for row in gaps.to_dict("records"):
             reason = (area_reasons or {}).get(row.get("area_id"))
@@ -639,7 +882,21 @@ class Page:
 
     def gap_sections(self, gaps: pd.DataFrame, *, per_kind: int = 3, level: int = 3,
                      formality: Mapping[str, int] | None = None, area_reasons: Mapping[Any, str] | None = None) -> None:
-        """Each kind of gap as a small heading (with its count) and its first ``per_kind`` sentences."""
+        """Each kind of gap as a small heading (with its count) and its first ``per_kind`` sentences.
+
+        Parameters
+        ----------
+        gaps
+            A gaps table with a ``gap`` column.
+        per_kind
+            Sentences shown per kind of gap (the rest are counted).
+        level
+            The heading level.
+        formality
+            The focal portfolio's ``formality`` counts (formal, informal, unknown).
+        area_reasons
+            The translated under-served reason of each area, by area_id.
+        """
         for kind, rows in gaps.groupby("gap", sort=False):
             label = self.html(f"gap_{kind}") if f"gap_{kind}" in i18n.MESSAGES else _html.escape(kind)
             self.show(f"<h{level}>{label} ({len(rows):,})</h{level}>")
@@ -650,16 +907,56 @@ class Page:
                 self.show(f"<p class='more'>{more}</p>")
 
     def reasons(self, table: pd.DataFrame, *, html: bool = True) -> pd.Series:
-        """The ``reasons`` column of a potential-partners table in the page's language."""
+        """The ``reasons`` column of a potential-partners table in the page's language.
+
+        Parameters
+        ----------
+        table
+            What :func:`partnermap.potential_partners` returned.
+        html
+            HTML (escaped, user strings in ``<bdi>``) or plain text.
+
+        Returns
+        -------
+        pandas.Series
+            One text per row, on the table's index.
+        """
         return pd.Series([_words.reasons(r, self.language, html=html) for r in table["reasons"]],
                          index=table.index, dtype=object)
 
     def kind_words(self, by: str | None, kind: str) -> str:
-        """'public organisation', 'جهة من القطاع العام' … for the kind of :func:`partnermap.underserved`."""
+        """'public organisation', 'جهة من القطاع العام' … for the kind of :func:`partnermap.underserved`.
+
+        Parameters
+        ----------
+        by
+            What coverage was broken down by: ``sector``, ``org_type``, ``offers``, ``needs`` or ``causes``
+            (``None``: not broken down).
+        kind
+            The row's ``of`` value (``total`` for any organisation).
+
+        Returns
+        -------
+        str
+            The phrase in the page's language.
+        """
         return _words.kind_phrase(by, kind, self.language)
 
     def underserved_reasons(self, gaps: pd.DataFrame, *, html: bool = False) -> pd.Series:
-        """The ``reason`` column of :func:`partnermap.underserved` in the page's language."""
+        """The ``reason`` column of :func:`partnermap.underserved` in the page's language.
+
+        Parameters
+        ----------
+        gaps
+            What :func:`partnermap.underserved` returned (its ``attrs["coverage"]`` give ``by`` and ``radius_km``).
+        html
+            Escape each reason for HTML (else plain text).
+
+        Returns
+        -------
+        pandas.Series
+            One reason per area, on the table's index.
+        """
         meta = gaps.attrs.get("coverage", {}) if isinstance(gaps.attrs.get("coverage"), dict) else {}
         texts = [_words.underserved_reason(r, self.language, by=meta.get("by"), radius_km=meta.get("radius_km"))
                  for r in gaps.drop(columns="geometry", errors="ignore").to_dict("records")]
@@ -677,7 +974,18 @@ SUMMARY_SHOWN = ("organisations", "partner_pairs", "isolates", "components", "la
 
 
 def cross_sector_share(summary: Mapping[str, Any]) -> float:
-    """Share of partner pairs whose two organisations are in different (known) sectors."""
+    """Share of partner pairs whose two organisations are in different (known) sectors.
+
+    Parameters
+    ----------
+    summary
+        What :func:`partnermap.network_summary` returned (its ``sector_mixing``).
+
+    Returns
+    -------
+    float
+        The share between 0 and 1, NaN without sector mixing.
+    """
     m = summary.get("sector_mixing")
     if not isinstance(m, pd.DataFrame) or not m.size:
         return float("nan")
@@ -687,7 +995,20 @@ def cross_sector_share(summary: Mapping[str, Any]) -> float:
 
 
 def summary_table(summary: Mapping[str, Any], language: str = "en") -> pd.DataFrame:
-    """The main network figures with a label and a one-sentence meaning each, ready for :meth:`Page.table`."""
+    """The main network figures with a label and a one-sentence meaning each, ready for :meth:`Page.table`.
+
+    Parameters
+    ----------
+    summary
+        What :func:`partnermap.network_summary` returned.
+    language
+        ``"en"`` or ``"ar"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``value`` and ``meaning`` by ``measure``, for the :data:`SUMMARY_SHOWN` figures that are known.
+    """
     rows = []
     for key in SUMMARY_SHOWN:
         v = cross_sector_share(summary) if key == "cross_sector_share" else summary.get(key)
@@ -705,6 +1026,18 @@ def brokers(metrics: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
 
     Organisations without ties (or with zero brokerage) are left out, so a sparse network
     never lists its isolates as brokers.
+
+    Parameters
+    ----------
+    metrics
+        :func:`partnermap.centrality` output (``degree`` and ``betweenness``).
+    top
+        How many brokers to keep (``None``: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The brokers' rows of ``metrics``, ordered by betweenness then degree, with ``broker_rank``.
     """
     m = metrics[(metrics["degree"].fillna(0) > 0) & (metrics["betweenness"].fillna(0) > 0)]
     m = m.sort_index(kind="stable").sort_values(["betweenness", "degree"], ascending=False, kind="stable")
@@ -713,7 +1046,20 @@ def brokers(metrics: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
 
 
 def meanings(columns: Iterable[str], language: str = "en") -> pd.DataFrame:
-    """One sentence per metric column shown (those with a meaning in :mod:`partnermap.i18n`)."""
+    """One sentence per metric column shown (those with a meaning in :mod:`partnermap.i18n`).
+
+    Parameters
+    ----------
+    columns
+        The metric columns shown.
+    language
+        ``"en"`` or ``"ar"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``meaning`` by column label; columns without a meaning are left out.
+    """
     rows = [{"column": column_label(c, language), "meaning": i18n.t(f"cm_{c}", language)}
             for c in columns if f"cm_{c}" in i18n.MESSAGES]
     return pd.DataFrame(rows, columns=["column", "meaning"]).set_index("column")

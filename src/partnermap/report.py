@@ -971,5 +971,24 @@ def _page_title(executed: Path, fallback: str) -> str:
 
 def run_report(data_path: str | Path | PartnerData | None = None, out_dir: str | Path = "reports", *,
                focal: str | None = None, as_of: str | dt.date | None = None, progress: bool = True) -> Path:
-    """The whole suite, as :func:`run` (kept for scripts written before it)."""
+    """The whole suite, as :func:`run` (kept for scripts written before it).
+
+    Parameters
+    ----------
+    data_path
+        A data folder, workbook or HSDS package (or data already loaded); ``None`` for the built-in demo data.
+    out_dir
+        The reports folder.
+    focal
+        The ``org_id`` whose portfolio and potential partners the report looks at.
+    as_of
+        Judge ties and reviews as on this date.
+    progress
+        Print progress lines (``False`` is :func:`run`'s ``quiet``).
+
+    Returns
+    -------
+    pathlib.Path
+        The run folder.
+    """
     return run(data_path, out_dir, focal=focal, as_of=as_of, quiet=not progress)
