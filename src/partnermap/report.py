@@ -711,6 +711,27 @@ def _options(data: Any, params: Any, given: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
+def _notebook_folder(keys: list[str], notebook_dir: str | Path | None) -> Path:
+    """The folder of the notebooks; PartnermapError when one of those to run is missing."""
+    nb_dir = Path(notebook_dir or os.environ.get("PARTNERMAP_NOTEBOOKS") or _NOTEBOOK_DIR)
+    for k in keys + [_PROFILE]:
+        if not (nb_dir / f"{NOTEBOOKS[k]}.ipynb").is_file():
+            raise PartnermapError(f"notebook {NOTEBOOKS[k]}.ipynb is missing from {nb_dir}.")
+    return nb_dir
+
+
+def _prepare(src: Any, opts: dict[str, Any], say: Any, t0: float) -> tuple[pages.Prepared, pages.Page, list[str]]:
+    """Load and validate once, check the inputs, compute the gaps every notebook shares."""
+    say(f"loading {src or 'the built-in demo data'}")
+    prep = pages.prepare(src, as_of=opts.get("as_of"), sample=opts.get("sample", "auto"))
+    page = pages.Page(prep, language=opts["language"], focal=str(opts["focal"]) if opts.get("focal") else None)
+    wanted = _check_inputs(prep, page, opts)
+    prep.with_gaps(page.focal)  # once for every notebook
+    say(f"loaded {len(prep.data.organizations):,} organisations and {len(prep.data.relationships):,} ties in "
+        f"{time.perf_counter() - t0:.1f} s" + (f"; metrics sampled from {prep.sample}" if prep.sample else ""))
+    return prep, page, wanted
+
+
 def run(
     data: str | Path | PartnerData | None = None,
     output: str | Path = "reports",
@@ -805,19 +826,10 @@ def run(
                                    "top": top, "sample": sample})
     say = _say(quiet)
     keys = _notebook_list(opts.get("notebooks"))
-    nb_dir = Path(notebook_dir or os.environ.get("PARTNERMAP_NOTEBOOKS") or _NOTEBOOK_DIR)
-    for k in keys + [_PROFILE]:
-        if not (nb_dir / f"{NOTEBOOKS[k]}.ipynb").is_file():
-            raise PartnermapError(f"notebook {NOTEBOOKS[k]}.ipynb is missing from {nb_dir}.")
+    nb_dir = _notebook_folder(keys, notebook_dir)
     started, t0 = dt.datetime.now(), time.perf_counter()
     src = opts.get("data")
-    say(f"loading {src or 'the built-in demo data'}")
-    prep = pages.prepare(src, as_of=opts.get("as_of"), sample=opts.get("sample", "auto"))
-    page = pages.Page(prep, language=opts["language"], focal=str(opts["focal"]) if opts.get("focal") else None)
-    wanted = _check_inputs(prep, page, opts)
-    prep.with_gaps(page.focal)  # once for every notebook
-    say(f"loaded {len(prep.data.organizations):,} organisations and {len(prep.data.relationships):,} ties in "
-        f"{time.perf_counter() - t0:.1f} s" + (f"; metrics sampled from {prep.sample}" if prep.sample else ""))
+    prep, page, wanted = _prepare(src, opts, say, t0)
     run_name = str(opts.get("name") or report_name(src if not isinstance(src, PartnerData) else src.source))
     output = Path(output)
     final = output / f"{dt.date.today().isoformat()}-{run_name}"
