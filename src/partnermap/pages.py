@@ -803,9 +803,9 @@ class Page:
         name
             The file name without ``.csv``.
         """
-        if self.out is not None:
+        if self.out is not None:  # pd.DataFrame() drops attrs: pass on the columns the user marked private
             write_table(pd.DataFrame(df.drop(columns=["geometry"], errors="ignore")),
-                        self.out / "tables" / f"{name}.csv")
+                        self.out / "tables" / f"{name}.csv", private=df.attrs.get("private_columns", ()))
 
     # charts and maps
     def figure(self, fig: Any, name: str) -> None:
