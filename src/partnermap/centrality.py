@@ -105,12 +105,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import networkit as nk
 import networkx as nx
 import numpy as np
 import pandas as pd
 import rustworkx as rx
 import scipy.sparse as sp
+from IPython.utils.capture import capture_output
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh, svds
 from scipy.stats import norm
@@ -118,6 +118,11 @@ from tqdm import tqdm
 
 from . import _common
 from ._errors import ParameterError, PartnermapError
+
+# networkit imports its profiling module when matplotlib is installed, and that module shows
+# a block of HTML and JavaScript in any Jupyter kernel it is imported in: keep it off the pages.
+with capture_output():
+    import networkit as nk
 
 __all__ = [
     "DIRECTIONS",
