@@ -55,7 +55,8 @@ from bench_centrality import make_data  # noqa: E402
 from partnermap.gaps import structural_gaps, what_if  # noqa: E402
 from partnermap.graph import build_graph  # noqa: E402
 
-pmc = importlib.import_module("partnermap.centrality")  # the module (pm.centrality is the function)
+pmc = importlib.import_module("partnermap.centrality")
+_sparse = importlib.import_module("partnermap._sparse")  # the module (pm.centrality is the function)
 
 
 def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -78,7 +79,7 @@ def _row(n: int, ties: int, job: str, engine: str, seconds: float, **extra: Any)
 
 
 def community_rows(n: int, ties: int, G: nx.MultiGraph, V: Any) -> list[dict[str, Any]]:
-    Ub = pmc._binary(V.U)
+    Ub = _sparse._binary(V.U)
     labels, t_pm = _timed(pmc.communities, G)
     rows = [_row(n, ties, "communities", "partnermap (networkit PLM)", t_pm,
                  modularity=round(_modularity(Ub, labels.to_numpy()), 4))]
@@ -122,7 +123,7 @@ def broker_rows(n: int, ties: int, G: nx.MultiGraph, V: Any, exact_max: int, kad
     pm_row = _row(n, ties, "brokers (whole table)", f"partnermap ({how})",
                   t_pm, stated_eps=a.get("betweenness_epsilon", 0.0), sources=a.get("betweenness_sources", n))
     rows = [pm_row]
-    coo = sp.triu(pmc._binary(V.U), k=1).tocoo()
+    coo = sp.triu(_sparse._binary(V.U), k=1).tocoo()
     exact = None
     if n <= exact_max:
         R = rx.PyGraph(multigraph=False)
@@ -154,7 +155,7 @@ def sizes(args: argparse.Namespace) -> pd.DataFrame:
         data = make_data(n, seed=args.seed)
         G, t_graph = _timed(build_graph, data)
         ties = G.number_of_edges()
-        V, t_views = _timed(pmc._views, G)
+        V, t_views = _timed(_sparse._views, G)
         rows.append(_row(n, ties, "graph", "build_graph (networkx)", t_graph))
         rows.append(_row(n, ties, "graph", "centrality's arrays from it", t_views))
         rows += community_rows(n, ties, G, V)
@@ -169,11 +170,11 @@ def sizes(args: argparse.Namespace) -> pd.DataFrame:
 
 def curve(n: int, seed: int, epsilon: float) -> pd.DataFrame:
     G = build_graph(make_data(n, seed=seed))
-    V = pmc._views(G)
-    L, _ = pmc._lengths(V.A, False)
+    V = _sparse._views(G)
+    L, _ = _sparse._lengths(V.A, False)
     R = rx.PyGraph(multigraph=False)
     R.add_nodes_from(range(n))
-    coo = sp.triu(pmc._binary(V.U), k=1).tocoo()
+    coo = sp.triu(_sparse._binary(V.U), k=1).tocoo()
     R.add_edges_from_no_data(list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
     bc, t_exact = _timed(rx.graph_betweenness_centrality, R, normalized=True)
     exact = np.array([bc[i] for i in range(n)])
