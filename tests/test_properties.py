@@ -21,7 +21,6 @@ for ``make test``, ``dev`` for a longer search (``pytest tests/test_properties.p
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import io
 import math
@@ -34,6 +33,7 @@ import openpyxl
 import pandas as pd
 from hypothesis import given, note
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 import partnermap as pm
 from partnermap.cli import main
@@ -166,8 +166,38 @@ def data_folder(draw: st.DrawFn, *, messy: bool = True) -> dict[str, Any]:
 
     files = {"organizations.csv": _csv(draw, head, orgs), "relationships.csv": _csv(draw, tie_head, ties)}
     secrets = [_secret(i, j) for i in range(len(rows)) for j in range(len(privates))]
+    if draw(st.integers(0, 3)) == 0:  # the same tables as one workbook, numbers-as-text as number cells
+        files = {"data.xlsx": _workbook({"organizations": (head, orgs), "relationships": (tie_head, ties)},
+                                        numbers=draw(st.booleans()))}
     return {"files": files, "rows": {"organizations": _records(orgs), "relationships": _records(ties)},
             "secrets": secrets}
+
+
+def _workbook(sheets: dict[str, tuple[list[str], list[list[str]]]], *, numbers: bool) -> bytes:
+    """The tables as .xlsx bytes; characters a worksheet cannot hold are left out, numbers maybe as numbers."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, (head, rows) in sheets.items():
+        ws = book.create_sheet(name)
+        for r in [head, *rows]:
+            ws.append([_number(v) if numbers else _cell_text(v) for v in r])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _cell_text(v: str) -> str:
+    """What a worksheet can hold: no control characters, no U+FFFE/U+FFFF (openpyxl writes those, then cannot read)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", v).replace("\ufffe", "").replace("\uffff", "")
+
+
+def _number(v: str) -> Any:
+    v = _cell_text(v)
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    return f if math.isfinite(f) else v
 
 
 def _records(rows: list[list[str]]) -> int:
@@ -175,11 +205,19 @@ def _records(rows: list[list[str]]) -> int:
     return sum(1 for r in rows if any(v.strip() for v in r))
 
 
+def _quoted(v: str) -> str:
+    """A CSV field as a careful writer quotes it: any separator, quote, CR or LF inside means quotes.
+
+    (Python's csv module leaves a lone CR unquoted when the line ends are LF; a reader then
+    rightly splits the row there, as old Mac files end their lines with CR.)
+    """
+    return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v
+
+
 def _csv(draw: st.DrawFn, head: list[str], rows: list[list[str]]) -> bytes:
     """The table as CSV bytes, in an encoding drawn (Windows-1256 only where it can hold the text)."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows([head, *rows])
-    text = buf.getvalue()
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    text = "".join(",".join(_quoted(v) for v in r) + end for r in [head, *rows])
     encoding = draw(st.sampled_from(ENCODINGS))
     try:
         return text.encode(encoding)
@@ -190,11 +228,12 @@ def _csv(draw: st.DrawFn, head: list[str], rows: list[list[str]]) -> bytes:
 # ---------------------------------------------------------------------- helpers
 
 
-def _write(folder: Path, files: dict[str, bytes]) -> Path:
+def _write(folder: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
+    """The files written into ``folder``; (the folder, what to load: the folder or its workbook)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    return folder
+    return folder, folder / "data.xlsx" if "data.xlsx" in files else folder
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -258,19 +297,19 @@ def _assert_same_table(before: pd.DataFrame, after: pd.DataFrame, what: str, *, 
 def test_validate_never_fails_and_accounts_for_every_row(case: dict[str, Any]) -> None:
     """validate: exit 0 or 2, no traceback; rows loaded + rows set aside (each with a reason) = rows read."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _write(Path(tmp) / "data", case["files"])
+        folder, source = _write(Path(tmp) / "data", case["files"])
         before = _digest(folder)
         problems = Path(tmp) / "out" / "problems.csv"
-        code, out, err = _cli("validate", str(folder), "-o", str(problems))
+        code, out, err = _cli("validate", str(source), "-o", str(problems))
         note(out + err)
         _no_crash(code, err, "validate")
-        report = pm.validate(folder)
-        data = pm.load(folder, strict=False)
+        report = pm.validate(source)
+        data = pm.load(source, strict=False)
         assert (code == 0) == report.ok
         for table, frame in (("organizations", data.organizations), ("relationships", data.relationships)):
             written = case["rows"][table]
             read, kept = report.counts.get(table, (0, 0))
-            aside = [r for r in report.rejected if r["file"] == f"{table}.csv"]
+            aside = [r for r in report.rejected if r["file"] in (f"{table}.csv", f"data.xlsx[{table}]")]
             assert read == written, f"{table}: {written} row(s) written, {read} read"
             assert kept == len(frame), f"{table}: {kept} said kept, {len(frame)} in the result"
             assert kept + len(aside) == read, f"{table}: {kept} kept + {len(aside)} set aside != {read} read"
@@ -282,9 +321,9 @@ def test_validate_never_fails_and_accounts_for_every_row(case: dict[str, Any]) -
 def test_tables_and_workbook_read_back_to_the_same_values(case: dict[str, Any]) -> None:
     """write_table's CSVs and ``export --format xlsx`` load back to the values that were written."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _write(Path(tmp) / "data", case["files"])
+        folder, source = _write(Path(tmp) / "data", case["files"])
         before = _digest(folder)
-        data = pm.load(folder, strict=False)
+        data = pm.load(source, strict=False)
         note("\n".join(map(str, data.report.problems)))
         orgs = shareable(data.organizations.drop(columns=["area_geometry"], errors="ignore"))
         rels = shareable(data.relationships)
@@ -299,7 +338,7 @@ def test_tables_and_workbook_read_back_to_the_same_values(case: dict[str, Any]) 
                            "CSV round trip (ties)", columns=tie_cols)
         if data.report.ok:
             book = Path(tmp) / "out" / "export.xlsx"
-            code, out, err = _cli("export", str(folder), "--format", "xlsx", "-o", str(book))
+            code, out, err = _cli("export", str(source), "--format", "xlsx", "-o", str(book))
             note(out + err)
             _no_crash(code, err, "export --format xlsx")
             assert code == 0, err
@@ -328,13 +367,13 @@ WRITERS = (
 def test_no_private_value_in_any_output_and_no_input_changed(case: dict[str, Any], writers: list[tuple]) -> None:
     """Every command that writes leaves the e-mail and phone values out, never fails, never touches the input."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _write(Path(tmp) / "data", case["files"])
+        folder, source = _write(Path(tmp) / "data", case["files"])
         before = _digest(folder)
         out = Path(tmp) / "out"
         out.mkdir()
         for argv in writers:
             args = [a.format(out=out) for a in argv]
-            code, stdout, err = _cli(args[0], str(folder), *args[1:])
+            code, stdout, err = _cli(args[0], str(source), *args[1:])
             note(f"{' '.join(argv)} -> {code}\n{stdout}{err}")
             _no_crash(code, err, " ".join(argv))
             for shown in (stdout, err):
