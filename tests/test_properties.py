@@ -25,12 +25,14 @@ import hashlib
 import io
 import math
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -38,6 +40,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import partnermap as pm
 from partnermap.cli import main
 from partnermap.export import shareable, write_table
+
+# A failing example can hold a 33,000-character cell; hypothesis warns that printing it is long.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
 
 # ------------------------------------------------------------------ what people type
 
@@ -241,14 +246,23 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
-    """Run ``partnermap argv`` in-process; (exit status, stdout, stderr)."""
+    """Run ``partnermap argv`` in-process; (exit status, stdout, stderr).
+
+    A Python warning would reach the user's terminal as it is (not as a partnermap message),
+    so one is a failure here too, named as such rather than as the exception pytest's
+    warnings-as-errors would make of it.
+    """
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             main(list(argv))
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    shown = [f"{w.category.__name__}: {w.message}" for w in caught]
+    assert not shown, f"partnermap {' '.join(argv[:3])} let Python warnings reach the user: {shown}"
     return code, out.getvalue(), err.getvalue()
 
 
