@@ -5,9 +5,11 @@ Private: imported as a module (``from . import _common``), never re-exported.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -36,14 +38,54 @@ def _number(v: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _as_date(value: Any) -> pd.Timestamp | None:
-    if value is None:
+#: The years a date may have, in the data and in ``as_of``. Outside them a date is a typing
+#: mistake (9999-12-31 for "no end", a year 202), and pandas could not hold it either.
+DATE_YEARS = (1800, 2199)
+#: Years that look like a Hijri (Islamic calendar) year typed as Gregorian: 1350 AH (1931) to 1500 AH (2077).
+HIJRI_YEARS = (1350, 1500)
+_HIJRI = re.compile(r"^(?:(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})|"
+                    r"(?P<d2>\d{1,2})[-/.](?P<m2>\d{1,2})[-/.](?P<y2>\d{4}))\s*(?:هـ|ه|AH)?$", re.IGNORECASE)
+
+
+def _hijri(text: str) -> str | None:
+    """If ``text`` looks like a Hijri date (1445-09-01, 01/09/1445, 1445/9/1هـ), about which Gregorian day it is.
+
+    The arithmetic (tabular) Islamic calendar: the Umm al-Qura calendar can differ by a day or two.
+    """
+    m = _HIJRI.match(text.translate(_DIGITS).strip())
+    if m is None:
+        return None
+    y, mo, d = (int(m["y"] or m["y2"]), int(m["m"] or m["m2"]), int(m["d"] or m["d2"]))
+    if not (HIJRI_YEARS[0] <= y <= HIJRI_YEARS[1] and 1 <= mo <= 12 and 1 <= d <= 30):
+        return None
+    julian_day = d + math.ceil(29.5 * (mo - 1)) + (y - 1) * 354 + (3 + 11 * y) // 30 + 1948438.5
+    return dt.date.fromordinal(int(julian_day - 1721424.5)).isoformat()
+
+
+def _as_date(value: Any, name: str = "as_of") -> pd.Timestamp | None:
+    """``value`` as a day (midnight, no time zone); None for None or a blank.
+
+    The date as written counts: a time of day and a UTC offset are dropped
+    ('2025-01-01T00:00+03:00' is 1 January 2025), as they are for the dates in the data.
+    Not a date, or a year outside :data:`DATE_YEARS`, is a ParameterError naming ``name``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD.") from exc
-    return None if pd.isna(ts) else ts.normalize()
+        ts = pd.Timestamp(value.strip() if isinstance(value, str) else value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ParameterError(f"{name} {value!r} is not a date; write it as YYYY-MM-DD.") from exc
+    if pd.isna(ts):
+        return None
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    if not DATE_YEARS[0] <= ts.year <= DATE_YEARS[1]:
+        hijri = _hijri(str(value)[:10]) if isinstance(value, str) else None
+        hint = (f" It looks like a Hijri date: give the Gregorian one (about {hijri})." if hijri else
+                " Give a date within them, written YYYY-MM-DD.")
+        raise ParameterError(f"{name} {value!r} is outside the years {DATE_YEARS[0]}–{DATE_YEARS[1]} that "
+                             f"partnermap reads.{hint}")
+    return ts.normalize().as_unit("ns")
 
 
 def _status_at(rel: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Series:
@@ -69,6 +111,17 @@ def _status_at(rel: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Series:
 
 
 
+def _clean_id(text: str) -> str:
+    """An id as it is matched: Unicode NFC, without invisible (format) characters, stripped.
+
+    ZWSP, RLM/LRM, BOM, soft hyphens and bidi controls (category Cf) are removed, and an accent
+    typed as a separate mark (NFD ``Cafe\u0301``) is joined to its letter (NFC ``Café``).
+    """
+    if text.isascii():
+        return text.strip()
+    return "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf").strip()
+
+
 def _as_terms(v: Any) -> list:
     if isinstance(v, (list, tuple, set)):
         return [t for t in v if t is not None and t == t and str(t).strip()]
@@ -79,7 +132,7 @@ def _as_terms(v: Any) -> list:
 
 def _focal(orgs: pd.DataFrame, focal: Any) -> int:
     """The position of ``focal`` in the organisations, or UnknownOrganizationError with hints."""
-    focal = str(focal)
+    focal = _clean_id(str(focal))
     if focal in orgs.index:
         return int(orgs.index.get_loc(focal))
     norm = schema.normalize_text

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -259,9 +261,9 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
         return _empty_organizations()
     df = t.df.copy()
     rows, label = t.rows, t.label
-    ids = _tables._cells(df, "org_id")
-    refs = ids.copy()
     col = _Collector(report)
+    ids = _ids(_tables._cells(df, "org_id"), rows, label, "org_id", col)
+    refs = ids.copy()
     keep = _org_ids(ids, _tables._cells(df, "name"), rows, label, report)
     out = pd.DataFrame(index=df.index)
     out["name"] = _names(_tables._cells(df, "name"), ids, rows, keep, label, col)
@@ -287,6 +289,27 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
     report.counts["organizations"] = (len(df) + t.unread, len(gdf))
     return gdf
+
+
+def _ids(values: pd.Series, rows: np.ndarray, label: str, column: str, col: _Collector) -> pd.Series:
+    """Ids as they are matched (:func:`partnermap._common._clean_id`); each one changed is a warning naming its cell.
+
+    Without this, ``ORG-1`` and ``ORG-1`` followed by a zero-width space load as two organisations
+    and a tie to one of them does not find the other.
+    """
+    out = []
+    for v, row in zip(values, rows, strict=True):
+        clean = _common._clean_id(v)
+        if clean != v:
+            hidden = sorted({c for c in v if unicodedata.category(c) == "Cf"})
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in hidden)
+            said = [f"invisible character(s) {names} removed"] if hidden else []
+            if unicodedata.normalize("NFC", v) != v:
+                said.append("accents typed as separate marks (Unicode NFD) joined to their letters (NFC)")
+            col.add("warning", label, column, f"{'; '.join(said)}, so it matches the same id typed elsewhere; "
+                    "read as the id in brackets.", row, clean, "Retype the id the same way on every row.")
+        out.append(clean)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _org_ids(ids: pd.Series, names: pd.Series, rows: np.ndarray, label: str, report: LoadReport) -> np.ndarray:
@@ -617,10 +640,10 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
     if unread is not None:
         return _not_checked(t, unread, report)
     df, rows, label = t.df, t.rows, t.label
-    src, tgt = _tables._cells(df, "source"), _tables._cells(df, "target")
+    col = _Collector(report)
+    src, tgt = (_ids(_tables._cells(df, c), rows, label, c, col) for c in ("source", "target"))
     refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt, strict=True)], index=df.index,
                      dtype=object)
-    col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
     for i, reason in _endpoints(src, tgt, rows, refs, orgs, label, report, col):
         _reject(report, t, refs, keep, i, reason)
@@ -823,30 +846,68 @@ def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Coll
     return out
 
 
+#: A UTC offset after a time of day: Z, +03:00, +0300, +03, UTC or GMT (with or without an offset).
+_OFFSET = re.compile(r"^(?P<local>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
+                     r"(?P<offset>Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
 def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
     """ISO dates (YYYY-MM-DD, with or without time); others are read day first, and said so.
 
     Day first (31/12/2024) is the order used in Saudi Arabia, the Gulf and the UK. Words
-    such as 'today' are refused, so the same file always gives the same dates.
+    such as 'today' are refused, so the same file always gives the same dates. A UTC offset
+    is dropped (the date and time as written count), a year outside
+    :data:`partnermap._common.DATE_YEARS` leaves the date unknown, and a Hijri-looking one is
+    named as such: each a warning naming the cell.
     """
     text = values.map(lambda v: v.translate(_common._DIGITS).strip())
     text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    other = text.ne("") & parsed.isna() & text.str.contains(r"\d", regex=True)
+    offsets = text.str.extract(_OFFSET)
+    for i in np.flatnonzero(offsets["offset"].notna().to_numpy()):
+        col.add("warning", label, column, f"UTC offset '{offsets['offset'].iloc[i]}' dropped: the date and time "
+                "are read as written.", rows[i], refs.iloc[i], "Write dates as YYYY-MM-DD (local time).")
+    text = offsets["local"].fillna(text)
+    parsed = _parse_dates(text, format="ISO8601")
+    other = text.ne("") & parsed.isna()
     if other.any():
-        guess = pd.to_datetime(text[other], errors="coerce", dayfirst=True, format="mixed")
-        parsed[other] = guess
-        read = other & parsed.notna()
-        if read.any():
-            i = int(np.flatnonzero(read.to_numpy())[0])
-            col.report.add("info", label, int(rows[i]), column,
-                           f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
-                           f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
-                           "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
-    for i in np.flatnonzero((values.ne("") & parsed.isna()).to_numpy()):
-        col.add("warning", label, column, f"'{values.iloc[i]}' is not a date; left empty.", rows[i],
-                refs.iloc[i], "Write dates as YYYY-MM-DD.")
-    return parsed.astype("datetime64[ns]")
+        parsed[other] = _parse_dates(text[other], dayfirst=True, format="mixed")
+    years = parsed.dt.year
+    outside = parsed.notna() & ((years < _common.DATE_YEARS[0]) | (years > _common.DATE_YEARS[1]))
+    hijri = pd.Series([_common._hijri(v) if v else None for v in text], index=text.index, dtype=object)
+    read = other & parsed.notna() & ~outside & hijri.isna()
+    if read.any():
+        i = int(np.flatnonzero(read.to_numpy())[0])
+        col.report.add("info", label, int(rows[i]), column,
+                       f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
+                       f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
+                       "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
+    for i in np.flatnonzero((values.ne("") & (parsed.isna() | outside | hijri.notna())).to_numpy()):
+        v = values.iloc[i]
+        if hijri.iloc[i] is not None:
+            col.add("warning", label, column, f"'{v}' looks like a Hijri (Islamic calendar) date where a Gregorian "
+                    "one is expected; treated as unknown, the tie is kept.", rows[i], refs.iloc[i],
+                    f"Write the Gregorian date (about {hijri.iloc[i]}).")
+        elif outside.iloc[i]:
+            col.add("warning", label, column, f"'{v}' is outside the years {_common.DATE_YEARS[0]}–"
+                    f"{_common.DATE_YEARS[1]}; treated as unknown, the tie is kept.", rows[i], refs.iloc[i],
+                    "Correct the year, or leave the cell empty if the date is not known.")
+        else:
+            col.add("warning", label, column, f"'{v}' is not a date; left empty.", rows[i],
+                    refs.iloc[i], "Write dates as YYYY-MM-DD.")
+    return parsed.mask(outside | hijri.notna()).astype("datetime64[ns]")
+
+
+def _parse_dates(text: pd.Series, **how: Any) -> pd.Series:
+    """``pd.to_datetime`` without a time zone (an offset left in a cell is dropped); cell by cell if they mix."""
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", **how)
+    except (ValueError, TypeError):  # "Mixed timezones detected": an offset in some cells only
+        if len(text) <= 1:
+            return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+        parsed = pd.concat([_parse_dates(text.iloc[[i]], **how) for i in range(len(text))])
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
 
 
 # --------------------------------------------------------------------------- areas
