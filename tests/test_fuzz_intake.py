@@ -285,3 +285,13 @@ def test_r18_no_command_writes_inside_the_data_folder(tmp_path: Path) -> None:
         assert proc.returncode == 0, (command, proc.stderr)
     assert snapshot(folder) == before
     assert sorted(p.name for p in work.iterdir()) == []
+
+
+def test_r01_r24_stage_dates_read_as_the_tie_dates_are(tmp_path: Path) -> None:
+    """R01/R24 for ``stage_date``: gaps failed on an offset ('Mixed timezones') beside a year 9999."""
+    orgs = ("org_id,name,sector,engagement_stage,stage_date\nA,Alpha,public,contacted,2024-06-01T10:00+03:00\n"
+            "B,Beta,public,contacted,9999-12-31\nC,Gamma,public,partner,2024-01-01\n")
+    table = pm.gaps.gaps_table(pm.load(data_folder(tmp_path, "source,target\nC,B\n", orgs)), as_of="2026-01-01")
+    stalled = table[table["gap"] == "stalled"]
+    assert stalled["org_id"].tolist() == ["A"]  # B's date is unknown, so it is not called stalled
+    assert "on 2024-06-01;" in stalled["message"].iloc[0]

@@ -62,6 +62,37 @@ def _hijri(text: str) -> str | None:
     return dt.date.fromordinal(int(julian_day - 1721424.5)).isoformat()
 
 
+#: A UTC offset after a time of day: Z, +03:00, +0300, +03, UTC or GMT (with or without an offset).
+_OFFSET = re.compile(r"^(?P<local>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
+                     r"(?P<offset>Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
+def _parse_dates(text: pd.Series, **how: Any) -> pd.Series:
+    """``pd.to_datetime`` without a time zone (an offset left in a cell is dropped); cell by cell if they mix."""
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", **how)
+    except (ValueError, TypeError):  # "Mixed timezones detected": an offset in some cells only
+        if len(text) <= 1:
+            return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+        parsed = pd.concat([_parse_dates(text.iloc[[i]], **how) for i in range(len(text))])
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def _dates_as_written(values: pd.Series) -> pd.Series:
+    """A date column outside the contract (``stage_date``) read as the tie dates are, without the warnings.
+
+    A UTC offset is dropped (the date and time as written); a date that is not one, or whose year is
+    outside :data:`DATE_YEARS`, is NaT.
+    """
+    text = pd.Series([str(v).translate(_DIGITS).strip() if not _missing(v) else "" for v in values],
+                     index=values.index, dtype=object)
+    text = text.str.extract(_OFFSET)["local"].fillna(text)
+    parsed = _parse_dates(text, format="ISO8601")
+    return parsed.mask((parsed.dt.year < DATE_YEARS[0]) | (parsed.dt.year > DATE_YEARS[1])).astype("datetime64[ns]")
+
+
 def _as_date(value: Any, name: str = "as_of") -> pd.Timestamp | None:
     """``value`` as a day (midnight, no time zone); None for None or a blank.
 

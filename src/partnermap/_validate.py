@@ -16,7 +16,6 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -846,11 +845,6 @@ def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Coll
     return out
 
 
-#: A UTC offset after a time of day: Z, +03:00, +0300, +03, UTC or GMT (with or without an offset).
-_OFFSET = re.compile(r"^(?P<local>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
-                     r"(?P<offset>Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
-
-
 def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
     """ISO dates (YYYY-MM-DD, with or without time); others are read day first, and said so.
 
@@ -862,15 +856,15 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
     """
     text = values.map(lambda v: v.translate(_common._DIGITS).strip())
     text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
-    offsets = text.str.extract(_OFFSET)
+    offsets = text.str.extract(_common._OFFSET)
     for i in np.flatnonzero(offsets["offset"].notna().to_numpy()):
         col.add("warning", label, column, f"UTC offset '{offsets['offset'].iloc[i]}' dropped: the date and time "
                 "are read as written.", rows[i], refs.iloc[i], "Write dates as YYYY-MM-DD (local time).")
     text = offsets["local"].fillna(text)
-    parsed = _parse_dates(text, format="ISO8601")
+    parsed = _common._parse_dates(text, format="ISO8601")
     other = text.ne("") & parsed.isna()
     if other.any():
-        parsed[other] = _parse_dates(text[other], dayfirst=True, format="mixed")
+        parsed[other] = _common._parse_dates(text[other], dayfirst=True, format="mixed")
     years = parsed.dt.year
     outside = parsed.notna() & ((years < _common.DATE_YEARS[0]) | (years > _common.DATE_YEARS[1]))
     hijri = pd.Series([_common._hijri(v) if v else None for v in text], index=text.index, dtype=object)
@@ -895,19 +889,6 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
             col.add("warning", label, column, f"'{v}' is not a date; left empty.", rows[i],
                     refs.iloc[i], "Write dates as YYYY-MM-DD.")
     return parsed.mask(outside | hijri.notna()).astype("datetime64[ns]")
-
-
-def _parse_dates(text: pd.Series, **how: Any) -> pd.Series:
-    """``pd.to_datetime`` without a time zone (an offset left in a cell is dropped); cell by cell if they mix."""
-    try:
-        parsed = pd.to_datetime(text, errors="coerce", **how)
-    except (ValueError, TypeError):  # "Mixed timezones detected": an offset in some cells only
-        if len(text) <= 1:
-            return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-        parsed = pd.concat([_parse_dates(text.iloc[[i]], **how) for i in range(len(text))])
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed
 
 
 # --------------------------------------------------------------------------- areas

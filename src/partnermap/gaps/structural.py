@@ -451,7 +451,7 @@ def _stalled_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
     stage = pd.Series(_helpers._column(orgs, "engagement_stage"), index=orgs.index, dtype=object)
     tied = _live_tied(data, G, fid)
     idx = orgs.index
-    since = (pd.to_datetime(orgs["stage_date"], errors="coerce", format="ISO8601") if dated
+    since = (_common._dates_as_written(orgs["stage_date"]) if dated
              else pd.Series(pd.NaT, index=idx))
     limit = today - pd.DateOffset(months=int(stall_months)) - pd.Timedelta(days=round((stall_months % 1) * 30.44))
     with_whom = "with you" if fid is not None else "with anyone"
