@@ -227,16 +227,17 @@ def test_r18_no_output_option_writes_over_an_input(tmp_path: Path, capsys: pytes
     folder = data_folder(tmp_path)
     write(folder, "private_columns.txt", "email\n")
     (tmp_path / "link.csv").symlink_to(folder / "relationships.csv")
+    os.link(folder / "organizations.csv", tmp_path / "hard.csv")
     weights = write(tmp_path, "w.csv", "equity: 0\n")  # named .csv: the -o suffix check passes
     before = snapshot(folder)
     ins = folder / "relationships.csv"
     commands = [
         ["validate", folder, "-o", ins], ["validate", folder, "-o", tmp_path / "link.csv"],
+        ["validate", folder, "-o", tmp_path / "hard.csv"],
         ["validate", folder, "-o", folder / "organizations.csv"],
         ["validate", folder, "-o", tmp_path / "." / "data" / ".." / "data" / "private_columns.txt"],
         ["validate", folder, "-o", folder / "areas.xlsx"],  # not there yet, but the next load would read it
         ["metrics", folder, "-o", ins], ["metrics", folder, "-o", tmp_path / "m.csv", "--summary", ins],
-        ["metrics", folder, "-o", tmp_path / "m.csv", "--summary", tmp_path / "m.csv"],
         ["gaps", folder, "-o", ins], ["partners", folder, "--focal", "A", "-o", ins],
         ["partners", folder, "--focal", "A", "--weights", weights, "-o", tmp_path / "w.csv"],
         ["coverage", folder, "-o", folder / "areas.geojson"],
@@ -250,7 +251,9 @@ def test_r18_no_output_option_writes_over_an_input(tmp_path: Path, capsys: pytes
     for command in commands:
         code, _, err = cli(capsys, *command)
         assert code == 2 and "never writes over its input" in err, (command, err)
-    assert snapshot(folder) == before
+    code, _, err = cli(capsys, "metrics", folder, "-o", tmp_path / "m.csv", "--summary", tmp_path / "." / "m.csv")
+    assert code == 2 and "-o writes the same file" in err
+    assert snapshot(folder) == before and not (tmp_path / "m.csv").exists()
 
 
 def test_r18_outputs_beside_the_data_are_written_when_named(tmp_path: Path,

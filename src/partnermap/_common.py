@@ -88,7 +88,8 @@ def _dates_as_written(values: pd.Series) -> pd.Series:
     """
     text = pd.Series([str(v).translate(_DIGITS).strip() if not _missing(v) else "" for v in values],
                      index=values.index, dtype=object)
-    text = text.str.extract(_OFFSET)["local"].fillna(text)
+    timed = text.str.contains(":", regex=False)
+    text = text[timed].str.extract(_OFFSET)["local"].reindex(text.index).fillna(text)
     parsed = _parse_dates(text, format="ISO8601")
     return parsed.mask((parsed.dt.year < DATE_YEARS[0]) | (parsed.dt.year > DATE_YEARS[1])).astype("datetime64[ns]")
 

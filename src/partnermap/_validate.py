@@ -856,7 +856,8 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
     """
     text = values.map(lambda v: v.translate(_common._DIGITS).strip())
     text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
-    offsets = text.str.extract(_common._OFFSET)
+    timed = text.str.contains(":", regex=False)  # an offset follows a time of day; most cells have none
+    offsets = text[timed].str.extract(_common._OFFSET).reindex(text.index)
     for i in np.flatnonzero(offsets["offset"].notna().to_numpy()):
         col.add("warning", label, column, f"UTC offset '{offsets['offset'].iloc[i]}' dropped: the date and time "
                 "are read as written.", rows[i], refs.iloc[i], "Write dates as YYYY-MM-DD (local time).")
@@ -867,20 +868,22 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
         parsed[other] = _common._parse_dates(text[other], dayfirst=True, format="mixed")
     years = parsed.dt.year
     outside = parsed.notna() & ((years < _common.DATE_YEARS[0]) | (years > _common.DATE_YEARS[1]))
-    hijri = pd.Series([_common._hijri(v) if v else None for v in text], index=text.index, dtype=object)
-    read = other & parsed.notna() & ~outside & hijri.isna()
+    odd = np.flatnonzero((text.ne("") & (parsed.isna() | outside)).to_numpy())  # a Hijri year reads as < 1800, or not
+    hijri = {int(i): day for i in odd if (day := _common._hijri(text.iloc[i]))}
+    is_hijri = pd.Series(np.isin(np.arange(len(text)), list(hijri)), index=text.index)
+    read = other & parsed.notna() & ~outside & ~is_hijri
     if read.any():
         i = int(np.flatnonzero(read.to_numpy())[0])
         col.report.add("info", label, int(rows[i]), column,
                        f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
                        f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
                        "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
-    for i in np.flatnonzero((values.ne("") & (parsed.isna() | outside | hijri.notna())).to_numpy()):
+    for i in np.flatnonzero((values.ne("") & (parsed.isna() | outside | is_hijri)).to_numpy()):
         v = values.iloc[i]
-        if hijri.iloc[i] is not None:
+        if i in hijri:
             col.add("warning", label, column, f"'{v}' looks like a Hijri (Islamic calendar) date where a Gregorian "
                     "one is expected; treated as unknown, the tie is kept.", rows[i], refs.iloc[i],
-                    f"Write the Gregorian date (about {hijri.iloc[i]}).")
+                    f"Write the Gregorian date (about {hijri[i]}).")
         elif outside.iloc[i]:
             col.add("warning", label, column, f"'{v}' is outside the years {_common.DATE_YEARS[0]}–"
                     f"{_common.DATE_YEARS[1]}; treated as unknown, the tie is kept.", rows[i], refs.iloc[i],
@@ -888,7 +891,7 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
         else:
             col.add("warning", label, column, f"'{v}' is not a date; left empty.", rows[i],
                     refs.iloc[i], "Write dates as YYYY-MM-DD.")
-    return parsed.mask(outside | hijri.notna()).astype("datetime64[ns]")
+    return parsed.mask(outside | is_hijri).astype("datetime64[ns]")
 
 
 # --------------------------------------------------------------------------- areas

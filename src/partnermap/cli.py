@@ -117,36 +117,43 @@ def _refuse_over_inputs(data: str | None, outputs: dict[str, str | None],
                         inputs: dict[str, str | None] | None = None) -> None:
     """A usage error when an output (option -> path) would write over what the command reads.
 
-    Refused: a path that is DATA or one of ``inputs`` (--areas, --weights, --params); a file
-    in DATA's folder that loading DATA reads (``organizations.*``, ``relationships.*``,
-    ``areas.*``, ``private_columns.txt``; every table of an HSDS folder), even before it
-    exists, since the next run would read it; and two outputs naming one file.
+    Refused: DATA itself, one of ``inputs`` (--areas, --weights, --params) or a file loading
+    DATA reads (symlinks and hard links followed); a file in DATA's folder that the next load
+    would read (``organizations.*``, ``relationships.*``, ``areas.*``, ``private_columns.txt``;
+    the tables of an HSDS folder), even before it exists; and two outputs naming one file.
     """
-    given = {name: Path(v) for name, v in {"DATA": data, **(inputs or {})}.items() if v}
-    source = given.get("DATA")
+    given = [(f"the {option} file", Path(v)) for option, v in (inputs or {}).items() if v]
+    source = Path(data) if data else None
     folder = source.resolve() if source is not None and source.is_dir() else None
     beside = source.resolve().parent if source is not None and source.is_file() else None
     read = {alias for aliases in _tables._TABLE_ALIASES.values() for alias in aliases}
     package = folder is not None and hsds.is_hsds(folder)
-    written: dict[str, Path] = {}
+
+    def would_read(p: Path) -> bool:
+        if folder is None:
+            return beside is not None and p == beside / PRIVATE_SETTING
+        return (p.parent == folder and (p.stem.lower() in read or p.name.lower() == PRIVATE_SETTING)
+                or package and folder in p.parents and p.suffix.lower() in (".csv", ".json", ".zip"))
+
+    if source is not None:
+        given.append(("the data", source))
+        near = list(folder.iterdir()) if folder is not None else [beside / PRIVATE_SETTING] if beside else []
+        given += [(f"{p.name}, which loading {data} reads", p) for p in near if p.is_file() and would_read(p)]
+    written: list[tuple[str, Path]] = []
     for option, value in outputs.items():
         if not value:
             continue
-        out, real = Path(value), Path(value).resolve()
-        what = next((f"is {'the data' if n == 'DATA' else n + ' ' + str(p)}" for n, p in given.items()
-                     if _same_file(out, p)), None)
-        if what is None and folder is not None and (
-                real.parent == folder and (real.stem.lower() in read or real.name.lower() == PRIVATE_SETTING)
-                or package and folder in real.parents and real.suffix.lower() in (".csv", ".json", ".zip")):
-            what = f"is one of the files that loading {data} reads"
-        if what is None and beside is not None and real == beside / PRIVATE_SETTING:
-            what = f"is the {PRIVATE_SETTING} that loading {data} reads"
-        if what is None:
-            what = next((f"is also {o}" for o, p in written.items() if _same_file(out, p)), None)
+        out = Path(value)
+        what = next((f"is {desc}" for desc, p in given if _same_file(out, p)), None)
+        if what is None and would_read(out.resolve()):
+            what = f"would be read as data the next time {data} is loaded"
         if what is not None:
             raise click.UsageError(f"{option} {value}: {what}; partnermap never writes over its input. "
                                    "Give another path.")
-        written[option] = out
+        twice = next((o for o, p in written if _same_file(out, p)), None)
+        if twice is not None:
+            raise click.UsageError(f"{option} {value}: {twice} writes the same file; give each output its own path.")
+        written.append((option, out))
 
 
 def _regular_input(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
