@@ -938,14 +938,10 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str |
     ids = _tables._cells(df, "area_id")
     col = _Collector(report)
     keep, geoms = _area_shapes(t, ids, report, col)
-    if not keep.any():
-        report.add("error", t.label, None, "geometry", "the areas file has no usable polygons.")
-    out = df.drop(columns=["area_id"]).copy()
-    if "population" in out.columns:
-        out["population"] = _population(_tables._cells(df, "population"), t.rows, ids, t.label, col)
-    for c in out.columns:
-        if c != "population":
-            out[c] = _indicator(out[c]) if c not in ("name", "name_en") else out[c].replace("", None)
+    out = df.drop(columns=["area_id"])
+    out = pd.DataFrame({c: _population(_tables._cells(df, "population"), t.rows, ids, t.label, col)
+                        if c == "population" else out[c].replace("", None) if c in ("name", "name_en")
+                        else _indicator(out[c]) for c in out.columns}, index=out.index)
     col.flush()
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=t.crs or "EPSG:4326"))
     if t.crs is None:
@@ -954,9 +950,29 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str |
         report.add("info", t.label, None, None, f"areas reprojected from {gdf.crs} to EPSG:4326.")
         gdf = gdf.to_crs("EPSG:4326")
     gdf.index = pd.Index(ids, name="area_id")
+    _areas_in_range(gdf, t, keep, report)
+    if not keep.any():
+        report.add("error", t.label, None, "geometry", "the areas file has no usable polygons.")
     gdf = gdf[keep]
     report.counts["areas"] = (len(df), len(gdf))
     return gdf
+
+
+def _areas_in_range(gdf: gpd.GeoDataFrame, t: _tables._Table, keep: np.ndarray, report: LoadReport) -> None:
+    """Leave out (in ``keep``) the areas with coordinates beyond ±180 / ±90 degrees, in one warning naming them."""
+    bad = np.flatnonzero(_geo._outside_degrees(gdf.geometry.to_numpy()) & keep)
+    if not len(bad):
+        return
+    for i in bad:
+        _reject(report, t, pd.Series(gdf.index), keep, int(i), "coordinates outside ±180 / ±90 degrees")
+    named = ", ".join(f"'{_tables._shorten(str(gdf.index[i]), 40)}' (row {t.rows[i]}: "
+                      f"{_geo._bounds_text(gdf.geometry.iloc[i])})" for i in bad[:5])
+    hint = " The layer has no CRS: if its coordinates are metres, save it with its CRS." if t.crs is None else ""
+    report.add("warning", t.label, int(t.rows[bad[0]]), "geometry",
+               f"{len(bad)} area(s) have coordinates outside ±180 longitude / ±90 latitude and were left out: "
+               f"{named}{' …' if len(bad) > 5 else ''}.",
+               "Check the polygons' coordinates (WGS84 degrees, longitude first)." + hint,
+               str(gdf.index[bad[0]]))
 
 
 _AREA_CONTRACT = ("area_id", "name", "population")
