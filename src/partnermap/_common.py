@@ -1,5 +1,7 @@
 """Small helpers shared by several modules: missing values, numbers, dates, term lists, the focal lookup.
 
+Also the one reader of small YAML settings files (weights, report parameters).
+
 Private: imported as a module (``from . import _common``), never re-exported.
 """
 
@@ -9,10 +11,13 @@ import datetime as dt
 import difflib
 import math
 import re
+import reprlib
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from . import schema
 from ._errors import ParameterError, UnknownOrganizationError
@@ -189,3 +194,52 @@ def _focal(orgs: pd.DataFrame, focal: Any) -> int:
     else:
         hint = " Give the org_id of one of the organisations."
     raise UnknownOrganizationError(f"focal '{focal}' is not an org_id in the data.{hint}")
+
+
+#: A settings file (weights, report parameters) larger than this is refused unread.
+MAX_SETTINGS_BYTES = 1_000_000
+
+
+class _NoAliases(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases (``*name``).
+
+    Nested aliases expand a 1 KB file into billions of values ("billion laughs"), and a
+    settings file never needs them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML's hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _read_settings(path: Path) -> Any:
+    """A small YAML settings file, read safely: no aliases, no Python objects, at most :data:`MAX_SETTINGS_BYTES`.
+
+    Raises OSError / UnicodeDecodeError when it cannot be read, ValueError when it is too
+    large, and yaml.YAMLError (its message says where and what) when it is not plain YAML.
+    """
+    size = path.stat().st_size
+    if size > MAX_SETTINGS_BYTES:
+        raise ValueError(f"the file is {size:,} bytes; a settings file is a few lines "
+                         f"(at most {MAX_SETTINGS_BYTES:,} bytes)")
+    return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_NoAliases)  # noqa: S506 - a safe loader
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where and what, for a YAML error: ' at line 3 (aliases (*a) are not allowed)'."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None)
+    return f"{where} ({problem})" if problem else where
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 5, 5, 3
+
+
+def _short_repr(value: Any) -> str:
+    """``repr(value)`` cut short (long texts, long or deeply nested lists), for echoing a value in a message."""
+    return _SHORT.repr(value)

@@ -39,11 +39,29 @@ def _print_report(report: LoadReport, *, quiet: bool = False) -> None:
         elif not quiet and (p.severity == "warning" or p.severity == "info"):
             click.echo(str(p))
     if report.rejected and not quiet:
-        click.echo(f"{len(report.rejected)} row(s) set aside:")
-        for r in report.rejected:
-            row = f":{r['row']}" if r["row"] is not None else ""
-            ref = f" [{r['ref']}]" if r["ref"] else ""
-            click.echo(f"  {r['file']}{row}{ref}: {r['reason']}")
+        _print_set_aside(report.rejected)
+
+
+#: Set-aside rows with one reason in one file are listed one by one up to this many; past it, counted.
+_SET_ASIDE_LISTED = 10
+
+
+def _print_set_aside(rejected: list[dict]) -> None:
+    """The rows set aside: one line each, or, for many with the same reason, a count and the first few."""
+    click.echo(f"{len(rejected)} row(s) set aside:")
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rejected:
+        groups.setdefault((r["file"], r["reason"]), []).append(r)
+    for (file, reason), rows in groups.items():
+        if len(rows) <= _SET_ASIDE_LISTED:
+            for r in rows:
+                row = f":{r['row']}" if r["row"] is not None else ""
+                ref = f" [{r['ref']}]" if r["ref"] else ""
+                click.echo(f"  {file}{row}{ref}: {reason}")
+            continue
+        first = ", ".join(f"{r['row']}" + (f" [{r['ref']}]" if r["ref"] else "") for r in rows[:3])
+        click.echo(f"  {file}: {len(rows)} row(s): {reason} (rows {first} …; "
+                   "`partnermap validate -o FILE` lists them all)")
 
 
 def _load(path: str, private: tuple[str, ...] = (), **area_columns: str | None) -> PartnerData:

@@ -68,7 +68,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from . import _html, _words, i18n, pages, schema
+from . import _common, _html, _words, i18n, pages, schema
 from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 from ._words import Html
@@ -137,9 +137,12 @@ def _read_params(params: str | Path | Mapping[str, Any] | None) -> dict[str, Any
     else:
         path = Path(params)
         try:
-            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            values = _common._read_settings(path) or {}
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
             raise ParameterError(f"{path}: cannot read the parameters file: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise ParameterError(
+                f"{path}: the parameters file is not valid YAML{_common._yaml_problem(exc)}.") from None
         if not isinstance(values, dict):
             raise ParameterError(f"{path}: a parameters file holds 'name: value' lines, e.g. 'focal: ORG-001'.")
         where = str(path)
