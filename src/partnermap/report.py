@@ -390,7 +390,8 @@ def _read(path: Path, **kw: Any) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     return pd.read_csv(path, encoding="utf-8-sig", dtype={"org_id": str, "tie_id": str, "source": str,
-                                                         "target": str, "other_id": str, "area_id": str}, **kw)
+                                                         "target": str, "other_id": str, "area_id": str},
+                       keep_default_na=False, na_values=[""], **kw)  # an org_id 'NA' is an id, only '' is missing
 
 
 def _broker_ranks(metrics: pd.DataFrame | None) -> pd.Series:
