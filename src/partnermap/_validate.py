@@ -253,6 +253,7 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     ``clues`` (org_id -> sector, org_type, clue) say the sector of organisations that have none
     better than their names do (see :func:`_org_terms`).
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _usable(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report,
                                 ("error", "the file has a header but no organisations.",
                                  "Add one row per organisation.")):
@@ -611,6 +612,7 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
     ``unread`` (from :func:`_organizations_unread`) says why the organisations could not be read:
     the ties are then set aside unchecked, with one line that says so.
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _usable(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report,
                                 ("info", "no relationships listed.", "")):
         return _empty_relationships()
@@ -859,6 +861,7 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str |
     ``area_id`` and ``area_name`` name the columns that hold each area's id and name; without
     them they are found by :func:`_area_headings`.
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _area_headings(t, report, area_id, area_name) or not _usable_areas(t, report):
         return None
     df = t.df
