@@ -207,8 +207,9 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
 
 def _formulas_unquoted(df: pd.DataFrame) -> pd.DataFrame:
     """``'=…``, ``'+…``, ``'-…``, ``'@…`` read as ``=…`` …: the ``'`` partnermap's CSV files put before them."""
-    for j in range(df.shape[1]):
-        cells = df.iloc[:, j].tolist()
+    values = df.to_numpy(dtype=object)
+    for j in range(values.shape[1]):
+        cells = values[:, j].tolist()
         if any(v[:1] == "'" for v in cells):
             df.isetitem(j, pd.Series([_common._unneutralised(v) for v in cells], index=df.index, dtype=object))
     return df
@@ -462,12 +463,13 @@ def _control_characters(t: _Table | None, report: LoadReport) -> None:
                        f"read as '{new}'.", "Retype the heading.")
     t.df.columns = pd.Index(heads)
     named = counted = 0
+    values = t.df.to_numpy(dtype=object)
     for j, c in enumerate(t.df.columns):
-        cells = t.df.iloc[:, j]
-        if not bad.search("\n".join(v for v in cells.tolist() if isinstance(v, str))):
+        cells = values[:, j].tolist()
+        if not bad.search("\n".join(v for v in cells if isinstance(v, str))):
             continue
-        fixed = [_common._safe_text(v) if isinstance(v, str) else v for v in cells.tolist()]
-        for i, (old, new) in enumerate(zip(cells.tolist(), fixed, strict=True)):
+        fixed = [_common._safe_text(v) if isinstance(v, str) else v for v in cells]
+        for i, (old, new) in enumerate(zip(cells, fixed, strict=True)):
             if old == new or not _common.CONTROL_CHARACTERS.search(old):
                 continue
             if named < _MAX_CELLS_NAMED:

@@ -273,9 +273,10 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     for c in schema.ORG_COLUMNS:
         if c not in out.columns and c != "org_id" and c in df.columns:
             out[c] = _tables._cells(df, c).replace("", None)
-    for c in df.columns:  # unknown columns are kept as text
-        if c not in out.columns and c != "org_id":
-            out[c] = df[c].replace("", None)
+    known = {*out.columns, "org_id"}
+    unknown = [c for c in df.columns if c not in known]  # kept as text, joined at once (10,000 columns happen)
+    if unknown:
+        out = pd.concat([out, df[unknown].replace("", None)], axis=1)
     if extra_geom is not None:
         out["area_geometry"] = extra_geom
     col.flush()
@@ -408,8 +409,12 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
     """The sector as given, else from org_type, else the guess; an error where none says it."""
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
-    derived = 0
+    derived = unknown = 0
     for v, ot, guess, row, ref, k in zip(values, org_type, guesses, rows, refs, keep, strict=True):
+        if v == schema.UNKNOWN_SECTOR and ot not in schema.ORG_TYPES:  # as partnermap writes it (HSDS)
+            unknown += 1
+            out.append(v)
+            continue
         key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
         if key is not None:
             if key != v:
@@ -435,6 +440,11 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
         report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
     if derived:
         report.add("info", label, None, "sector", f"sector derived from org_type for {derived} row(s).")
+    if unknown:
+        report.add("warning", label, None, "sector",
+                   f"{unknown} organisation(s) have the sector '{schema.UNKNOWN_SECTOR}' (as partnermap writes "
+                   "them when nothing says their sector); they are kept, outside every sector.",
+                   "Write for_profit, non_profit or public where you know it.")
     return pd.Series(out, index=values.index, dtype=object)
 
 
