@@ -17,6 +17,7 @@ import openpyxl
 import pandas as pd
 
 import partnermap as pm
+from partnermap import pages
 from partnermap.export import MAX_CELL_CHARS, MAX_GPKG_COLUMNS, export_data, write_table
 
 HEAD = "org_id,name,sector,lat,lon,email\n"
@@ -263,3 +264,21 @@ def test_the_private_rule_folds_width_spacing_and_arabic() -> None:
     for heading in ("E - mail", "ＥＭＡＩＬ", "WhatsApp", "الإيميل", "contact_email", "Mobile No."):
         assert pm.schema.is_private(heading), heading
     assert not pm.schema.is_private("city")
+
+
+# ---------------------------------------------------------------- many columns (R09)
+
+def test_the_report_carries_the_contract_and_a_few_extra_columns_and_says_so_R09(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    extra = [f"c{i}" for i in range(300)]
+    rows = [f"O{k},Org {k},public," + ",".join("v" for _ in extra) for k in range(5)]
+    (folder / "organizations.csv").write_text("org_id,name,sector," + ",".join(extra) + "\n" + "\n".join(rows) + "\n",
+                                              encoding="utf-8")
+    data = pm.load(folder)
+    assert set(extra) <= set(data.organizations.columns)  # the data keeps them
+    prep = pages.prepare(data)
+    shown = [c for c in prep.data.organizations.columns if c in extra]
+    assert shown == extra[:pages.REPORT_EXTRA_COLUMNS]
+    assert any("300 columns besides the data contract's" in str(p) and "'c50'" in str(p)
+               for p in prep.data.report.problems)
