@@ -243,3 +243,44 @@ _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlev
 def _short_repr(value: Any) -> str:
     """``repr(value)`` cut short (long texts, long or deeply nested lists), for echoing a value in a message."""
     return _SHORT.repr(value)
+
+
+# ------------------------------------------------------------------ text that is safe to write
+
+#: Characters no XML file may hold (and so no .xlsx, GEXF or GraphML): the C0 controls but tab,
+#: line feed and carriage return; U+FFFE and U+FFFF; lone surrogates. A NUL also cuts a
+#: GeoPackage's text. One rule for every writer: the loader replaces them (with a warning).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: The controls that separate text (vertical tab, form feed, the file/group/record/unit separators).
+_SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+_LINE_BREAK = re.compile("\r\n?")
+
+
+def _safe_text(s: str) -> str:
+    """``s`` with :data:`CONTROL_CHARACTERS` replaced and every line break written LF.
+
+    The controls that separate text (vertical tab, form feed, U+001C–U+001F) become a
+    space, the others are removed; a lone CR and CR LF become LF, so no CSV row is split.
+    """
+    if "\r" in s:
+        s = _LINE_BREAK.sub("\n", s)
+    return CONTROL_CHARACTERS.sub(lambda m: " " if m.group() in _SPACE_LIKE else "", s)
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(v: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with ``'`` before it; anything else as it is.
+
+    Numbers, and text that reads as a number (``-1.5``), are left alone.
+    """
+    if isinstance(v, str) and v.startswith(FORMULA_START) and _number(v) is None:
+        return "'" + v
+    return v
+
+
+def _unneutralised(v: str) -> str:
+    """The inverse of :func:`_neutralised` for a cell read from a CSV file."""
+    return v[1:] if v[:1] == "'" and v[1:2] in FORMULA_START and v[1:2] != "" and _number(v[1:]) is None else v

@@ -30,6 +30,7 @@ import shapely
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from . import _common
 from ._data import LoadReport, Severity
 
 TABLES = ("organizations", "relationships", "areas")
@@ -206,10 +207,20 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
     text, sep, offset = _separator(text)
     head, records, lines, unread = _csv_rows(text, sep, offset, path.name, report)
     df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
-    t = _Table(df, path.name, rows=lines)
+    t = _Table(_formulas_unquoted(df), path.name, rows=lines)
     t.unread = unread
     t.geometry = _wkt_geometry(t, report)
     return t
+
+
+def _formulas_unquoted(df: pd.DataFrame) -> pd.DataFrame:
+    """``'=…``, ``'+…``, ``'-…``, ``'@…`` read as ``=…`` …: the ``'`` partnermap's CSV files put before them."""
+    values = df.to_numpy(dtype=object)
+    for j in range(values.shape[1]):
+        cells = values[:, j].tolist()
+        if any(v[:1] == "'" for v in cells):
+            df.isetitem(j, pd.Series([_common._unneutralised(v) for v in cells], index=df.index, dtype=object))
+    return df
 
 
 def _separator(text: str) -> tuple[str, str, int]:
@@ -611,3 +622,47 @@ def _cells(df: pd.DataFrame, col: str) -> pd.Series:
     # object dtype, not pandas' string dtype: iterating it element by element is 5x faster
     return pd.Series([str(v).strip() if v is not None and v == v else "" for v in df[col].tolist()],
                      index=df.index, dtype=object)
+
+
+#: Cells named one by one in the control-character warning of a table; the others are counted.
+_MAX_CELLS_NAMED = 20
+
+
+def _control_characters(t: _Table | None, report: LoadReport) -> None:
+    """Replace the characters no writer can keep (:data:`partnermap._common.CONTROL_CHARACTERS`) in ``t``.
+
+    Every cell and heading goes through :func:`partnermap._common._safe_text` (a control is
+    removed, or becomes a space where it separates text; CR line breaks become LF), and
+    each cell whose control characters were replaced is a warning naming it
+    (``organizations.csv:2:name``), so every output of the data agrees.
+    """
+    if t is None:
+        return
+    bad = re.compile(f"{_common.CONTROL_CHARACTERS.pattern}|\r")
+    heads = [_common._safe_text(h) if isinstance(h, str) and bad.search(h) else h for h in t.df.columns]
+    for old, new in zip(t.df.columns, heads, strict=True):
+        if old != new and _common.CONTROL_CHARACTERS.search(old):
+            report.add("warning", t.label, 1, new, f"the heading {old!r} holds control characters; "
+                       f"read as '{new}'.", "Retype the heading.")
+    t.df.columns = pd.Index(heads)
+    named = counted = 0
+    values = t.df.to_numpy(dtype=object)
+    for j, c in enumerate(t.df.columns):
+        cells = values[:, j].tolist()
+        if not bad.search("\n".join(v for v in cells if isinstance(v, str))):
+            continue
+        fixed = [_common._safe_text(v) if isinstance(v, str) else v for v in cells]
+        for i, (old, new) in enumerate(zip(cells, fixed, strict=True)):
+            if old == new or not _common.CONTROL_CHARACTERS.search(old):
+                continue
+            if named < _MAX_CELLS_NAMED:
+                report.add("warning", t.label, int(t.rows[i]), str(c),
+                           f"control characters in {old[:60]!r} (no file can keep them); read as {new[:60]!r}.",
+                           "Retype the value, or save the file again from a spreadsheet.")
+                named += 1
+            else:
+                counted += 1
+        t.df.isetitem(j, pd.Series(fixed, index=t.df.index, dtype=object))
+    if counted:
+        report.add("warning", t.label, None, None,
+                   f"control characters replaced in {counted} more cell(s), as in the cells named above.")

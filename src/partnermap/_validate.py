@@ -297,6 +297,7 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     ``clues`` (org_id -> sector, org_type, clue) say the sector of organisations that have none
     better than their names do (see :func:`_org_terms`).
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _usable(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report,
                                 ("error", "the file has a header but no organisations.",
                                  "Add one row per organisation.")):
@@ -480,8 +481,12 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
     """The sector as given, else from org_type, else the guess; an error where none says it."""
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
-    derived = 0
+    derived = unknown = 0
     for v, ot, guess, row, ref, k in zip(values, org_type, guesses, rows, refs, keep, strict=True):
+        if v == schema.UNKNOWN_SECTOR and ot not in schema.ORG_TYPES:  # as partnermap writes it (HSDS)
+            unknown += 1
+            out.append(v)
+            continue
         key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
         if key is not None:
             if key != v:
@@ -507,6 +512,11 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
         report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
     if derived:
         report.add("info", label, None, "sector", f"sector derived from org_type for {derived} row(s).")
+    if unknown:
+        report.add("warning", label, None, "sector",
+                   f"{unknown} organisation(s) have the sector '{schema.UNKNOWN_SECTOR}' (as partnermap writes "
+                   "them when nothing says their sector); they are kept, outside every sector.",
+                   "Write for_profit, non_profit or public where you know it.")
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -684,6 +694,7 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
     ``unread`` (from :func:`_organizations_unread`) says why the organisations could not be read:
     the ties are then set aside unchecked, with one line that says so.
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _usable(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report,
                                 ("info", "no relationships listed.", "")):
         return _empty_relationships()
@@ -977,6 +988,7 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str |
     ``area_id`` and ``area_name`` name the columns that hold each area's id and name; without
     them they are found by :func:`_area_headings`.
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _area_headings(t, report, area_id, area_name) or not _usable_areas(t, report):
         return None
     df = t.df

@@ -86,7 +86,7 @@ __all__ = ["is_hsds", "read_hsds", "UNKNOWN_SECTOR"]
 log = logging.getLogger("partnermap")
 
 #: Sector given to organisations whose sector the package does not reveal.
-UNKNOWN_SECTOR = "unknown"
+UNKNOWN_SECTOR = schema.UNKNOWN_SECTOR
 
 # HSDS table (3.0 name) -> file stems that hold it (3.0 files are plural, 1.x too).
 _STEMS: dict[str, tuple[str, ...]] = {

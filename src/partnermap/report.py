@@ -58,7 +58,6 @@ from typing import Any
 
 import nbformat
 import numpy as np
-import openpyxl
 import pandas as pd
 import papermill
 import yaml
@@ -73,7 +72,7 @@ from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 from ._words import Html
 from .coverage import read_areas
-from .export import write_table
+from .export import write_sheets, write_table
 from .gaps import portfolio
 
 __all__ = ["NOTEBOOKS", "ReportFailed", "ReportLocked", "report_name", "run", "run_report", "write_runs_index"]
@@ -675,7 +674,7 @@ def _workbook(tables: Path) -> None:
     csvs = sorted(tables.glob("*.csv"))
     if not csvs:
         return
-    book = openpyxl.Workbook(write_only=True)
+    sheets: dict[str, pd.DataFrame] = {}
     left_out = []
     for f in csvs:
         frame = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False, low_memory=False,
@@ -683,16 +682,15 @@ def _workbook(tables: Path) -> None:
         if len(frame) > MAX_XLSX_ROWS:
             left_out.append((f.name, len(frame)))
             continue
-        sheet = book.create_sheet(f.stem[:31])
-        sheet.append([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
-            sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+        frame.columns = [_common._unneutralised(str(c)) for c in frame.columns]
+        for j in range(frame.shape[1]):  # the CSV's ' before formula-like text: a workbook keeps text as text
+            if frame.iloc[:, j].dtype == object or pd.api.types.is_string_dtype(frame.iloc[:, j].dtype):
+                frame.isetitem(j, frame.iloc[:, j].map(lambda v: _common._unneutralised(str(v))))
+        sheets[f.stem[:31]] = frame
     if left_out:
-        about = book.create_sheet("about")
-        about.append(["table", "rows", "note"])
-        for name, n in left_out:
-            about.append([name, n, f"longer than {MAX_XLSX_ROWS:,} rows: in the CSV file only"])
-    book.save(tables / "report.xlsx")
+        sheets["about"] = pd.DataFrame([(name, n, f"longer than {MAX_XLSX_ROWS:,} rows: in the CSV file only")
+                                        for name, n in left_out], columns=["table", "rows", "note"])
+    write_sheets(sheets, tables / "report.xlsx", index=False)
 
 
 def _say(quiet: bool) -> Callable[[str], None]:
