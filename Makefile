@@ -41,7 +41,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache
 
 test: lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --hypothesis-profile=ci
 
 clean:
 	rm -rf $(VENV) reports/*-demo reports/*-demo.failed build src/*.egg-info

@@ -6,6 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The property-based tests (tests/test_properties.py). ``ci`` (what `make test` passes, and the default):
+# a bounded, derandomised search, so CI is stable and the whole file takes about a minute; ``dev``: a
+# longer random search (`pytest tests/test_properties.py --hypothesis-profile=dev`), whose failures
+# hypothesis keeps in .hypothesis/ (git-ignored) and replays first next time.
+settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("dev", max_examples=300, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("ci")
 
 ORGS = """org_id,name,sector,org_type,lat,lon,offers,needs,causes,capacity,engagement_stage,service_radius_km,email,founded_year
 ORG-001,شركة الهندسة والتصميم,for_profit,company,26.28,50.21,expertise;skills;in_kind_services,volunteers;audiences,housing;women,high,partner,10,info@eng.example.sa,2005

@@ -32,36 +32,49 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
-def _print_report(report: LoadReport, *, quiet: bool = False) -> None:
-    for p in report.problems:
-        if p.severity == "error":
-            click.echo(str(p), err=True)
-        elif not quiet and (p.severity == "warning" or p.severity == "info"):
-            click.echo(str(p))
+#: Problems of each kind (errors; warnings and notes; set-aside rows) printed one by one before the rest are counted.
+_SHOWN_REPORT = 50
+
+
+def _print_report(report: LoadReport, *, quiet: bool = False, data: str = "DATA", output: str | None = None) -> None:
+    """The first problems and set-aside rows of ``report`` (errors on stderr); the rest counted, all in ``output``."""
+    where = f"all of them in {output}" if output else f"`partnermap validate {data} -o problems.csv` writes them all"
+    notes = [] if quiet else [p for p in report.problems if p.severity in ("warning", "info")]
+    for items, what, err in ((report.errors, "error(s)", True), (notes, "warning(s) and note(s)", False)):
+        for p in items[:_SHOWN_REPORT]:
+            click.echo(str(p), err=err)
+        if len(items) > _SHOWN_REPORT:
+            click.echo(f"… and {len(items) - _SHOWN_REPORT:,} more {what} ({where}).", err=err)
     if report.rejected and not quiet:
-        _print_set_aside(report.rejected)
+        _print_set_aside(report.rejected, where)
 
 
 #: Set-aside rows with one reason in one file are listed one by one up to this many; past it, counted.
 _SET_ASIDE_LISTED = 10
 
 
-def _print_set_aside(rejected: list[dict]) -> None:
+def _print_set_aside(rejected: list[dict], where: str) -> None:
     """The rows set aside: one line each, or, for many with the same reason, a count and the first few."""
     click.echo(f"{len(rejected)} row(s) set aside:")
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rejected:
         groups.setdefault((r["file"], r["reason"]), []).append(r)
+    lines = shown = 0
     for (file, reason), rows in groups.items():
+        if lines >= _SHOWN_REPORT:
+            click.echo(f"  … and {len(rejected) - shown:,} more ({where}).")
+            break
+        shown += len(rows)
         if len(rows) <= _SET_ASIDE_LISTED:
             for r in rows:
                 row = f":{r['row']}" if r["row"] is not None else ""
                 ref = f" [{r['ref']}]" if r["ref"] else ""
                 click.echo(f"  {file}{row}{ref}: {reason}")
+            lines += len(rows)
             continue
         first = ", ".join(f"{r['row']}" + (f" [{r['ref']}]" if r["ref"] else "") for r in rows[:3])
-        click.echo(f"  {file}: {len(rows)} row(s): {reason} (rows {first} …; "
-                   "`partnermap validate -o FILE` lists them all)")
+        click.echo(f"  {file}: {len(rows)} row(s): {reason} (rows {first} …; {where})")
+        lines += 1
 
 
 def _load(path: str, private: tuple[str, ...] = (), **area_columns: str | None) -> PartnerData:
@@ -71,7 +84,7 @@ def _load(path: str, private: tuple[str, ...] = (), **area_columns: str | None) 
     except DataValidationError as exc:
         report = exc.report
         if report is not None:
-            _print_report(report, quiet=True)
+            _print_report(report, quiet=True, data=path)
             click.echo(f"{path}: {len(report.errors)} error(s); nothing was computed. "
                        f"Run `partnermap validate {path}` for the full report.", err=True)
         else:
@@ -215,7 +228,7 @@ def validate(data: str, output: str | None) -> None:
     """
     _refuse_over_inputs(data, {"-o": output})
     report = validate_data(data)
-    _print_report(report)
+    _print_report(report, data=data, output=output)
     if output:
         table = report.to_frame()
         rejected = report.rejected_frame().assign(severity="set aside", message=lambda d: d["reason"])
@@ -575,7 +588,7 @@ def report(data: str | None, focal: str | None, params_file: str | None, noteboo
     except DataValidationError as exc:
         report_ = getattr(exc, "report", None)
         if report_ is not None:
-            _print_report(report_, quiet=True)
+            _print_report(report_, quiet=True, data=data or "DATA")
         where = data or "the demo data"
         count = len(report_.errors) if report_ is not None else "some"
         click.echo(f"{where}: {count} error(s); no report was written. Run `partnermap validate {data or ''}` "

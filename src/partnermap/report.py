@@ -22,7 +22,10 @@ the first. A notebook that fails stops the run: the folder is kept as
 the previous report stays as it was, and :class:`ReportFailed` names the notebook and
 the cell. Bad data raises :class:`~partnermap.DataValidationError` before any notebook
 runs, and nothing is written. Two runs on the same output folder never interleave: the
-second raises :class:`ReportLocked`, saying who holds the lock.
+second raises :class:`ReportLocked`, saying who holds the lock; the lock goes with its run, so
+a run that was killed never blocks the next, which also removes the half-built folder it
+left. A run stopped with SIGTERM (or Ctrl-C) removes its half-built folder itself. An output
+folder that is read-only or full raises :class:`ReportNotWritten`, the previous report intact.
 
 Examples
 --------
@@ -46,9 +49,11 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from html import unescape
@@ -75,7 +80,8 @@ from .coverage import read_areas
 from .export import write_sheets, write_table
 from .gaps import portfolio
 
-__all__ = ["NOTEBOOKS", "ReportFailed", "ReportLocked", "report_name", "run", "run_report", "write_runs_index"]
+__all__ = ["NOTEBOOKS", "ReportFailed", "ReportLocked", "ReportNotWritten", "report_name", "run", "run_report",
+           "write_runs_index"]
 
 log = logging.getLogger("partnermap")
 
@@ -99,6 +105,10 @@ class ReportFailed(PartnermapError):
 
 class ReportLocked(PartnermapError):
     """Another run holds the output folder's lock (exit status 1)."""
+
+
+class ReportNotWritten(PartnermapError):
+    """The output folder cannot be written (read-only, full, not a folder); exit status 2."""
 
 
 def report_name(data_path: str | Path | None) -> str:
@@ -178,10 +188,17 @@ def _notebook_list(value: Any) -> list[str]:
 
 @contextlib.contextmanager
 def _lock(output: Path) -> Iterator[None]:
-    """Hold ``output/.partnermap.lock`` for the run; a second run says who holds it."""
-    output.mkdir(parents=True, exist_ok=True)
+    """Hold ``output/.partnermap.lock`` for the run; a second run says who holds it.
+
+    The lock is an ``flock``: the system releases it when its run ends, however it ends (even
+    killed), so a lock file left behind never blocks the next run.
+    """
     path = output / ".partnermap.lock"
-    fh = path.open("a+", encoding="utf-8")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        fh = path.open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise _not_written(output, exc) from None
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -192,16 +209,72 @@ def _lock(output: Path) -> Iterator[None]:
             holder = fh.read().strip() or "another process"
             raise ReportLocked(f"{output} is in use by another report run ({holder}); "
                                "wait for it to finish, or run into another folder with -o.") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}")
-        fh.flush()
+        with contextlib.suppress(OSError):  # who holds it, for the next run's message (a full disk only loses that)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()} on {socket.gethostname()} since "
+                     f"{dt.datetime.now().isoformat(timespec='seconds')}")
+            fh.flush()
         yield
     finally:
         with contextlib.suppress(OSError):
             fh.seek(0)
             fh.truncate()
         fh.close()
+
+
+def _not_written(output: Path, exc: OSError) -> ReportNotWritten:
+    """The plain error for an output folder that cannot take the report (read-only, full, a file)."""
+    why = exc.strerror or str(exc)
+    return ReportNotWritten(f"cannot write the report into {output}: {why}. Choose a folder you can write "
+                            "to with -o, or free some space; the previous report there is untouched.")
+
+
+#: Errors of the output folder itself, not of the report: a clear message and exit status 2.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR,
+                           errno.EEXIST, errno.EFBIG})
+#: Of those, the ones a notebook meets when the disk is full or read-only.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
+def _clear_leftovers(output: Path) -> None:
+    """Remove the half-built folders of runs that were killed (only the lock holder builds, so any left are stale)."""
+    for d in output.glob(".*"):
+        if d.is_dir() and re.fullmatch(r"\..+\.(tmp|old)-\d+", d.name):
+            log.info("report: removing %s, left by a run that was stopped", d.name)
+            shutil.rmtree(d, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _building(tmp: Path, output: Path) -> Iterator[None]:
+    """Build the run in ``tmp``: removed if the run stops (a failed notebook's was moved to .failed already)."""
+    try:
+        yield
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.errno in _WRITE_ERRNOS:
+            raise _not_written(output, exc) from None
+        raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def _stopped_cleanly() -> Iterator[None]:
+    """SIGTERM (a scheduler or ``kill`` stopping the run) unwinds like Ctrl-C, so the half-built folder is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -------------------------------------------------------------------- atomic swap
@@ -821,6 +894,8 @@ def run(
         A notebook failed (the run is kept as ``<date>-<name>.failed``).
     ReportLocked
         Another run is using ``output``.
+    ReportNotWritten
+        ``output`` cannot be written (read-only, full, a file); the previous report stays as it was.
     """
     opts = _options(data, params, {"focal": focal, "notebooks": notebooks, "profiles": profiles,
                                    "language": language, "as_of": as_of, "name": name, "areas": areas, "by": by,
@@ -835,23 +910,21 @@ def run(
     run_name = str(opts.get("name") or report_name(src if not isinstance(src, PartnerData) else src.source))
     output = Path(output)
     final = output / f"{dt.date.today().isoformat()}-{run_name}"
-    with _lock(output), tempfile.TemporaryDirectory(prefix="partnermap-") as private:
+    with _stopped_cleanly(), _lock(output), tempfile.TemporaryDirectory(prefix="partnermap-") as private:
+        _clear_leftovers(output)
         tmp = output / f".{final.name}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        for sub in ("notebooks", "tables", "figures", "maps", "profiles"):
-            (tmp / sub).mkdir(parents=True, exist_ok=True)
-        try:
+        with _building(tmp, output):
+            for sub in ("notebooks", "tables", "figures", "maps", "profiles"):
+                (tmp / sub).mkdir(parents=True, exist_ok=True)
             prepared = prep.save(Path(private) / "prepared.pkl")  # holds private columns: never in the report
             jobs = _jobs(keys, wanted, opts, page, tmp, prepared)
             runs = _run_jobs(jobs, nb_dir, tmp, Path(private), final, say=say, timeout=timeout,
                              language=opts["language"])
             _finish(tmp, prep, page, opts, runs, wanted, name=run_name, started=started, t0=t0)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)  # a failed notebook's folder was already moved to .failed
-            raise
-        _publish(tmp, final)
-        shutil.rmtree(output / f"{final.name}.failed", ignore_errors=True)
-        write_runs_index(output, language=opts["language"])
+            _publish(tmp, final)
+        with contextlib.suppress(OSError):  # the run is in place; a full disk only keeps the list of runs stale
+            shutil.rmtree(output / f"{final.name}.failed", ignore_errors=True)
+            write_runs_index(output, language=opts["language"])
     say(f"wrote {final / 'index.html'} in {time.perf_counter() - t0:.1f} s")
     return final
 
@@ -916,6 +989,9 @@ def _run_jobs(jobs: list[_Job], nb_dir: Path, tmp: Path, private: Path, final: P
             try:
                 _execute(kernel, nb_dir / f"{NOTEBOOKS[k]}.ipynb", executed, p, timeout)
             except PapermillExecutionError as exc:
+                full = re.match(r"\[Errno (\d+)\] (.*)", str(exc.evalue))
+                if full and int(full.group(1)) in _FULL_ERRNOS:  # the disk, not the notebook: no .failed copy
+                    raise OSError(int(full.group(1)), full.group(2)) from None
                 failed = final.with_name(f"{final.name}.failed")
                 shutil.rmtree(failed, ignore_errors=True)
                 os.rename(tmp, failed)
