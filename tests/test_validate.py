@@ -75,7 +75,7 @@ def test_an_empty_organisations_file_is_one_error_and_one_line_for_the_ties(fold
     assert len(out) < 10, out
     assert ("  relationships.csv: 900 row(s): not checked: the organisations could not be read "
             "(rows 2 [ORG-000 → ORG-001], 3 [ORG-001 → ORG-002], 4 [ORG-002 → ORG-003] …; "
-            "`partnermap validate -o FILE` lists them all)") in out
+            f"`partnermap validate {f} -o problems.csv` writes them all)") in out
 
 
 def test_organisations_without_org_id_are_one_error_and_two_summary_lines(folder, tmp_path: Path) -> None:
