@@ -8,11 +8,10 @@ warning) and ``pages.prepare`` (what the report carries: the contract's columns 
     .venv/bin/python benchmarks/bench_wide.py              # 300 x 10,000
     .venv/bin/python benchmarks/bench_wide.py --rows 100 --columns 2000
 
-Measured on the shared 2-core project machine (300 x 10,000, 3 million cells): load 7 s
-(was 25 s), xlsx 40 s alone and 96 s with the machine busy (openpyxl's write-only mode, about
-30,000-75,000 cells a second: still far from "seconds"), gpkg 3 s, prepare 0.1 s; a whole
-``partnermap report`` 28 s (it was 251 s when every page, map and table carried the 10,000
-columns).
+Measured on the shared 2-core project machine (300 x 10,000, 3 million cells): load 5-7 s
+(was 25 s), xlsx 15 s (was 96 s with openpyxl's write-only mode, 135 s with pandas'
+to_excel), gpkg 3 s, prepare 0.1 s; a whole ``partnermap report`` 28 s (it was 251 s when
+every page, map and table carried the 10,000 columns).
 """
 
 from __future__ import annotations

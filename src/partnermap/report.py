@@ -738,7 +738,7 @@ def _previous(output: Path, name: str) -> Path | None:
     return max(found)[1] if found else None
 
 
-#: Tables longer than this stay CSV only (the workbook says so): openpyxl writes about 40,000 cells a second.
+#: Tables longer than this stay CSV only (the workbook says so), so the workbook stays small enough to open.
 MAX_XLSX_ROWS = 25_000
 
 
