@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -67,6 +68,46 @@ def _status_at(rel: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Series:
     status[dated & start.notna() & (start > as_of)] = "not_started"
     return status
 
+
+
+def _tie_filters(
+    as_of: Any, status: Iterable[str] | None, kinds: Iterable[str] | None
+) -> tuple[pd.Timestamp | None, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """``as_of`` as a date and ``status`` / ``kinds`` as tuples, checked against the vocabularies."""
+    as_of_ts = _as_date(as_of)
+    status_t = None if status is None else tuple(status)
+    kinds_t = None if kinds is None else tuple(kinds)
+    checks = (("status", status_t, schema.TIE_STATUSES), ("kinds", kinds_t, schema.RELATIONSHIP_KINDS))
+    for name, given, vocab in checks:
+        unknown = sorted(set(given or ()) - set(vocab))
+        if unknown:
+            raise ParameterError(
+                f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(vocab)}."
+            )
+    return as_of_ts, status_t, kinds_t
+
+
+def _selected_ties(
+    rel: pd.DataFrame, as_of: pd.Timestamp | None, status: tuple[str, ...] | None, kinds: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """The ties kept by the filters (status on ``as_of``, kinds), their ``status`` as on ``as_of``."""
+    if not len(rel):
+        return rel
+    keep = pd.Series(True, index=rel.index)
+    eff = _status_at(rel, as_of)
+    if status is not None:
+        keep &= eff.isin(status)
+    if kinds is not None:
+        keep &= rel["kind"].isin(kinds)
+    return rel[keep].assign(status=eff[keep])
+
+
+def _provenance(data: Any, as_of: pd.Timestamp | None, status: tuple[str, ...] | None,
+                kinds: tuple[str, ...] | None) -> dict[str, Any]:
+    """What a graph built from ``data`` records about itself (``G.graph``)."""
+    crs = getattr(data.organizations, "crs", None)
+    return {"source": data.source, "as_of": None if as_of is None else as_of.date().isoformat(),
+            "status": status, "kinds": kinds, "crs": str(crs) if crs is not None else None}
 
 
 def _as_terms(v: Any) -> list:

@@ -115,6 +115,7 @@ from scipy.stats import norm
 from tqdm import tqdm
 
 from . import _common, _sparse
+from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 
 # networkit imports its profiling module when matplotlib is installed, and that module shows
@@ -683,7 +684,7 @@ def _check_estimate(
 
 # long: a flat aggregator at complexity 1, one step per metric (OSMnx's basic_stats shape).
 def centrality(
-    G: nx.Graph,
+    G: nx.Graph | PartnerData,
     *,
     weighted: bool = False,
     k: int | None = None,
@@ -702,6 +703,8 @@ def centrality(
     G
         The graph from :func:`partnermap.build_graph` (a MultiGraph); a plain
         :class:`networkx.Graph` or :class:`networkx.DiGraph` also works. Not modified.
+        Loaded data (:func:`partnermap.load`) stands for ``build_graph(data)`` (active
+        ties) and is faster at scale: no networkx graph is built.
     weighted
         Use tie weights as strengths (path distance = 1/weight). ``False`` (default)
         counts every partner pair the same; ``strength`` is weighted either way.
@@ -893,14 +896,15 @@ def _cross_share(U: sp.csr_array, sectors: list[Any]) -> np.ndarray:
 
 
 def communities(
-    G: nx.Graph, *, weighted: bool = False, seed: int = 0, resolution: float = 1.0
+    G: nx.Graph | PartnerData, *, weighted: bool = False, seed: int = 0, resolution: float = 1.0
 ) -> pd.Series:
     """Seeded Louvain communities: 0 is the largest, ties broken by smallest ``org_id``.
 
     Parameters
     ----------
     G
-        The graph from :func:`partnermap.build_graph` (or any networkx graph).
+        The graph from :func:`partnermap.build_graph` (or any networkx graph), or
+        loaded data for ``build_graph(data)`` without building it (faster at scale).
     weighted
         Use tie weights (strengths) in the modularity.
     seed
@@ -925,14 +929,15 @@ def communities(
     return pd.Series(labels, index=pd.Index(V.nodes, name="org_id"), name="community")
 
 
-def bridges(G: nx.Graph) -> pd.DataFrame:
+def bridges(G: nx.Graph | PartnerData) -> pd.DataFrame:
     """The partnerships (partner pairs) whose loss would split the network.
 
     Parameters
     ----------
     G
-        The graph from :func:`partnermap.build_graph` (or any networkx graph); ties
-        are taken as mutual and parallel ties of a pair count as one partnership.
+        The graph from :func:`partnermap.build_graph` (or any networkx graph, or loaded
+        data for ``build_graph(data)``); ties are taken as mutual and parallel ties of a
+        pair count as one partnership.
 
     Returns
     -------
@@ -1049,7 +1054,7 @@ def _mixing(U: sp.csr_array, values: list[Any]) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def network_summary(
-    G: nx.Graph,
+    G: nx.Graph | PartnerData,
     *,
     metrics: pd.DataFrame | None = None,
     weighted: bool = False,
@@ -1061,7 +1066,8 @@ def network_summary(
     Parameters
     ----------
     G
-        The graph from :func:`partnermap.build_graph` (or any networkx graph).
+        The graph from :func:`partnermap.build_graph` (or any networkx graph), or
+        loaded data for ``build_graph(data)`` without building it (faster at scale).
     metrics
         A table from :func:`centrality` on the same graph: its ``community`` column is
         reused instead of running Louvain again.
@@ -1112,7 +1118,7 @@ def network_summary(
     recip = float((Db.multiply(Db.T)).sum() / Db.nnz) if Db.nnz else float("nan")
     s_counts, s_exp, s_ei, s_assort = _mixing(V.U, V.attrs["sector"])
     t_counts, t_exp, t_ei, t_assort = _mixing(V.U, V.attrs["org_type"])
-    n_ties = G.number_of_edges()
+    n_ties = V.ties
     summary: dict[str, Any] = {
         "organisations": n,
         "ties": n_ties,
