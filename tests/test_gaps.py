@@ -18,6 +18,7 @@ The toy ecosystem (as of 2026-01-01), seen from the engineering company ``ORG-F`
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 from pathlib import Path
@@ -45,9 +46,11 @@ from partnermap.gaps import (
     potential_partners,
     read_weights,
     review_schedule,
+    structural,
     structural_gaps,
     what_if,
 )
+from partnermap.gaps import _helpers as gaps_helpers
 
 from .conftest import write
 
@@ -640,3 +643,64 @@ def test_meanings_cover_every_gap_kind(eco, demo):
     assert kinds <= set(GAP_MEANINGS)
     assert all(isinstance(v, str) and v for v in itertools.chain(GAP_MEANINGS.values(),
                                                                   COMPONENT_MEANINGS.values()))
+
+
+def _reference_dfs(A) -> dict:
+    """Tarjan's search written out in Python (the implementation before scipy's search was used)."""
+    n = A.shape[0]
+    indptr, indices = A.indptr.tolist(), A.indices.tolist()
+    disc, low, size, parent, root_of = [-1] * n, [0] * n, [1] * n, [-1] * n, [-1] * n
+    order: list[int] = []
+    cut: dict[int, list[int]] = {}
+    for r in range(n):
+        if disc[r] >= 0:
+            continue
+        disc[r] = low[r] = len(order)
+        order.append(r)
+        root_of[r] = r
+        stack = [[r, indptr[r]]]
+        while stack:
+            top = stack[-1]
+            v = top[0]
+            if top[1] < indptr[v + 1]:
+                u = indices[top[1]]
+                top[1] += 1
+                if disc[u] < 0:
+                    parent[u], root_of[u] = v, r
+                    disc[u] = low[u] = len(order)
+                    order.append(u)
+                    stack.append([u, indptr[u]])
+                elif u != parent[v] and disc[u] < low[v]:
+                    low[v] = disc[u]
+            else:
+                stack.pop()
+                p = parent[v]
+                if p >= 0:
+                    low[p] = min(low[p], low[v])
+                    size[p] += size[v]
+                    if low[v] >= disc[p]:
+                        cut.setdefault(p, []).append(v)
+    return {"order": order, "disc": disc, "size": size, "parent": parent, "root_of": root_of, "cut": cut}
+
+
+def test_the_compiled_search_finds_the_same_tree_as_tarjans() -> None:
+    """Cut points, the organisations they cut off and bridge sides come from this search: 400 random networks."""
+    rng = np.random.default_rng(7)
+    for _ in range(400):
+        n = int(rng.integers(1, 50))
+        m = int(rng.integers(0, 2 * n + 1))
+        A = gaps_helpers._adjacency(n, rng.integers(0, n, m), rng.integers(0, n, m))
+        assert structural._dfs(A) == _reference_dfs(A)
+
+
+def test_gaps_from_data_and_from_its_graph_agree() -> None:
+    """The compact graph from the frames and the networkx graph give the same network gaps (2,000 organisations)."""
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = bench.make_data(2000, avg_degree=2.0, seed=3)  # sparse: cut points and bridges
+    from_data = structural_gaps(data, seed=1)
+    from_graph = structural_gaps(pm.build_graph(data), seed=1)
+    pd.testing.assert_frame_equal(from_data, from_graph)
+    assert {"cut_point", "bridge_tie", "single_tie"} <= set(from_data["gap"])

@@ -236,8 +236,7 @@ def _from_data(
 
 def _labels(col: pd.Series) -> list[Any]:
     """A column as a list, missing values as None (as ``G.nodes[v].get(c)`` gives them)."""
-    values = col.to_numpy(dtype=object)
-    return [None if _common._missing(v) else v for v in values]
+    return col.astype(object).where(col.notna(), None).tolist()
 
 
 def _check_direction(direction: str) -> str:

@@ -114,7 +114,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigsh, svds
 from scipy.stats import norm
 from tqdm import tqdm
 
-from . import _common, _sparse
+from . import _sparse
 from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 
@@ -872,14 +872,15 @@ def _plain(v: Any) -> Any:
 
 
 def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes for category values (-1 where missing), and the sorted categories."""
-    known = sorted({v for v in values if _known(v)}, key=str)
+    """Integer codes for category values (-1 where missing), and the categories sorted as text."""
+    col = pd.Series(values, dtype=object)
+    present = col.notna()
+    known = sorted(pd.unique(col[present]).tolist(), key=str)
     pos = {v: i for i, v in enumerate(known)}
-    return np.array([pos.get(v, -1) if _known(v) else -1 for v in values], dtype=np.int64), known
-
-
-def _known(v: Any) -> bool:
-    return not _common._missing(v)
+    code = col[present].map(pos).to_numpy(dtype=np.int64) if present.any() else np.zeros(0, dtype=np.int64)
+    out = np.full(len(col), -1, dtype=np.int64)
+    out[present.to_numpy()] = code
+    return out, known
 
 
 def _cross_share(U: sp.csr_array, sectors: list[Any]) -> np.ndarray:
@@ -966,11 +967,11 @@ def bridges(G: nx.Graph | PartnerData) -> pd.DataFrame:
     found[swap] = found[swap][:, ::-1]
     # Two-edge-connected pieces (bridges removed) form a forest joined by the bridges;
     # the side a bridge cuts off is the subtree below it.
-    Ub = _sparse._binary(V.U).tolil()
-    for u, v in found:
-        Ub[u, v] = Ub[v, u] = 0
-    Ub = Ub.tocsr()
-    Ub.eliminate_zeros()
+    coo = V.U.tocoo()
+    n = V.n
+    cut_keys = np.concatenate([found[:, 0] * n + found[:, 1], found[:, 1] * n + found[:, 0]])
+    kept = ~np.isin(coo.row.astype(np.int64) * n + coo.col, cut_keys)
+    Ub = sp.coo_array((np.ones(int(kept.sum())), (coo.row[kept], coo.col[kept])), shape=(n, n)).tocsr()
     _, piece = csgraph.connected_components(Ub, directed=False)
     _, comp = csgraph.connected_components(V.U, directed=False)
     piece_size = np.bincount(piece)
