@@ -1,9 +1,12 @@
-"""The network as sparse arrays, and the shortest-path kernels the metrics are built on.
+"""The compact graph (sparse arrays), and the shortest-path kernels the metrics are built on.
 
-Private to :mod:`partnermap.centrality` (imported as a module, ``from . import _sparse``):
-direction-aware views of a graph as CSR arrays (:class:`_Views`), tie lengths, the
-batched Brandes kernel (dependencies, distances, reach) and the step timer. Nothing here
-knows what a metric means; :mod:`partnermap.centrality` assembles the table.
+Private (imported as a module, ``from . import _sparse``) to :mod:`partnermap.centrality`
+and :mod:`partnermap.gaps`: the compact graph :class:`_Views` (node order, labels,
+provenance, direction-aware CSR views), built straight from the frames of loaded data
+(:func:`_from_data`, what ``build_graph(data)`` holds without building it) or from a
+networkx graph in one pass (:func:`_from_nx`); tie lengths, the batched Brandes kernel
+(dependencies, distances, reach) and the step timer. Nothing here knows what a metric
+means; :mod:`partnermap.centrality` assembles the table.
 """
 
 from __future__ import annotations

@@ -9,7 +9,11 @@ partnership manager; reports print them next to the tables.
 Which graph each metric uses
 ----------------------------
 The input is normally the :class:`networkx.MultiGraph` from
-:func:`partnermap.build_graph`. ``direction`` decides what the path metrics follow:
+:func:`partnermap.build_graph`; loaded data (:func:`partnermap.load`) stands for
+``build_graph(data)`` and is turned straight into the compact sparse graph the metrics
+use, without building the networkx graph (at 100,000 organisations that saves the
+seconds networkx needs to build the graph and to hand it over). ``direction`` decides what
+the path metrics follow:
 
 * ``"auto"`` (default): direction is followed when every tie of the analysed graph
   is directed (an information-flow or referral network, a funding chain, a
