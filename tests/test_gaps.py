@@ -704,3 +704,49 @@ def test_gaps_from_data_and_from_its_graph_agree() -> None:
     from_graph = structural_gaps(pm.build_graph(data), seed=1)
     pd.testing.assert_frame_equal(from_data, from_graph)
     assert {"cut_point", "bridge_tie", "single_tie"} <= set(from_data["gap"])
+
+
+def _reference_affected(data, removed: list, added: list) -> list[tuple]:
+    """What what_if's affected table should hold, worked out with networkx (the way it was before the compact graph)."""
+    orgs = data.organizations
+    sector = orgs["sector"].to_dict()
+    H0 = pm.simple_graph(pm.build_graph(data))
+    H1 = H0.copy()
+    H1.remove_nodes_from(removed)
+    H1.add_edges_from(added)
+
+    def reach(H, v):
+        return {sector[u] for u in H.neighbors(v) if isinstance(sector.get(u), str)}
+
+    def largest(H):
+        return min(nx.connected_components(H), key=lambda c: (-len(c), min(str(x) for x in c)))
+
+    rows = []
+    for v in sorted(H1.nodes, key=str):
+        rows += [(v, "lost_only_tie_to_sector", s) for s in sorted(reach(H0, v) - reach(H1, v))]
+        rows += [(v, "gained_first_tie_to_sector", s) for s in sorted(reach(H1, v) - reach(H0, v))]
+    rows += [(v, "left_without_ties") for v in sorted(H1.nodes, key=str) if H1.degree(v) == 0 and H0.degree(v) > 0]
+    main0, main1 = largest(H0), largest(H1)
+    rows += [(v, "cut_off_from_main_network") for v in sorted(main0 - main1 - set(removed), key=str)]
+    rows += [(v, "joined_main_network") for v in sorted(main1 - main0, key=str)]
+    return rows
+
+
+def test_what_if_affected_matches_networkx_on_a_sparse_network() -> None:
+    """Closing the 12 best-connected organisations of 1,500 (and adding two ties): every effect as networkx finds it."""
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = bench.make_data(1500, avg_degree=2.5, seed=5)
+    rel = data.relationships
+    removed = list(pd.concat([rel["source"], rel["target"]]).value_counts().index[:12])
+    ids = [i for i in data.organizations.index if i not in removed]
+    added = [(ids[0], ids[700]), (ids[3], ids[-1])]
+    w = what_if(data, remove_orgs=removed, add_ties=added)
+    got = [(r.org_id, r.effect, r.detail) if r.effect.endswith("sector") else (r.org_id, r.effect)
+           for r in w.affected.itertuples()]
+    expected = _reference_affected(data, removed, added)
+    assert len(expected) > 50 and {e[1] for e in expected} >= {"lost_only_tie_to_sector", "cut_off_from_main_network",
+                                                                "left_without_ties"}
+    assert sorted(got, key=str) == sorted(expected, key=str)
