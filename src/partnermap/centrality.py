@@ -618,7 +618,10 @@ def _louvain(V: _sparse._Views, *, weighted: bool, seed: int, resolution: float)
     a, b = a[by], b[by]
     w = coo.data[by] if weighted else np.ones(len(a))
     if len(a):
-        g = nk.GraphFromCoo((w, (a.astype(np.uint64), b.astype(np.uint64))), n=n, weighted=True, directed=False)
+        # each tie once (upper triangle in org_id order), every node's partners sorted ascending: the graph
+        # adding the sorted pairs one by one gives, built in C++ in a third of the time
+        g = nk.GraphFromCsr(sp.csr_array((w, (a, b)), shape=(n, n)), directed=False, weighted=True)
+        g.sortEdges()
         threads = nk.getMaxNumberOfThreads()
         try:
             nk.setNumberOfThreads(1)
