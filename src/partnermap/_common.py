@@ -13,6 +13,7 @@ import math
 import re
 import reprlib
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,46 @@ def _clean_id(text: str) -> str:
     if text.isascii():
         return text.strip()
     return "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf").strip()
+
+
+def _tie_filters(
+    as_of: Any, status: Iterable[str] | None, kinds: Iterable[str] | None
+) -> tuple[pd.Timestamp | None, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """``as_of`` as a date and ``status`` / ``kinds`` as tuples, checked against the vocabularies."""
+    as_of_ts = _as_date(as_of)
+    status_t = None if status is None else tuple(status)
+    kinds_t = None if kinds is None else tuple(kinds)
+    checks = (("status", status_t, schema.TIE_STATUSES), ("kinds", kinds_t, schema.RELATIONSHIP_KINDS))
+    for name, given, vocab in checks:
+        unknown = sorted(set(given or ()) - set(vocab))
+        if unknown:
+            raise ParameterError(
+                f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(vocab)}."
+            )
+    return as_of_ts, status_t, kinds_t
+
+
+def _selected_ties(
+    rel: pd.DataFrame, as_of: pd.Timestamp | None, status: tuple[str, ...] | None, kinds: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """The ties kept by the filters (status on ``as_of``, kinds), their ``status`` as on ``as_of``."""
+    if not len(rel):
+        return rel
+    keep = pd.Series(True, index=rel.index)
+    eff = _status_at(rel, as_of)
+    if status is not None:
+        keep &= eff.isin(status)
+    if kinds is not None:
+        keep &= rel["kind"].isin(kinds)
+    return rel[keep].assign(status=eff[keep])
+
+
+def _provenance(data: Any, as_of: pd.Timestamp | None, status: tuple[str, ...] | None,
+                kinds: tuple[str, ...] | None) -> dict[str, Any]:
+    """What a graph built from ``data`` records about itself (``G.graph``)."""
+    crs = getattr(data.organizations, "crs", None)
+    return {"source": data.source, "as_of": None if as_of is None else as_of.date().isoformat(),
+            "status": status, "kinds": kinds, "crs": str(crs) if crs is not None else None}
 
 
 def _as_terms(v: Any) -> list:
