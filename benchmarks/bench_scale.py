@@ -3,14 +3,21 @@
 One line per size (default 1k, 5k, 20k, 100k; average degree 8, the generator of
 ``bench_centrality.py``) and per job:
 
-* ``graph`` - :func:`partnermap.build_graph` from the frames (networkx MultiGraph);
+* ``pipeline`` - in a fresh process (so its peak memory is its own): :func:`partnermap.load`
+  of the network written as a CSV folder, the compact graph the metrics use built from
+  the frames, :func:`partnermap.gaps.structural_gaps` and :func:`partnermap.gaps.what_if`
+  (two added ties) from the loaded data, and the whole metrics table
+  (:func:`partnermap.centrality.centrality` from the data); ``peak_mb`` is that process's
+  peak resident memory;
+* ``graph`` - :func:`partnermap.build_graph` (the networkx MultiGraph, kept for users and
+  exports) and the compact graph from it, beside the compact graph from the frames;
 * ``communities`` - :func:`partnermap.centrality.communities` (networkit PLM, seeded,
-  connected pieces), beside networkx's Louvain, networkit's PLM used directly (run only,
-  graph prebuilt) and graspologic-native's Leiden used directly when it is installed
-  (it is not a dependency); ``modularity`` for each;
-* ``gaps`` - :func:`partnermap.gaps.structural_gaps` and :func:`partnermap.gaps.what_if`
-  (two added ties) from the loaded data;
-* ``brokers`` - the whole :func:`partnermap.centrality.centrality` table with its
+  connected pieces) from the data and from the networkx graph, beside networkx's
+  Louvain, networkit's PLM used directly (run only, graph prebuilt) and
+  graspologic-native's Leiden used directly when it is installed (it is not a
+  dependency); ``modularity`` for each;
+* ``gaps`` - :func:`partnermap.gaps.structural_gaps` from the networkx graph too;
+* ``brokers`` - the whole :func:`partnermap.centrality.centrality` table (from the pipeline) with its
   automatic choice (exact up to ``ESTIMATE_ABOVE`` organisations, the estimate with a
   stated error above), beside rustworkx's exact betweenness used directly (the
   reference, up to ``--exact-max``) and networkit's KADABRA at ``--kadabra-eps`` used
@@ -21,6 +28,9 @@ One line per size (default 1k, 5k, 20k, 100k; average degree 8, the generator of
 ``--curve N`` instead prints the estimate's trade-off curve at N organisations: after
 each batch of sources the time, the stated error and (against exact betweenness) the
 actual largest error and the top-100 overlap.
+
+The last table sets each target of issue 13 beside the figure measured at the largest
+size (and the broker target at 20,000).
 
 The project machine is a shared 2-core VM: absolute times vary by a third or more with
 the other engineers' load (``load1`` is printed); compare the ratios within one run.
@@ -37,7 +47,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import pickle
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -52,6 +66,7 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_centrality import make_data  # noqa: E402
 
+import partnermap as pm  # noqa: E402
 from partnermap.gaps import structural_gaps, what_if  # noqa: E402
 from partnermap.graph import build_graph  # noqa: E402
 
@@ -78,11 +93,14 @@ def _row(n: int, ties: int, job: str, engine: str, seconds: float, **extra: Any)
             "load1": round(os.getloadavg()[0], 1), **extra}
 
 
-def community_rows(n: int, ties: int, G: nx.MultiGraph, V: Any) -> list[dict[str, Any]]:
+def community_rows(n: int, ties: int, data: Any, G: nx.MultiGraph, V: Any) -> list[dict[str, Any]]:
     Ub = _sparse._binary(V.U)
-    labels, t_pm = _timed(pmc.communities, G)
-    rows = [_row(n, ties, "communities", "partnermap (networkit PLM)", t_pm,
+    labels, t_data = _timed(pmc.communities, data)
+    rows = [_row(n, ties, "communities", "partnermap from the data (networkit PLM)", t_data,
                  modularity=round(_modularity(Ub, labels.to_numpy()), 4))]
+    labels, t_pm = _timed(pmc.communities, G)
+    rows.append(_row(n, ties, "communities", "partnermap from the networkx graph", t_pm,
+                     modularity=round(_modularity(Ub, labels.to_numpy()), 4)))
     coo = sp.triu(Ub, k=1).tocoo()
     H = nx.Graph()
     H.add_nodes_from(range(n))
@@ -115,10 +133,9 @@ def community_rows(n: int, ties: int, G: nx.MultiGraph, V: Any) -> list[dict[str
     return rows
 
 
-def broker_rows(n: int, ties: int, G: nx.MultiGraph, V: Any, exact_max: int, kadabra_eps: float) -> list[dict]:
-    table, t_pm = _timed(pmc.centrality, G, progress=False)
-    a = table.attrs
-    est = table["betweenness"].to_numpy()
+def broker_rows(n: int, ties: int, piped: dict[str, Any], V: Any, exact_max: int,
+                kadabra_eps: float) -> list[dict]:
+    a, est, t_pm = piped["attrs"], piped["betweenness"], piped["metrics"]
     how = "estimate" if "betweenness_sources" in a else "exact"
     pm_row = _row(n, ties, "brokers (whole table)", f"partnermap ({how})",
                   t_pm, stated_eps=a.get("betweenness_epsilon", 0.0), sources=a.get("betweenness_sources", n))
@@ -148,24 +165,100 @@ def broker_rows(n: int, ties: int, G: nx.MultiGraph, V: Any, exact_max: int, kad
     return rows
 
 
+def pipeline(n: int, seed: int, out: Path) -> None:
+    """The data path a report takes, timed step by step, in this (fresh) process; results to ``out``."""
+    data = make_data(n, seed=seed)
+    folder = out.parent / f"data-{n}"
+    folder.mkdir(exist_ok=True)
+    data.organizations.to_csv(folder / "organizations.csv")
+    data.relationships.to_csv(folder / "relationships.csv")
+    del data
+    loaded, t_load = _timed(pm.load, folder)
+    _, t_compact = _timed(_sparse._from_data, loaded)
+    _, t_gaps = _timed(structural_gaps, loaded, seed=seed)
+    ids = loaded.organizations.index
+    _, t_what = _timed(what_if, loaded, add_ties=[(ids[0], ids[n // 2]), (ids[1], ids[-1])], seed=seed)
+    table, t_metrics = _timed(pmc.centrality, loaded, progress=False)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    with out.open("wb") as f:
+        pickle.dump({"load": t_load, "compact": t_compact, "gaps": t_gaps, "what_if": t_what,
+                     "metrics": t_metrics, "peak_mb": peak, "attrs": dict(table.attrs),
+                     "betweenness": table["betweenness"].to_numpy()}, f)
+
+
+def _piped(n: int, seed: int, tmp: Path) -> dict[str, Any]:
+    out = tmp / f"pipeline-{n}.pkl"
+    subprocess.run([sys.executable, __file__, "--pipeline", str(n), "--seed", str(seed), "--out", str(out)],
+                   check=True)
+    with out.open("rb") as f:
+        return pickle.load(f)
+
+
+def pipeline_rows(n: int, ties: int, p: dict[str, Any]) -> list[dict[str, Any]]:
+    peak = round(p["peak_mb"])
+    return [_row(n, ties, "pipeline", "load (CSV folder)", p["load"]),
+            _row(n, ties, "pipeline", "compact graph from the frames", p["compact"]),
+            _row(n, ties, "pipeline", "load + compact graph", p["load"] + p["compact"]),
+            _row(n, ties, "pipeline", "structural_gaps (from the data)", p["gaps"]),
+            _row(n, ties, "pipeline", "what_if (two added ties)", p["what_if"]),
+            _row(n, ties, "pipeline", "metrics table (from the data)", p["metrics"], peak_mb=peak)]
+
+
 def sizes(args: argparse.Namespace) -> pd.DataFrame:
     rows = []
-    for n in args.sizes:
-        print(f"n={n} ...", file=sys.stderr, flush=True)
-        data = make_data(n, seed=args.seed)
-        G, t_graph = _timed(build_graph, data)
-        ties = G.number_of_edges()
-        V, t_views = _timed(_sparse._views, G)
-        rows.append(_row(n, ties, "graph", "build_graph (networkx)", t_graph))
-        rows.append(_row(n, ties, "graph", "centrality's arrays from it", t_views))
-        rows += community_rows(n, ties, G, V)
-        rows += broker_rows(n, ties, G, V, args.exact_max, args.kadabra_eps)
-        _, t_gaps = _timed(structural_gaps, data, seed=args.seed)
-        rows.append(_row(n, ties, "gaps", "structural_gaps (from the data)", t_gaps))
-        ids = data.organizations.index
-        _, t_what = _timed(what_if, data, add_ties=[(ids[0], ids[n // 2]), (ids[1], ids[-1])], seed=args.seed)
-        rows.append(_row(n, ties, "gaps", "what_if (two added ties)", t_what))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            print(f"n={n} ...", file=sys.stderr, flush=True)
+            piped = _piped(n, args.seed, Path(tmp))
+            data = make_data(n, seed=args.seed)
+            G, t_graph = _timed(build_graph, data)
+            ties = G.number_of_edges()
+            rows += pipeline_rows(n, ties, piped)
+            _, t_compact = _timed(_sparse._from_data, data)
+            V, t_views = _timed(_sparse._views, G)
+            rows.append(_row(n, ties, "graph", "build_graph (networkx)", t_graph))
+            rows.append(_row(n, ties, "graph", "compact graph from the networkx graph", t_views))
+            rows.append(_row(n, ties, "graph", "compact graph from the frames", t_compact))
+            rows += community_rows(n, ties, data, G, V)
+            rows += broker_rows(n, ties, piped, V, args.exact_max, args.kadabra_eps)
+            _, t_gaps = _timed(structural_gaps, G, seed=args.seed)
+            rows.append(_row(n, ties, "gaps", "structural_gaps (from the networkx graph)", t_gaps))
     return pd.DataFrame(rows)
+
+
+def _figure(table: pd.DataFrame, n: int, job: str, engine: str, column: str = "time_s") -> float:
+    hit = table[(table["organisations"] == n) & (table["job"] == job) & (table["engine"] == engine)]
+    return float(hit[column].iloc[0]) if len(hit) else float("nan")
+
+
+def targets(table: pd.DataFrame) -> pd.DataFrame:
+    """Issue 13's targets beside the figures measured at the largest size (brokers: at 20,000)."""
+    n = int(table["organisations"].max())
+    brokers = table[(table["job"] == "brokers (whole table)") & (table["organisations"] == 20000)]
+    pipe = "pipeline"
+    rows = [
+        ("load + graph", "<= 6 s", _figure(table, n, pipe, "load + compact graph")),
+        ("communities (from the data)", "<= 2 s", _figure(table, n, "communities",
+                                                          "partnermap from the data (networkit PLM)")),
+        ("communities (from the networkx graph)", "<= 2 s", _figure(table, n, "communities",
+                                                                    "partnermap from the networkx graph")),
+        ("structural_gaps", "<= 5 s", _figure(table, n, pipe, "structural_gaps (from the data)")),
+        ("what_if", "<= 5 s", _figure(table, n, pipe, "what_if (two added ties)")),
+        ("peak memory of the data path (MB)", "<= 4096", _figure(table, n, pipe, "metrics table (from the data)",
+                                                                 "peak_mb")),
+        ("whole metrics table", "<= 120 s", _figure(table, n, pipe, "metrics table (from the data)")),
+    ]
+    if len(brokers):
+        rows.append(("brokers at 20k: time", "<= 20 s", float(brokers["time_s"].iloc[0])))
+        if "top100" in brokers:
+            rows.append(("brokers at 20k: top-100 overlap", ">= 0.9", float(brokers["top100"].iloc[0])))
+    out = pd.DataFrame(rows, columns=["target", "goal", "measured"])
+    out.insert(0, "organisations", [20000 if t.startswith("brokers") else n for t in out["target"]])
+    bound = out["goal"].str.extract(r"([<>]=) ([\d.]+)")
+    below = bound[0] == "<="
+    limit = bound[1].astype(float)
+    out["met"] = (below & (out["measured"] <= limit)) | (~below & (out["measured"] >= limit))
+    return out
 
 
 def curve(n: int, seed: int, epsilon: float) -> pd.DataFrame:
@@ -199,10 +292,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--curve", type=int, help="print the estimate's trade-off curve at this size instead")
     p.add_argument("--curve-epsilon", type=float, default=0.0005, help="error the curve runs down to")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--pipeline", type=int, help=argparse.SUPPRESS)  # the fresh process of one size
+    p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.pipeline:
+        pipeline(args.pipeline, args.seed, args.out)
+        return 0
     table = curve(args.curve, args.seed, args.curve_epsilon) if args.curve else sizes(args)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.to_string(index=False))
+        if not args.curve:
+            print("\nissue 13 targets")
+            print(targets(table).to_string(index=False))
     print("\n2-core shared machine: compare ratios within a run; load1 above ~2.5 means other work was running.")
     return 0
 

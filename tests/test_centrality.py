@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 import math
@@ -12,6 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from partnermap._errors import ParameterError, PartnermapError
 from partnermap.centrality import (
@@ -797,3 +799,21 @@ def test_estimate_stops_at_its_work_budget_and_states_what_it_reached(monkeypatc
     assert a["betweenness_epsilon"] > a["betweenness_epsilon_target"] == 1e-6
     assert f"+/-{a['betweenness_epsilon']:.2g}" in a["betweenness"]
     assert (t["betweenness"] - exact["betweenness"]).abs().max() <= a["betweenness_epsilon"]
+
+
+def test_the_community_graph_is_the_one_adding_sorted_pairs_gives() -> None:
+    """PLM's result depends on each node's partner order: the fast build must give the same graph."""
+    nk = importlib.import_module("partnermap.centrality").nk
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        n = int(rng.integers(2, 800))
+        u, v = rng.integers(0, n, 4 * n), rng.integers(0, n, 4 * n)
+        keep = u != v
+        pairs = np.unique(np.c_[np.minimum(u, v)[keep], np.maximum(u, v)[keep]], axis=0)
+        a, b, w = pairs[:, 0], pairs[:, 1], rng.random(len(pairs)) + 0.5
+        one_by_one = nk.GraphFromCoo((w, (a.astype(np.uint64), b.astype(np.uint64))), n=n, weighted=True,
+                                     directed=False)
+        fast = nk.GraphFromCsr(sp.csr_array((w, (a, b)), shape=(n, n)), directed=False, weighted=True)
+        fast.sortEdges()
+        for x in range(n):
+            assert list(fast.iterNeighborsWeights(x)) == list(one_by_one.iterNeighborsWeights(x))

@@ -18,6 +18,7 @@ The toy ecosystem (as of 2026-01-01), seen from the engineering company ``ORG-F`
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 from pathlib import Path
@@ -45,9 +46,11 @@ from partnermap.gaps import (
     potential_partners,
     read_weights,
     review_schedule,
+    structural,
     structural_gaps,
     what_if,
 )
+from partnermap.gaps import _helpers as gaps_helpers
 
 from .conftest import write
 
@@ -640,3 +643,110 @@ def test_meanings_cover_every_gap_kind(eco, demo):
     assert kinds <= set(GAP_MEANINGS)
     assert all(isinstance(v, str) and v for v in itertools.chain(GAP_MEANINGS.values(),
                                                                   COMPONENT_MEANINGS.values()))
+
+
+def _reference_dfs(A) -> dict:
+    """Tarjan's search written out in Python (the implementation before scipy's search was used)."""
+    n = A.shape[0]
+    indptr, indices = A.indptr.tolist(), A.indices.tolist()
+    disc, low, size, parent, root_of = [-1] * n, [0] * n, [1] * n, [-1] * n, [-1] * n
+    order: list[int] = []
+    cut: dict[int, list[int]] = {}
+    for r in range(n):
+        if disc[r] >= 0:
+            continue
+        disc[r] = low[r] = len(order)
+        order.append(r)
+        root_of[r] = r
+        stack = [[r, indptr[r]]]
+        while stack:
+            top = stack[-1]
+            v = top[0]
+            if top[1] < indptr[v + 1]:
+                u = indices[top[1]]
+                top[1] += 1
+                if disc[u] < 0:
+                    parent[u], root_of[u] = v, r
+                    disc[u] = low[u] = len(order)
+                    order.append(u)
+                    stack.append([u, indptr[u]])
+                elif u != parent[v] and disc[u] < low[v]:
+                    low[v] = disc[u]
+            else:
+                stack.pop()
+                p = parent[v]
+                if p >= 0:
+                    low[p] = min(low[p], low[v])
+                    size[p] += size[v]
+                    if low[v] >= disc[p]:
+                        cut.setdefault(p, []).append(v)
+    return {"order": order, "disc": disc, "size": size, "parent": parent, "root_of": root_of, "cut": cut}
+
+
+def test_the_compiled_search_finds_the_same_tree_as_tarjans() -> None:
+    """Cut points, the organisations they cut off and bridge sides come from this search: 400 random networks."""
+    rng = np.random.default_rng(7)
+    for _ in range(400):
+        n = int(rng.integers(1, 50))
+        m = int(rng.integers(0, 2 * n + 1))
+        A = gaps_helpers._adjacency(n, rng.integers(0, n, m), rng.integers(0, n, m))
+        assert structural._dfs(A) == _reference_dfs(A)
+
+
+def test_gaps_from_data_and_from_its_graph_agree() -> None:
+    """The compact graph from the frames and the networkx graph give the same network gaps (2,000 organisations)."""
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = bench.make_data(2000, avg_degree=2.0, seed=3)  # sparse: cut points and bridges
+    from_data = structural_gaps(data, seed=1)
+    from_graph = structural_gaps(pm.build_graph(data), seed=1)
+    pd.testing.assert_frame_equal(from_data, from_graph)
+    assert {"cut_point", "bridge_tie", "single_tie"} <= set(from_data["gap"])
+
+
+def _reference_affected(data, removed: list, added: list) -> list[tuple]:
+    """What what_if's affected table should hold, worked out with networkx (the way it was before the compact graph)."""
+    orgs = data.organizations
+    sector = orgs["sector"].to_dict()
+    H0 = pm.simple_graph(pm.build_graph(data))
+    H1 = H0.copy()
+    H1.remove_nodes_from(removed)
+    H1.add_edges_from(added)
+
+    def reach(H, v):
+        return {sector[u] for u in H.neighbors(v) if isinstance(sector.get(u), str)}
+
+    def largest(H):
+        return min(nx.connected_components(H), key=lambda c: (-len(c), min(str(x) for x in c)))
+
+    rows = []
+    for v in sorted(H1.nodes, key=str):
+        rows += [(v, "lost_only_tie_to_sector", s) for s in sorted(reach(H0, v) - reach(H1, v))]
+        rows += [(v, "gained_first_tie_to_sector", s) for s in sorted(reach(H1, v) - reach(H0, v))]
+    rows += [(v, "left_without_ties") for v in sorted(H1.nodes, key=str) if H1.degree(v) == 0 and H0.degree(v) > 0]
+    main0, main1 = largest(H0), largest(H1)
+    rows += [(v, "cut_off_from_main_network") for v in sorted(main0 - main1 - set(removed), key=str)]
+    rows += [(v, "joined_main_network") for v in sorted(main1 - main0, key=str)]
+    return rows
+
+
+def test_what_if_affected_matches_networkx_on_a_sparse_network() -> None:
+    """Closing the 12 best-connected organisations of 1,500 (and adding two ties): every effect as networkx finds it."""
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_centrality.py"
+    spec = importlib.util.spec_from_file_location("bench_centrality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = bench.make_data(1500, avg_degree=2.5, seed=5)
+    rel = data.relationships
+    removed = list(pd.concat([rel["source"], rel["target"]]).value_counts().index[:12])
+    ids = [i for i in data.organizations.index if i not in removed]
+    added = [(ids[0], ids[700]), (ids[3], ids[-1])]
+    w = what_if(data, remove_orgs=removed, add_ties=added)
+    got = [(r.org_id, r.effect, r.detail) if r.effect.endswith("sector") else (r.org_id, r.effect)
+           for r in w.affected.itertuples()]
+    expected = _reference_affected(data, removed, added)
+    assert len(expected) > 50 and {e[1] for e in expected} >= {"lost_only_tie_to_sector", "cut_off_from_main_network",
+                                                                "left_without_ties"}
+    assert sorted(got, key=str) == sorted(expected, key=str)

@@ -248,6 +248,35 @@ def test_a_file_named_zip_that_is_not_a_package(tmp_path: Path) -> None:
     one(r.report, r"the zip file holds no HSDS package", "error")
 
 
+def _damaged(folder: Path, target: Path) -> Path:
+    """A deflated zip of ``folder`` with ten bytes flipped inside the compressed services table."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.iterdir()):
+            zf.write(p, p.name)
+    raw = bytearray(target.read_bytes())
+    with zipfile.ZipFile(target) as zf:
+        info = zf.getinfo("services.csv")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)  # the local header's size
+    for k in range(10):
+        raw[start + info.compress_size // 2 + k] ^= 0xFF
+    target.write_bytes(bytes(raw))
+    return target
+
+
+def test_a_zip_with_damaged_deflate_data_is_exit_2_the_zip_is_damaged(tmp_path: Path) -> None:
+    """R25: damaged deflate data crashed every command with zlib.error (exit 1)."""
+    svcs = SVCS + "".join(f"s{i},o1,Service number {i} with a longer name,active\n" for i in range(10, 400))
+    bad = _damaged(package(tmp_path, services=svcs), tmp_path / "package.zip")
+    p = one(pm.validate(bad), r"package\.zip: error: the zip is damaged or cannot be read", "error")
+    assert p.fix.startswith("Download the package again")
+    proc = subprocess.run([sys.executable, "-m", "partnermap", "validate", str(bad)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 2 and "the zip is damaged" in proc.stderr and "Traceback" not in proc.stderr
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(bad.read_bytes()[:300])
+    one(pm.validate(cut), r"cut\.zip: error: the zip is damaged or not a zip file", "error")
+
+
 # -------------------------------------------------------- not mistaken for HSDS
 
 

@@ -204,6 +204,15 @@ def test_changes_since_the_previous_run(tmp_path: Path) -> None:
     assert "What changed since" in html and "Organisations added" in html and "New Community Kitchen" in html
 
 
+def test_changes_read_an_org_id_na_and_a_name_none_as_written(tmp_path: Path) -> None:
+    """Issue 14 (R17, in the report's own tables): pandas read 'NA' and 'None' as missing."""
+    for run, rows in (("a", "B,Beta\n"), ("b", "B,Beta\nNA,None\n")):
+        (tmp_path / run / "tables").mkdir(parents=True)
+        (tmp_path / run / "tables" / "organizations.csv").write_text("org_id,name\n" + rows, encoding="utf-8")
+    ch = report.changes(tmp_path / "a", tmp_path / "b")
+    assert ch[["change", "id", "name"]].values.tolist() == [["org_added", "NA", "None"]]
+
+
 def _broken_notebooks(tmp_path: Path) -> Path:
     import nbformat
 

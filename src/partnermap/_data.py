@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +18,17 @@ PRIVATE_ATTR = "private_columns"
 _PRIVATE_CARRIERS = frozenset({"private_columns", "organizations", "relationships", "areas"})
 
 __all__ = ["Problem", "LoadReport", "PartnerData"]
+
+#: A run of this many characters without a space or quote (an id, a term, a cell of 200,000
+#: characters) is echoed in a message shortened: its start, '…' and its length.
+_LONG_RUN = re.compile(r"[^\s'\"]{201,}")
+
+
+def _shortened(text: str) -> str:
+    """``text`` with every very long run of characters cut (see :data:`_LONG_RUN`)."""
+    if len(text) <= 200:
+        return text
+    return _LONG_RUN.sub(lambda m: f"{m.group()[:80]}… ({len(m.group()):,} characters)", text)
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ class LoadReport:
         ref
             The record's id (``org_id``, or ``source → target``).
         """
-        self.problems.append(Problem(severity, file, row, column, message, fix, ref))
+        self.problems.append(Problem(severity, file, row, column, _shortened(message), fix, _shortened(ref)))
 
     def reject(self, file: str, row: int | None, ref: str, reason: str) -> None:
         """Record an input row that is left out of the result, and why.
@@ -110,7 +122,7 @@ class LoadReport:
         reason
             Why it was left out.
         """
-        self.rejected.append({"file": file, "row": row, "ref": ref, "reason": reason})
+        self.rejected.append({"file": file, "row": row, "ref": _shortened(ref), "reason": reason})
 
     def sort_problems(self) -> None:
         """Order the problems file by file (in the order first met), then by row; file-level lines first."""

@@ -67,6 +67,25 @@ def _check_points(lat_text: Sequence[str], lon_text: Sequence[str], emit: Emit, 
     return lat, lon, flagged
 
 
+def _outside_degrees(geoms: Sequence[Any]) -> np.ndarray:
+    """Where a shape (in EPSG:4326) reaches beyond ±180 longitude or ±90 latitude, or has no finite bounds.
+
+    Missing and empty shapes are not flagged (other rules speak of them).
+    """
+    arr = np.asarray(geoms, dtype=object)
+    b = shapely.bounds(arr)
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(b).all(axis=1) | (b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90)
+    return bad & present
+
+
+def _bounds_text(g: shapely.Geometry) -> str:
+    """'lon 50 to 500, lat 26.3 to 26.5': a shape's extent, for a message."""
+    minx, miny, maxx, maxy = g.bounds
+    return f"lon {minx:g} to {maxx:g}, lat {miny:g} to {maxy:g}"
+
+
 def _placeholders(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Where (lat, lon) is one of :data:`PLACEHOLDER_COORDINATES`, within :data:`_PLACEHOLDER_TOLERANCE`."""
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)

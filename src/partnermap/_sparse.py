@@ -1,28 +1,35 @@
-"""The network as sparse arrays, and the shortest-path kernels the metrics are built on.
+"""The compact graph (sparse arrays), and the shortest-path kernels the metrics are built on.
 
-Private to :mod:`partnermap.centrality` (imported as a module, ``from . import _sparse``):
-direction-aware views of a graph as CSR arrays (:class:`_Views`), tie lengths, the
-batched Brandes kernel (dependencies, distances, reach) and the step timer. Nothing here
-knows what a metric means; :mod:`partnermap.centrality` assembles the table.
+Private (imported as a module, ``from . import _sparse``) to :mod:`partnermap.centrality`
+and :mod:`partnermap.gaps`: the compact graph :class:`_Views` (node order, labels,
+provenance, direction-aware CSR views), built straight from the frames of loaded data
+(:func:`_from_data`, what ``build_graph(data)`` holds without building it) or from a
+networkx graph in one pass (:func:`_from_nx`); tie lengths, the batched Brandes kernel
+(dependencies, distances, reach) and the step timer. Nothing here knows what a metric
+means; :mod:`partnermap.centrality` assembles the table.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 from tqdm import tqdm
 
+from . import _common
+from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 
 log = logging.getLogger("partnermap")
@@ -37,6 +44,13 @@ DIRECTIONS = ("auto", "undirected", "directed")
 
 @dataclass
 class _Views:
+    """The compact graph: node order, the sparse views, node labels, provenance.
+
+    Built once from the frames (:func:`_from_data`) or from a networkx graph
+    (:func:`_from_nx`) and shared by the metrics, communities, gaps and what-if;
+    :func:`_oriented` sets which view the path metrics follow.
+    """
+
     nodes: list[Any]
     U: sp.csr_array  # undirected partner view, summed weights, no self-ties
     A: sp.csr_array  # graph the path metrics follow (U, or the arcs: directed ties one way, the rest both ways)
@@ -45,10 +59,17 @@ class _Views:
     attrs: dict[str, list[Any]]
     meta: dict[str, Any]
     why: str = ""  # why the analysis is directed or not, in words
+    arcs: sp.csr_array | None = None  # directed ties one way, the others both ways
+    n_dir: int = 0  # directed ties (self-ties aside)
+    n_undir: int = 0  # undirected ties (self-ties aside)
+    ties: int = 0  # ties in the graph, self-ties included (networkx's number_of_edges)
 
     @property
     def n(self) -> int:
         return len(self.nodes)
+
+
+_LABELS = ("name", "sector", "org_type")
 
 
 def _to_csr(G: nx.Graph, nodes: list[Any]) -> sp.csr_array:
@@ -71,36 +92,154 @@ def _from_arcs(rows: Any, cols: Any, weights: Any, n: int) -> sp.csr_array:
     return A
 
 
-def _multigraph_views(G: nx.MultiGraph, nodes: list[Any]) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array, int, int]:
+def _tie_views(r: np.ndarray, c: np.ndarray, w: np.ndarray, is_dir: np.ndarray,
+               n: int) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array, int, int]:
     """The partner view, the arcs, the directed ties and the numbers of directed / undirected ties.
 
-    One pass over the ties of a MultiGraph from ``build_graph``: the partner view sums
-    every tie both ways; an arc is a directed tie one way (``source`` -> ``target``)
-    or any other tie both ways; the directed ties are :func:`partnermap.graph.directed_ties`.
+    One row per tie: ``r`` -> ``c`` (giver -> receiver when ``is_dir``), weight ``w``.
+    The partner view sums every tie both ways; an arc is a directed tie one way or any
+    other tie both ways; the directed ties are :func:`partnermap.graph.directed_ties`.
     Self-ties are left out everywhere.
     """
-    pos = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    rows: list[int] = []
-    cols: list[int] = []
-    weights: list[float] = []
-    directed: list[bool] = []
-    for u, v, d in G.edges(data=True):
-        if u == v:
-            continue
-        s, t = (d.get("source", u), d.get("target", v)) if d.get("directed") else (u, v)
-        rows.append(pos[s])
-        cols.append(pos[t])
-        weights.append(float(d.get("weight", 1.0)))
-        directed.append(bool(d.get("directed")))
-    r, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-    w, is_dir = np.asarray(weights, dtype=float), np.asarray(directed, dtype=bool)
+    loop = r == c
+    r, c, w, is_dir = r[~loop], c[~loop], w[~loop], is_dir[~loop]
     both_r, both_c, both_w = np.concatenate([r, c]), np.concatenate([c, r]), np.concatenate([w, w])
     U = _from_arcs(both_r, both_c, both_w, n)
     keep = np.concatenate([np.ones(len(r), dtype=bool), ~is_dir])  # the reverse arc only for undirected ties
     arcs = _from_arcs(both_r[keep], both_c[keep], both_w[keep], n)
     D = _from_arcs(r[is_dir], c[is_dir], w[is_dir], n)
     return U, arcs, D, int(is_dir.sum()), int((~is_dir).sum())
+
+
+def _check_weights(w: list[Any] | np.ndarray, ends: Any) -> np.ndarray:
+    """The weights as floats; PartnermapError naming the first tie whose weight is not a positive number.
+
+    ``ends(i)`` gives the ``"u -> v"`` words for tie ``i``.
+    """
+    try:
+        x = np.asarray(w, dtype=float)
+    except (TypeError, ValueError):
+        x = np.array([_float_or_nan(v) for v in w], dtype=float)
+    bad = np.flatnonzero(~(np.isfinite(x) & (x > 0)))
+    if len(bad):
+        raise PartnermapError(f"tie {ends(int(bad[0]))} has a weight that is not a positive number; "
+                              "fix it in relationships.")
+    return x
+
+
+def _float_or_nan(v: Any) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's garbage collector while many small objects are made.
+
+    Listing 400,000 ties makes as many tuples, and each collection then walks the whole
+    networkx graph (millions of dicts): the listing took twice as long with it.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _from_nx(G: nx.Graph) -> _Views:
+    """The compact graph of a networkx graph (one pass over the ties of a MultiGraph)."""
+    nodes = list(G.nodes)
+    n = len(nodes)
+    node_data = G.nodes
+    attrs = {c: [node_data[v].get(c) for v in nodes] for c in _LABELS}
+    meta = dict(G.graph)
+    if not G.is_multigraph() or G.is_directed():
+        for w in _bad_weights(G):
+            raise PartnermapError(f"tie {w} has a weight that is not a positive number; fix it in relationships.")
+        ties = G.number_of_edges()
+        if G.is_directed():
+            arcs = _to_csr(G, nodes)
+            U = (arcs + arcs.T).tocsr()
+            U.sort_indices()
+            return _Views(nodes, U, U, False, arcs, attrs, meta, arcs=arcs, n_dir=arcs.nnz, ties=ties)
+        U = _to_csr(G, nodes)
+        return _Views(nodes, U, U, False, sp.csr_array((n, n), dtype=float), attrs, meta, arcs=U,
+                      n_undir=U.nnz // 2, ties=ties)
+    with _gc_paused():  # one pass over networkx's views (list() would count them first: a second pass)
+        edges = [e for e in G.edges(data=True)]  # noqa: C416
+    if not edges:
+        empty = sp.csr_array((n, n), dtype=float)
+        return _Views(nodes, empty, empty, False, empty, attrs, meta, arcs=empty)
+    us, vs, ds = [e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges]
+    w = _check_weights([d.get("weight", 1.0) for d in ds], lambda i: f"{us[i]} -> {vs[i]}")
+    is_dir = np.array([bool(d.get("directed")) for d in ds], dtype=bool)
+    get = {v: i for i, v in enumerate(nodes)}.__getitem__
+    r = np.fromiter(map(get, us), dtype=np.int64, count=len(us))
+    c = np.fromiter(map(get, vs), dtype=np.int64, count=len(vs))
+    for i in np.flatnonzero(is_dir):  # a directed tie runs from its source to its target
+        r[i], c[i] = get(ds[i].get("source", us[i])), get(ds[i].get("target", vs[i]))
+    U, arcs, D, n_dir, n_undir = _tie_views(r, c, w, is_dir, n)
+    return _Views(nodes, U, U, False, D, attrs, meta, arcs=arcs, n_dir=n_dir, n_undir=n_undir, ties=len(edges))
+
+
+# long: one vectorised pass from the frames to the arrays (filters, unknown ends, weights, direction, labels)
+def _from_data(
+    data: PartnerData,
+    *,
+    as_of: Any = None,
+    status: Any = ("active",),
+    kinds: Any = None,
+) -> _Views:
+    """The compact graph straight from the frames, as ``build_graph(data, ...)`` would give it.
+
+    The same organisations in the same order (an end that is not an ``org_id`` becomes
+    a node after them, as networkx adds it), the same ties after the filters, the same
+    weights (missing: 1) and directions; no networkx graph is built.
+    """
+    as_of_ts, status_t, kinds_t = _common._tie_filters(as_of, status, kinds)
+    orgs = data.organizations
+    sub = _common._selected_ties(data.relationships, as_of_ts, status_t, kinds_t)
+    nodes = list(orgs.index)
+    attrs = {c: _labels(orgs[c]) if c in orgs.columns else [None] * len(nodes) for c in _LABELS}
+    src = sub["source"].to_numpy(dtype=object) if len(sub) else np.zeros(0, dtype=object)
+    tgt = sub["target"].to_numpy(dtype=object) if len(sub) else np.zeros(0, dtype=object)
+    index = orgs.index
+    r, c = index.get_indexer(src), index.get_indexer(tgt)
+    if (r < 0).any() or (c < 0).any():  # networkx adds the unknown ends as nodes, in order of appearance
+        ends = np.column_stack([src, tgt]).ravel()
+        extra = list(pd.unique(ends[np.column_stack([r < 0, c < 0]).ravel()]))
+        nodes += extra
+        for col in attrs.values():
+            col += [None] * len(extra)
+        index = pd.Index(nodes, dtype=object)
+        r, c = index.get_indexer(src), index.get_indexer(tgt)
+    n = len(nodes)
+    r, c = r.astype(np.int64), c.astype(np.int64)
+    if "weight" in sub.columns and len(sub):
+        given = sub["weight"]
+        raw = given.astype(object).where(given.notna(), 1.0).to_numpy(dtype=object)
+        w = _check_weights(raw, lambda i: f"{src[i]} -> {tgt[i]}")
+    else:
+        w = np.ones(len(sub))
+    if "directed" in sub.columns and len(sub):
+        d = sub["directed"]
+        is_dir = (d.notna() & d.astype(object).where(d.notna(), False).astype(bool)).to_numpy(dtype=bool)
+    else:
+        is_dir = np.zeros(len(sub), dtype=bool)
+    U, arcs, D, n_dir, n_undir = _tie_views(r, c, w, is_dir, n)
+    meta = _common._provenance(data, as_of_ts, status_t, kinds_t)
+    log.info("compact graph: %d organisations, %d ties (status=%s, kinds=%s, as_of=%s)",
+             n, len(sub), status_t, kinds_t, meta["as_of"])
+    return _Views(nodes, U, U, False, D, attrs, meta, arcs=arcs, n_dir=n_dir, n_undir=n_undir, ties=len(sub))
+
+
+def _labels(col: pd.Series) -> list[Any]:
+    """A column as a list, missing values as None (as ``G.nodes[v].get(c)`` gives them)."""
+    return col.astype(object).where(col.notna(), None).tolist()
 
 
 def _check_direction(direction: str) -> str:
@@ -124,31 +263,31 @@ def _decide(direction: str, n_dir: int, n_undir: int) -> tuple[bool, str]:
     return False, "auto: no directed ties"
 
 
-def _views(G: nx.Graph, direction: str = "auto") -> _Views:
-    if not isinstance(G, nx.Graph):
-        raise ParameterError(
-            f"centrality needs a networkx graph (from partnermap.build_graph), not {type(G).__name__}."
-        )
+def _oriented(V: _Views, direction: str) -> _Views:
+    """``V`` with the path metrics following ``direction`` (the matrices are shared, not copied)."""
+    directed, why = _decide(direction, V.n_dir, V.n_undir)
+    arcs = V.arcs if V.arcs is not None else V.U
+    return replace(V, A=arcs if directed else V.U, directed=directed, why=why)
+
+
+def _views(source: Any, direction: str = "auto", *, what: str = "centrality") -> _Views:
+    """The compact graph of loaded data, a networkx graph or a compact graph, oriented by ``direction``.
+
+    Loaded data gives ``build_graph(data)``'s graph (active ties) without building it.
+    """
     _check_direction(direction)
-    nodes = list(G.nodes)
-    n = len(nodes)
-    attrs = {c: [G.nodes[v].get(c) for v in nodes] for c in ("name", "sector", "org_type")}
-    for w in _bad_weights(G):
-        raise PartnermapError(f"tie {w} has a weight that is not a positive number; fix it in relationships.")
-    if G.is_directed():
-        arcs = _to_csr(G, nodes)
-        U = (arcs + arcs.T).tocsr()
-        U.sort_indices()
-        directed, why = _decide(direction, arcs.nnz, 0)
-        return _Views(nodes, U, arcs if directed else U, directed, arcs, attrs, dict(G.graph), why)
-    if G.is_multigraph():
-        U, arcs, D, n_dir, n_undir = _multigraph_views(G, nodes)
+    if isinstance(source, _Views):
+        V = source
+    elif isinstance(source, PartnerData):
+        V = _from_data(source)
+    elif isinstance(source, nx.Graph):
+        V = _from_nx(source)
     else:
-        U = _to_csr(G, nodes)
-        arcs, n_dir, n_undir = U, 0, U.nnz // 2
-        D = sp.csr_array((n, n), dtype=float)
-    directed, why = _decide(direction, n_dir, n_undir)
-    return _Views(nodes, U, arcs if directed else U, directed, D, attrs, dict(G.graph), why)
+        raise ParameterError(
+            f"{what} needs loaded data (partnermap.load) or a networkx graph (from partnermap.build_graph), "
+            f"not {type(source).__name__}."
+        )
+    return _oriented(V, direction)
 
 
 def _bad_weights(G: nx.Graph) -> Iterator[str]:

@@ -9,19 +9,28 @@ Private: imported as a module (``from . import _tables``), never re-exported.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import math
 import re
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import shapely
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 
+from . import _common
 from ._data import LoadReport, Severity
 
 TABLES = ("organizations", "relationships", "areas")
@@ -198,10 +207,20 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
     text, sep, offset = _separator(text)
     head, records, lines, unread = _csv_rows(text, sep, offset, path.name, report)
     df = pd.DataFrame(records, columns=pd.Index(head), dtype=object) if head else pd.DataFrame()
-    t = _Table(df, path.name, rows=lines)
+    t = _Table(_formulas_unquoted(df), path.name, rows=lines)
     t.unread = unread
     t.geometry = _wkt_geometry(t, report)
     return t
+
+
+def _formulas_unquoted(df: pd.DataFrame) -> pd.DataFrame:
+    """``'=…``, ``'+…``, ``'-…``, ``'@…`` read as ``=…`` …: the ``'`` partnermap's CSV files put before them."""
+    values = df.to_numpy(dtype=object)
+    for j in range(values.shape[1]):
+        cells = values[:, j].tolist()
+        if any(v[:1] == "'" for v in cells):
+            df.isetitem(j, pd.Series([_common._unneutralised(v) for v in cells], index=df.index, dtype=object))
+    return df
 
 
 def _separator(text: str) -> tuple[str, str, int]:
@@ -266,47 +285,200 @@ def _fit(fields: list[str], head: list[str], sep: str, line: int, name: str, rep
 def _unique_headings(head: list[str], label: str, report: LoadReport) -> list[str]:
     """Blank headings become ``unnamed_N``; a repeated heading gets ``_2``, ``_3`` (with a warning)."""
     out: list[str] = []
+    taken, written = set(), set(head)
     for i, h in enumerate(head, start=1):
         name = h or f"unnamed_{i}"
         if not h:
             report.add("warning", label, 1, None, f"column {i} has no heading; kept as '{name}'.")
-        if name in out:
+        if name in taken:
             n = 2
-            while f"{name}_{n}" in out or f"{name}_{n}" in head:
+            while f"{name}_{n}" in taken or f"{name}_{n}" in written:
                 n += 1
             report.add("warning", label, 1, h, f"the heading '{h}' appears more than once; "
                        f"column {i} is kept as '{name}_{n}'.", "Give each column its own heading.")
             name = f"{name}_{n}"
         out.append(name)
+        taken.add(name)
     return out
 
 
 def _read_sheet(path: Path, sheet: str | None, table: str, report: LoadReport) -> _Table | None:
-    book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    if sheet is None:
-        names = {n.strip().lower(): n for n in book}
-        sheet = next((names[a] for a in _TABLE_ALIASES.get(table, ()) if a in names), next(iter(book)))
-    return _sheet_table(book[sheet], f"{path.name}[{sheet}]", report)
+    """One sheet of a workbook that sits in a data folder: the one named after ``table``, else the first."""
+    with _open_book(path) as book:
+        sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
+        if not sheets:
+            raise ValueError("the workbook has no worksheets")
+        ws = next((sheets[a] for a in _TABLE_ALIASES.get(table, ()) if a in sheets), book.worksheets[0])
+        return _sheet_table(ws, f"{path.name}[{ws.title}]", report)
 
 
-def _sheet_table(raw: pd.DataFrame, label: str, report: LoadReport) -> _Table:
-    """A worksheet as text cells, keeping each row's spreadsheet row number."""
-    def cell(v: Any) -> str:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, dt.datetime):
-            return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
-        if hasattr(v, "isoformat"):
-            return v.isoformat()
-        return str(v)
+@contextlib.contextmanager
+def _open_book(path: Path) -> Iterator[Any]:
+    """An openpyxl workbook in read-only mode (cached formula results, no external links), closed after."""
+    with warnings.catch_warnings():  # openpyxl's notes on styles and extensions are not the user's problems
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        yield book
+    finally:
+        book.close()
 
-    raw = raw.dropna(how="all")
-    rows = raw.index.to_numpy() + 2  # pandas row 0 is spreadsheet row 2
-    heads = [str(c) if not str(c).startswith("Unnamed: ") else "" for c in raw.columns]
-    df = raw.map(cell) if len(raw) else raw.astype(object)
-    df.columns = _unique_headings([h.strip() for h in heads], label, report)
+
+_DIGITS_09 = "0123456789"
+
+
+def _sheet_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    """(row number, [(column number, value), …]) for each row the sheet stores, with only the cells it stores.
+
+    A streaming parse of the sheet's XML with the standard library's C parser (openpyxl's own
+    row reader takes about 20 µs a cell and pads every row to the sheet's widest), so memory
+    stays that of one row and a stray cell at XFD1048576 costs nothing. Values as openpyxl
+    gives them: numbers, dates (by the cell's number format), booleans, text (shared or
+    inline), error codes as text, and the cached result of a formula.
+    """
+    book = ws.parent
+    strings, dates, spans, epoch = ws._shared_strings, book._date_formats, book._timedelta_formats, book.epoch
+    columns: dict[str, int] = {}
+    row_no = 0
+    with book._archive.open(ws._worksheet_path) as src:
+        for _, el in ElementTree.iterparse(src):
+            tag = el.tag
+            if not tag.endswith("row") or tag.rpartition("}")[2] != "row":
+                continue
+            ns = tag[:-3]
+            tags = (f"{ns}v", f"{ns}is", f"{ns}t", f"{ns}r")
+            row_no = int(el.get("r") or row_no + 1)
+            cells, col = [], 0
+            for c in el:
+                letters = (c.get("r") or "").rstrip(_DIGITS_09)
+                if not letters:
+                    col += 1
+                elif letters in columns:
+                    col = columns[letters]
+                else:
+                    col = columns.setdefault(letters, _column_number(letters))
+                value = _cell_value(c, tags, strings, dates, spans, epoch)
+                if value is not None:
+                    cells.append((col, value))
+            el.clear()
+            yield row_no, cells
+
+
+def _column_number(letters: str) -> int:
+    """'A' -> 1, 'XFD' -> 16384."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _cell_value(c: ElementTree.Element, tags: tuple[str, str, str, str], strings: Any, dates: Any, spans: Any,
+                epoch: Any) -> Any:
+    """One ``<c>`` element's value (see :func:`_sheet_cells`); None when it holds none.
+
+    ``tags`` are the namespaced tags ``v``, ``is``, ``t`` and ``r`` of the sheet.
+    """
+    v_tag, is_tag, t_tag, r_tag = tags
+    kind = c.get("t", "n")
+    v = None
+    for e in c:  # direct children: ElementPath's find() costs more than the whole parse
+        if e.tag == v_tag:
+            v = e.text
+        elif e.tag == is_tag:  # inline text: <is><t>…</t></is>, or rich text runs <is><r><t>…</t></r>…</is>
+            if len(e) == 1 and e[0].tag == t_tag:
+                return e[0].text or ""
+            return "".join([x.text or "" for x in e if x.tag == t_tag] +
+                           [y.text or "" for r in e if r.tag == r_tag for y in r if y.tag == t_tag])
+    if v is None or v == "" or kind == "inlineStr":
+        return None
+    if kind == "s":
+        return strings[int(v)]
+    if kind == "b":
+        return v.strip() in ("1", "true")
+    if kind != "n":  # str (a formula's text), e (an error such as #N/A), d (an ISO date)
+        return v
+    number = float(v) if "." in v or "e" in v or "E" in v else int(v)
+    style = int(c.get("s") or 0)
+    if style in dates:
+        try:
+            return from_excel(number, epoch, timedelta=style in spans)
+        except (OverflowError, ValueError):
+            return number  # formatted as a date but no date: the number as written
+    return number
+
+
+def _text(v: Any) -> str:
+    """A cell's value as the text the user sees: 12 not 12.0, a date as YYYY-MM-DD, text as written."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused, for parsing a sheet.
+
+    Parsing makes no cycles, and the collector's passes over the parser's objects take two
+    thirds of the time of a wide sheet.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _sheet_table(ws: Any, label: str, report: LoadReport) -> _Table:
+    """A worksheet as text cells, keeping each row's spreadsheet row number.
+
+    The first row with any text is the header; the table is as wide as its last heading.
+    Rows that are blank (or only spaces) are skipped, as in a CSV file. Cells to the right of
+    the last heading are outside the table: they are left out, with one warning that names them.
+    """
+    head: list[str] | None = None
+    records: list[list[str]] = []
+    rows: list[int] = []
+    outside: list[tuple[int, int, str]] = []  # the first few cells right of the last heading
+    n_outside = width = header_row = 0
+    with _no_gc():
+        for row_no, cells in _sheet_cells(ws):
+            texts = [(col, _text(v)) for col, v in cells]
+            if head is None:
+                named = [(col, t.strip()) for col, t in texts if t.strip()]
+                if not named:
+                    continue
+                width = named[-1][0]
+                head = [""] * width
+                for col, t in named:
+                    head[col - 1] = t
+                header_row = row_no
+                continue
+            record = [""] * width
+            filled = False
+            for col, t in texts:
+                if col <= width:
+                    record[col - 1] = t
+                    filled = filled or bool(t.strip())
+                elif t.strip():
+                    n_outside += 1
+                    if len(outside) < 5:
+                        outside.append((row_no, col, t))
+            if filled:
+                records.append(record)
+                rows.append(row_no)
+    if head is None:
+        return _Table(pd.DataFrame(), label, rows=[])
+    if outside:
+        _outside_warning(outside, n_outside, head, width, header_row, label, report)
+    df = pd.DataFrame(records, columns=pd.Index(_unique_headings(head, label, report)), dtype=object)
     t = _Table(df, label, rows=rows)
     t.geometry = _wkt_geometry(t, report)
     if t.geometry is not None:
@@ -314,35 +486,57 @@ def _sheet_table(raw: pd.DataFrame, label: str, report: LoadReport) -> _Table:
     return t
 
 
+def _outside_warning(outside: list[tuple[int, int, str]], n: int, head: list[str], width: int, header_row: int,
+                     label: str, report: LoadReport) -> None:
+    """One warning for the ``n`` cells right of a sheet's last heading: how many, and the first few."""
+    shown = ", ".join(f"{get_column_letter(col)}{row} {_shorten(t, 40)!r}" for row, col, t in outside)
+    more = f" and {n - len(outside)} more" if n > len(outside) else ""
+    report.add("warning", label, outside[0][0], None,
+               f"{n} cell(s) right of the last heading ('{head[-1]}' in "
+               f"{get_column_letter(width)}{header_row}) are outside the table and were left out: {shown}{more}.",
+               "Give that column a heading to read it, or delete the stray cells.")
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters with '…' and the length, for echoing a value in a message."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def _read_workbook(path: Path, report: LoadReport) -> dict[str, _Table]:
     try:
-        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001
+        with _open_book(path) as book:
+            return _workbook_tables(book, path, report)
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook is one report line, not a traceback
         report.add("error", path.name, None, None, f"unreadable workbook: {_plain(exc)}",
                    "Open it in Excel or LibreOffice and save it again as .xlsx.")
         return {}
-    names = {n.strip().lower(): n for n in book}
+
+
+def _workbook_tables(book: Any, path: Path, report: LoadReport) -> dict[str, _Table]:
+    """The organizations, relationships and areas sheets of an open workbook (only those are read)."""
+    sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
+    found = ", ".join(ws.title for ws in book.worksheets)
     frames: dict[str, _Table] = {}
     for table in TABLES:
-        sheet = next((names[a] for a in _TABLE_ALIASES[table] if a in names), None)
-        if sheet is None:
+        ws = next((sheets[a] for a in _TABLE_ALIASES[table] if a in sheets), None)
+        if ws is None:
             if table == "organizations":
                 report.add("error", path.name, None, None,
-                           f"the workbook has no 'organizations' sheet (sheets found: {', '.join(book)}).",
+                           f"the workbook has no 'organizations' sheet (sheets found: {found}).",
                            "Rename the sheet that lists the organisations to 'organizations'.")
             elif table == "relationships":
                 report.add("warning", path.name, None, None,
-                           f"the workbook has no 'relationships' sheet (sheets found: {', '.join(book)}); "
+                           f"the workbook has no 'relationships' sheet (sheets found: {found}); "
                            "the network will have no ties.",
                            "Add a 'relationships' sheet with source and target columns.")
             continue
-        label = f"{path.name}[{sheet}]"
-        t = _sheet_table(book[sheet], label, report)
+        label = f"{path.name}[{ws.title}]"
+        t = _sheet_table(ws, label, report)
         if table == "areas" and len(t.df) == 0:
             report.add("info", label, None, None, "the areas sheet is empty; coverage will use a hex grid.")
             continue
         frames[table] = t
-        report.sources[table] = f"{path}[{sheet}]"
+        report.sources[table] = f"{path}[{ws.title}]"
     return frames
 
 
@@ -428,3 +622,47 @@ def _cells(df: pd.DataFrame, col: str) -> pd.Series:
     # object dtype, not pandas' string dtype: iterating it element by element is 5x faster
     return pd.Series([str(v).strip() if v is not None and v == v else "" for v in df[col].tolist()],
                      index=df.index, dtype=object)
+
+
+#: Cells named one by one in the control-character warning of a table; the others are counted.
+_MAX_CELLS_NAMED = 20
+
+
+def _control_characters(t: _Table | None, report: LoadReport) -> None:
+    """Replace the characters no writer can keep (:data:`partnermap._common.CONTROL_CHARACTERS`) in ``t``.
+
+    Every cell and heading goes through :func:`partnermap._common._safe_text` (a control is
+    removed, or becomes a space where it separates text; CR line breaks become LF), and
+    each cell whose control characters were replaced is a warning naming it
+    (``organizations.csv:2:name``), so every output of the data agrees.
+    """
+    if t is None:
+        return
+    bad = re.compile(f"{_common.CONTROL_CHARACTERS.pattern}|\r")
+    heads = [_common._safe_text(h) if isinstance(h, str) and bad.search(h) else h for h in t.df.columns]
+    for old, new in zip(t.df.columns, heads, strict=True):
+        if old != new and _common.CONTROL_CHARACTERS.search(old):
+            report.add("warning", t.label, 1, new, f"the heading {old!r} holds control characters; "
+                       f"read as '{new}'.", "Retype the heading.")
+    t.df.columns = pd.Index(heads)
+    named = counted = 0
+    values = t.df.to_numpy(dtype=object)
+    for j, c in enumerate(t.df.columns):
+        cells = values[:, j].tolist()
+        if not bad.search("\n".join(v for v in cells if isinstance(v, str))):
+            continue
+        fixed = [_common._safe_text(v) if isinstance(v, str) else v for v in cells]
+        for i, (old, new) in enumerate(zip(cells, fixed, strict=True)):
+            if old == new or not _common.CONTROL_CHARACTERS.search(old):
+                continue
+            if named < _MAX_CELLS_NAMED:
+                report.add("warning", t.label, int(t.rows[i]), str(c),
+                           f"control characters in {old[:60]!r} (no file can keep them); read as {new[:60]!r}.",
+                           "Retype the value, or save the file again from a spreadsheet.")
+                named += 1
+            else:
+                counted += 1
+        t.df.isetitem(j, pd.Series(fixed, index=t.df.index, dtype=object))
+    if counted:
+        report.add("warning", t.label, None, None,
+                   f"control characters replaced in {counted} more cell(s), as in the cells named above.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -73,9 +74,15 @@ def _columns(t: _tables._Table, table: str, required: tuple[str, ...], contract:
         if col == "area_id":
             hint += " Or name the id column with --area-id (area_id= in Python)."
         report.add("error", t.label, None, col,
-                   f"missing required column '{col}' (columns found: {', '.join(found) or 'none'}).",
+                   f"missing required column '{col}' (columns found: {_listed(found)}).",
                    hint.strip())
     return ok
+
+
+def _listed(names: list[str], limit: int = 30) -> str:
+    """'a, b, c' for the first ``limit`` names (each shortened), then how many more; 'none' for none."""
+    shown = ", ".join(_tables._shorten(n, 40) for n in names[:limit])
+    return (shown + (f" … ({len(names):,} in all)" if len(names) > limit else "")) or "none"
 
 
 def _contract_names(columns: pd.Index, contract: tuple[str, ...]) -> dict[str, str]:
@@ -177,6 +184,12 @@ def _known(synonyms: dict[str, str]) -> str:
     return ", ".join(f"{k} ({vocab[k].ar})" if k in vocab else k for k in keys)
 
 
+#: A cell with more free terms than this gets one warning of its own, not one per term ...
+_MAX_FREE_TERMS_PER_CELL = 20
+#: ... and a column with more distinct free terms than this lists the first ones, then counts the rest.
+_MAX_FREE_TERM_LINES = 50
+
+
 def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
            synonyms: dict[str, str], report: LoadReport, spellings: dict[str, str] | None = None) -> pd.Series:
     """Split ``;``-separated cells into lists of normalised terms; free terms kept as written, reported.
@@ -184,37 +197,67 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     Terms are matched on their folded form (:func:`partnermap.schema.normalize_text`) only: a
     free term keeps the spelling the user typed, the first one met when the same term is written
     in several ways (``spellings``, shared by the columns whose terms are compared, e.g. offers
-    and needs, maps each folded form to it).
+    and needs, maps each folded form to it). Each free term gets one warning (with the rows it
+    is on); a cell crowded with free terms gets one warning of its own (see :func:`_free_terms`).
     """
     spellings = {} if spellings is None else spellings
     out = []
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    memo: dict[str, list[str]] = {}
+    crowded: list[tuple[int, str, list[str]]] = []
+    memo: dict[str, tuple[list[str], list[str]]] = {}
     for v, row, ref in zip(values, rows, refs, strict=True):
-        if v in memo and not any(t in unknown for t in memo[v]):
-            out.append(list(memo[v]))
-            continue
-        terms: list[str] = []
-        for part in _SPLIT.split(v):
-            part = part.strip()
-            if not part:
-                continue
-            folded = schema.normalize_text(part)
-            key = synonyms.get(folded)
-            if key is None:
-                key = spellings.setdefault(folded, part)
+        if v not in memo:
+            memo[v] = _split_terms(v, synonyms, spellings)
+        terms, free = memo[v]
+        if len(free) > _MAX_FREE_TERMS_PER_CELL:
+            crowded.append((int(row), ref, free))
+        else:
+            for key in free:
                 unknown[key].append((row, ref))
-            if key not in terms:
-                terms.append(key)
-        memo[v] = terms
         out.append(list(terms))
-    choices = _known(synonyms)
-    for term, hits in unknown.items():
+    _free_terms(unknown, crowded, label, column, _known(synonyms), report)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _split_terms(v: str, synonyms: dict[str, str], spellings: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The distinct terms of one cell, in order, and those of them that are free terms."""
+    terms: dict[str, None] = {}  # a dict keeps the order and finds a repeat at once
+    free: dict[str, None] = {}
+    for part in _SPLIT.split(v):
+        part = part.strip()
+        if not part:
+            continue
+        folded = schema.normalize_text(part)
+        key = synonyms.get(folded)
+        if key is None:
+            key = spellings.setdefault(folded, part)
+            free[key] = None
+        terms[key] = None
+    return list(terms), list(free)
+
+
+def _free_terms(unknown: dict[str, list[tuple[int, str]]], crowded: list[tuple[int, str, list[str]]], label: str,
+                column: str, choices: str, report: LoadReport) -> None:
+    """The warnings for free terms, and one per crowded cell (how many free terms, the first few).
+
+    One warning per term for the first :data:`_MAX_FREE_TERM_LINES` terms, then one that counts the rest.
+    """
+    fix = f"Known terms: {choices}."
+    for term, hits in list(unknown.items())[:_MAX_FREE_TERM_LINES]:
         row, ref = hits[0]
         report.add("warning", label, int(row), column,
-                   f"'{term}' is not in the vocabulary; kept as a free term{_also(hits)}.",
-                   f"Known terms: {choices}.", ref)
-    return pd.Series(out, index=values.index, dtype=object)
+                   f"'{_tables._shorten(term)}' is not in the vocabulary; kept as a free term{_also(hits)}.", fix, ref)
+    rest = list(unknown)[_MAX_FREE_TERM_LINES:]
+    if rest:
+        shown = ", ".join(repr(_tables._shorten(t, 40)) for t in rest[:10])
+        report.add("warning", label, None, column,
+                   f"{len(rest)} more free term(s) not in the vocabulary, kept as written: {shown}"
+                   f"{' …' if len(rest) > 10 else ''}.", fix)
+    for row, ref, free in crowded:
+        shown = ", ".join(repr(_tables._shorten(t, 40)) for t in free[:5])
+        report.add("warning", label, row, column,
+                   f"the cell holds {len(free):,} terms that are not in the vocabulary, kept as free terms: "
+                   f"{shown} …", "Check the cell: terms are separated by ';'. " + fix, ref)
 
 
 # ------------------------------------------------------------------ organisations
@@ -231,8 +274,9 @@ def _usable(t: _tables._Table, table: str, required: tuple[str, ...], contract: 
         return False
     if not _columns(t, table, required, contract, report):
         report.counts[table] = (len(t.df) + t.unread, 0)
+        missing = ", ".join(f"'{c}'" for c in t.missing)
         for row in t.rows:
-            report.reject(t.label, int(row), "", "file is missing a required column")
+            report.reject(t.label, int(row), "", f"the file has no {missing} column")
         return False
     return True
 
@@ -253,15 +297,16 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     ``clues`` (org_id -> sector, org_type, clue) say the sector of organisations that have none
     better than their names do (see :func:`_org_terms`).
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _usable(t, "organizations", schema.ORG_REQUIRED, schema.ORG_COLUMNS, report,
                                 ("error", "the file has a header but no organisations.",
                                  "Add one row per organisation.")):
         return _empty_organizations()
     df = t.df.copy()
     rows, label = t.rows, t.label
-    ids = _tables._cells(df, "org_id")
-    refs = ids.copy()
     col = _Collector(report)
+    ids = _ids(_tables._cells(df, "org_id"), rows, label, "org_id", col)
+    refs = ids.copy()
     keep = _org_ids(ids, _tables._cells(df, "name"), rows, label, report)
     out = pd.DataFrame(index=df.index)
     out["name"] = _names(_tables._cells(df, "name"), ids, rows, keep, label, col)
@@ -272,9 +317,7 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     for c in schema.ORG_COLUMNS:
         if c not in out.columns and c != "org_id" and c in df.columns:
             out[c] = _tables._cells(df, c).replace("", None)
-    for c in df.columns:  # unknown columns are kept as text
-        if c not in out.columns and c != "org_id":
-            out[c] = df[c].replace("", None)
+    out = _with_unknown(out, df, "org_id")
     if extra_geom is not None:
         out["area_geometry"] = extra_geom
     col.flush()
@@ -287,6 +330,37 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
     gdf.loc[gdf["lat"].isna() | gdf["lon"].isna(), "geometry"] = None
     report.counts["organizations"] = (len(df) + t.unread, len(gdf))
     return gdf
+
+
+def _ids(values: pd.Series, rows: np.ndarray, label: str, column: str, col: _Collector) -> pd.Series:
+    """Ids as they are matched (:func:`partnermap._common._clean_id`); each one changed is a warning naming its cell.
+
+    Without this, ``ORG-1`` and ``ORG-1`` followed by a zero-width space load as two organisations
+    and a tie to one of them does not find the other.
+    """
+    out = []
+    for v, row in zip(values, rows, strict=True):
+        clean = _common._clean_id(v)
+        if clean != v:
+            hidden = sorted({c for c in v if unicodedata.category(c) == "Cf"})
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in hidden)
+            said = [f"invisible character(s) {names} removed"] if hidden else []
+            if unicodedata.normalize("NFC", v) != v:
+                said.append("accents typed as separate marks (Unicode NFD) joined to their letters (NFC)")
+            col.add("warning", label, column, f"{'; '.join(said)}, so it matches the same id typed elsewhere; "
+                    "read as the id in brackets.", row, clean, "Retype the id the same way on every row.")
+        out.append(clean)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _with_unknown(out: pd.DataFrame, df: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """``out`` with the columns of ``df`` the contract does not know, kept as text (blank cells empty).
+
+    Added at once: one at a time, 10,000 extra columns take seconds and fragment the frame.
+    """
+    have = set(out.columns) | {id_column}
+    unknown = [c for c in df.columns if c not in have]
+    return pd.concat([out, df[unknown].replace("", None)], axis=1) if unknown else out
 
 
 def _org_ids(ids: pd.Series, names: pd.Series, rows: np.ndarray, label: str, report: LoadReport) -> np.ndarray:
@@ -407,8 +481,12 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
     """The sector as given, else from org_type, else the guess; an error where none says it."""
     out = []
     mapped: dict[tuple[str, str], int] = defaultdict(int)
-    derived = 0
+    derived = unknown = 0
     for v, ot, guess, row, ref, k in zip(values, org_type, guesses, rows, refs, keep, strict=True):
+        if v == schema.UNKNOWN_SECTOR and ot not in schema.ORG_TYPES:  # as partnermap writes it (HSDS)
+            unknown += 1
+            out.append(v)
+            continue
         key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
         if key is not None:
             if key != v:
@@ -434,6 +512,11 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
         report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
     if derived:
         report.add("info", label, None, "sector", f"sector derived from org_type for {derived} row(s).")
+    if unknown:
+        report.add("warning", label, None, "sector",
+                   f"{unknown} organisation(s) have the sector '{schema.UNKNOWN_SECTOR}' (as partnermap writes "
+                   "them when nothing says their sector); they are kept, outside every sector.",
+                   "Write for_profit, non_profit or public where you know it.")
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -596,7 +679,7 @@ def _not_checked(t: _tables._Table, why: str, report: LoadReport) -> pd.DataFram
     """Every tie set aside, with one line that says why (rather than one 'not an org_id' per tie)."""
     src, tgt = _tables._cells(t.df, "source"), _tables._cells(t.df, "target")
     for s, g, row in zip(src, tgt, t.rows, strict=True):
-        report.reject(t.label, int(row), f"{s or '?'} → {g or '?'}", "not checked: the organisations could not be read")
+        report.reject(t.label, int(row), f"{s or '?'} → {g or '?'}", f"not checked: {why}")
     report.add("warning", t.label, None, None,
                f"{len(t.df)} tie(s) were not checked because {why}; they are set aside.",
                "Fix the organisations first, then validate again.")
@@ -611,16 +694,17 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
     ``unread`` (from :func:`_organizations_unread`) says why the organisations could not be read:
     the ties are then set aside unchecked, with one line that says so.
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _usable(t, "relationships", schema.REL_REQUIRED, tuple(_REL_OUT) + ("tie_id",), report,
                                 ("info", "no relationships listed.", "")):
         return _empty_relationships()
     if unread is not None:
         return _not_checked(t, unread, report)
     df, rows, label = t.df, t.rows, t.label
-    src, tgt = _tables._cells(df, "source"), _tables._cells(df, "target")
+    col = _Collector(report)
+    src, tgt = (_ids(_tables._cells(df, c), rows, label, c, col) for c in ("source", "target"))
     refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt, strict=True)], index=df.index,
                      dtype=object)
-    col = _Collector(report)
     keep = np.ones(len(df), dtype=bool)
     for i, reason in _endpoints(src, tgt, rows, refs, orgs, label, report, col):
         _reject(report, t, refs, keep, i, reason)
@@ -641,9 +725,7 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
         "resources": _multi(_tables._cells(df, "resources"), rows, refs, label, "resources",
                             schema.RESOURCE_SYNONYMS, report),
     }, index=df.index)
-    for c in df.columns:
-        if c not in out.columns and c != "tie_id":
-            out[c] = df[c].replace("", None)
+    out = _with_unknown(out, df, "tie_id")
     for i, reason in _duplicate_ties(src, tgt, directed, kind, dates["start_date"], rows, refs, keep, label, col):
         _reject(report, t, refs, keep, i, reason)
     col.flush()
@@ -667,31 +749,55 @@ class _UnknownIds:
         if v in self.set_aside:
             return (f"'{v}' is in {self.orgs_label} but that row was set aside ({self.set_aside[v]}).",
                     "Fix that organisation's row, or remove this tie.")
-        if v not in self.suggestions:  # difflib is slow on big registries: ask for 50 ids at most
-            close = difflib.get_close_matches(v, self.known, n=1, cutoff=0.8) if len(self.suggestions) < 50 else []
-            self.suggestions[v] = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"'{v}' is not an org_id in {self.orgs_label}{self.suggestions[v]}.", "Add it or remove the row."
+        if v not in self.suggestions:  # difflib is slow on big registries and long ids: 50 ids of 100 characters
+            close = difflib.get_close_matches(v, self.known, n=1, cutoff=0.8) \
+                if len(self.suggestions) < 50 and len(v) <= 100 else []
+            self.suggestions[v] = f" (did you mean '{_tables._shorten(close[0])}'?)" if close else ""
+        return (f"'{_tables._shorten(v)}' is not an org_id in {self.orgs_label}{self.suggestions[v]}.",
+                "Add it or remove the row.")
 
 
 def _endpoints(src: pd.Series, tgt: pd.Series, rows: np.ndarray, refs: pd.Series, orgs: pd.DataFrame | None,
                label: str, report: LoadReport, col: _Collector) -> list[tuple[int, str]]:
     """Ties with a blank or unknown end (errors) or to themselves (a warning): the rows to set aside, and why."""
     known = set(orgs.index) if orgs is not None else set()
-    unknown = _UnknownIds(known, report)
+    unknown: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     out = []
     for i, (s, g, row, ref) in enumerate(zip(src, tgt, rows, refs, strict=True)):
         for c, v in (("source", s), ("target", g)):
             if not v:
                 col.add("error", label, c, f"blank {c}.", row, ref, "Every tie needs a source and a target org_id.")
             elif v not in known:
-                report.add("error", label, int(row), c, *unknown.message(v), ref)
+                unknown[(c, v)].append((int(row), ref))
         if not s or not g or s not in known or g not in known:
             out.append((i, "tie to a blank or unknown org_id"))
         elif s == g:
             col.add("warning", label, "target", "self-tie (an organisation tied to itself); left out.",
                     row, ref, "Remove the row.")
             out.append((i, "self-tie"))
+    _unknown_ends(unknown, _UnknownIds(known, report), label, report)
     return out
+
+
+#: Unknown org_ids named one by one in a relationships file; past this many, the rest are counted.
+_MAX_UNKNOWN_ID_LINES = 50
+
+
+def _unknown_ends(unknown: dict[tuple[str, str], list[tuple[int, str]]], ids: _UnknownIds, label: str,
+                  report: LoadReport) -> None:
+    """One error per tie end naming an id that is no organisation (with the other rows it is on), then a count."""
+    for (c, v), hits in list(unknown.items())[:_MAX_UNKNOWN_ID_LINES]:
+        message, fix = ids.message(v)
+        row, ref = hits[0]
+        report.add("error", label, row, c, message[:-1] + _also(hits) + ".", fix, ref)
+    rest = list(unknown.items())[_MAX_UNKNOWN_ID_LINES:]
+    if rest:
+        shown = ", ".join(f"'{_tables._shorten(v, 40)}' (row {hits[0][0]})" for (_, v), hits in rest[:10])
+        report.add("error", label, None, None,
+                   f"{len(rest)} more org_id(s) named by ties are not in {ids.orgs_label}: {shown}"
+                   f"{' …' if len(rest) > 10 else ''}.",
+                   "Check that the ids in the two files are written the same way; add the organisations "
+                   "or remove the ties.")
 
 
 def _formal(formal: list, kind: pd.Series) -> pd.Series:
@@ -827,26 +933,49 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
     """ISO dates (YYYY-MM-DD, with or without time); others are read day first, and said so.
 
     Day first (31/12/2024) is the order used in Saudi Arabia, the Gulf and the UK. Words
-    such as 'today' are refused, so the same file always gives the same dates.
+    such as 'today' are refused, so the same file always gives the same dates. A UTC offset
+    is dropped (the date and time as written count), a year outside
+    :data:`partnermap._common.DATE_YEARS` leaves the date unknown, and a Hijri-looking one is
+    named as such: each a warning naming the cell.
     """
     text = values.map(lambda v: v.translate(_common._DIGITS).strip())
     text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    other = text.ne("") & parsed.isna() & text.str.contains(r"\d", regex=True)
+    timed = text.str.contains(":", regex=False)  # an offset follows a time of day; most cells have none
+    offsets = text[timed].str.extract(_common._OFFSET).reindex(text.index)
+    for i in np.flatnonzero(offsets["offset"].notna().to_numpy()):
+        col.add("warning", label, column, f"UTC offset '{offsets['offset'].iloc[i]}' dropped: the date and time "
+                "are read as written.", rows[i], refs.iloc[i], "Write dates as YYYY-MM-DD (local time).")
+    text = offsets["local"].fillna(text)
+    parsed = _common._parse_dates(text, format="ISO8601")
+    other = text.ne("") & parsed.isna()
     if other.any():
-        guess = pd.to_datetime(text[other], errors="coerce", dayfirst=True, format="mixed")
-        parsed[other] = guess
-        read = other & parsed.notna()
-        if read.any():
-            i = int(np.flatnonzero(read.to_numpy())[0])
-            col.report.add("info", label, int(rows[i]), column,
-                           f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
-                           f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
-                           "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
-    for i in np.flatnonzero((values.ne("") & parsed.isna()).to_numpy()):
-        col.add("warning", label, column, f"'{values.iloc[i]}' is not a date; left empty.", rows[i],
-                refs.iloc[i], "Write dates as YYYY-MM-DD.")
-    return parsed.astype("datetime64[ns]")
+        parsed[other] = _common._parse_dates(text[other], dayfirst=True, format="mixed")
+    years = parsed.dt.year
+    outside = parsed.notna() & ((years < _common.DATE_YEARS[0]) | (years > _common.DATE_YEARS[1]))
+    odd = np.flatnonzero((text.ne("") & (parsed.isna() | outside)).to_numpy())  # a Hijri year reads as < 1800, or not
+    hijri = {int(i): day for i in odd if (day := _common._hijri(text.iloc[i]))}
+    is_hijri = pd.Series(np.isin(np.arange(len(text)), list(hijri)), index=text.index)
+    read = other & parsed.notna() & ~outside & ~is_hijri
+    if read.any():
+        i = int(np.flatnonzero(read.to_numpy())[0])
+        col.report.add("info", label, int(rows[i]), column,
+                       f"{int(read.sum())} date(s) not written YYYY-MM-DD were read day first, "
+                       f"e.g. '{values.iloc[i]}' as {parsed.iloc[i].date().isoformat()}.",
+                       "Write dates as YYYY-MM-DD to be sure.", refs.iloc[i])
+    for i in np.flatnonzero((values.ne("") & (parsed.isna() | outside | is_hijri)).to_numpy()):
+        v = values.iloc[i]
+        if i in hijri:
+            col.add("warning", label, column, f"'{v}' looks like a Hijri (Islamic calendar) date where a Gregorian "
+                    "one is expected; treated as unknown, the tie is kept.", rows[i], refs.iloc[i],
+                    f"Write the Gregorian date (about {hijri[i]}).")
+        elif outside.iloc[i]:
+            col.add("warning", label, column, f"'{v}' is outside the years {_common.DATE_YEARS[0]}–"
+                    f"{_common.DATE_YEARS[1]}; treated as unknown, the tie is kept.", rows[i], refs.iloc[i],
+                    "Correct the year, or leave the cell empty if the date is not known.")
+        else:
+            col.add("warning", label, column, f"'{v}' is not a date; left empty.", rows[i],
+                    refs.iloc[i], "Write dates as YYYY-MM-DD.")
+    return parsed.mask(outside | is_hijri).astype("datetime64[ns]")
 
 
 # --------------------------------------------------------------------------- areas
@@ -859,20 +988,17 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str |
     ``area_id`` and ``area_name`` name the columns that hold each area's id and name; without
     them they are found by :func:`_area_headings`.
     """
+    _tables._control_characters(t, report)  # one rule for every writer, applied once
     if t is None or not _area_headings(t, report, area_id, area_name) or not _usable_areas(t, report):
         return None
     df = t.df
     ids = _tables._cells(df, "area_id")
     col = _Collector(report)
     keep, geoms = _area_shapes(t, ids, report, col)
-    if not keep.any():
-        report.add("error", t.label, None, "geometry", "the areas file has no usable polygons.")
-    out = df.drop(columns=["area_id"]).copy()
-    if "population" in out.columns:
-        out["population"] = _population(_tables._cells(df, "population"), t.rows, ids, t.label, col)
-    for c in out.columns:
-        if c != "population":
-            out[c] = _indicator(out[c]) if c not in ("name", "name_en") else out[c].replace("", None)
+    out = df.drop(columns=["area_id"])
+    out = pd.DataFrame({c: _population(_tables._cells(df, "population"), t.rows, ids, t.label, col)
+                        if c == "population" else out[c].replace("", None) if c in ("name", "name_en")
+                        else _indicator(out[c]) for c in out.columns}, index=out.index)
     col.flush()
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=t.crs or "EPSG:4326"))
     if t.crs is None:
@@ -881,9 +1007,29 @@ def _clean_areas(t: _tables._Table | None, report: LoadReport, *, area_id: str |
         report.add("info", t.label, None, None, f"areas reprojected from {gdf.crs} to EPSG:4326.")
         gdf = gdf.to_crs("EPSG:4326")
     gdf.index = pd.Index(ids, name="area_id")
+    _areas_in_range(gdf, t, keep, report)
+    if not keep.any():
+        report.add("error", t.label, None, "geometry", "the areas file has no usable polygons.")
     gdf = gdf[keep]
     report.counts["areas"] = (len(df), len(gdf))
     return gdf
+
+
+def _areas_in_range(gdf: gpd.GeoDataFrame, t: _tables._Table, keep: np.ndarray, report: LoadReport) -> None:
+    """Leave out (in ``keep``) the areas with coordinates beyond ±180 / ±90 degrees, in one warning naming them."""
+    bad = np.flatnonzero(_geo._outside_degrees(gdf.geometry.to_numpy()) & keep)
+    if not len(bad):
+        return
+    for i in bad:
+        _reject(report, t, pd.Series(gdf.index), keep, int(i), "coordinates outside ±180 / ±90 degrees")
+    named = ", ".join(f"'{_tables._shorten(str(gdf.index[i]), 40)}' (row {t.rows[i]}: "
+                      f"{_geo._bounds_text(gdf.geometry.iloc[i])})" for i in bad[:5])
+    hint = " The layer has no CRS: if its coordinates are metres, save it with its CRS." if t.crs is None else ""
+    report.add("warning", t.label, int(t.rows[bad[0]]), "geometry",
+               f"{len(bad)} area(s) have coordinates outside ±180 longitude / ±90 latitude and were left out: "
+               f"{named}{' …' if len(bad) > 5 else ''}.",
+               "Check the polygons' coordinates (WGS84 degrees, longitude first)." + hint,
+               str(gdf.index[bad[0]]))
 
 
 _AREA_CONTRACT = ("area_id", "name", "population")
@@ -913,7 +1059,7 @@ def _area_headings(t: _tables._Table, report: LoadReport, area_id: str | None, a
         if col is None:
             report.add("error", t.label, None, target,
                        f"{option} '{value}': there is no such column "
-                       f"(columns found: {', '.join(map(str, t.df.columns)) or 'none'}).",
+                       f"(columns found: {_listed(list(map(str, t.df.columns)))}).",
                        "Give one of those headings, as written.")
             return False
         chosen[target] = col
@@ -999,8 +1145,9 @@ def _usable_areas(t: _tables._Table, report: LoadReport) -> bool:
         report.add("error", t.label, None, None, "the areas layer has no features.")
         return False
     if not _columns(t, "areas", schema.AREA_REQUIRED, _AREA_CONTRACT, report):
+        missing = ", ".join(f"'{c}'" for c in t.missing)
         for row in t.rows:
-            report.reject(t.label, int(row), "", "file is missing a required column")
+            report.reject(t.label, int(row), "", f"the file has no {missing} column")
         report.counts["areas"] = (len(t.df), 0)
         return False
     return True

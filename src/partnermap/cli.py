@@ -7,6 +7,7 @@ plain words; no traceback reaches the user (``--debug`` shows one for developers
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +15,9 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from . import __version__, schema
+from . import __version__, _common, _tables, hsds, schema
 from ._data import LoadReport, PartnerData
-from ._errors import DataValidationError, PartnermapError
+from ._errors import DataValidationError, ParameterError, PartnermapError
 from .centrality import centrality, format_summary, network_summary
 from .coverage import DEFAULT_H3_RESOLUTION, read_areas, underserved
 from .coverage import coverage as compute_coverage
@@ -24,7 +25,7 @@ from .datasets import write_demo
 from .export import export_data, write_layer, write_summary, write_table
 from .gaps import format_gaps, format_partners, gaps_table, portfolio, potential_partners, read_weights
 from .graph import build_graph
-from .load import load
+from .load import PRIVATE_SETTING, load
 from .load import validate as validate_data
 
 EXIT_FAILED = 1
@@ -45,13 +46,35 @@ def _print_report(report: LoadReport, *, quiet: bool = False, data: str = "DATA"
         if len(items) > _SHOWN_REPORT:
             click.echo(f"… and {len(items) - _SHOWN_REPORT:,} more {what} ({where}).", err=err)
     if report.rejected and not quiet:
-        click.echo(f"{len(report.rejected)} row(s) set aside:")
-        for r in report.rejected[:_SHOWN_REPORT]:
-            row = f":{r['row']}" if r["row"] is not None else ""
-            ref = f" [{r['ref']}]" if r["ref"] else ""
-            click.echo(f"  {r['file']}{row}{ref}: {r['reason']}")
-        if len(report.rejected) > _SHOWN_REPORT:
-            click.echo(f"  … and {len(report.rejected) - _SHOWN_REPORT:,} more ({where}).")
+        _print_set_aside(report.rejected, where)
+
+
+#: Set-aside rows with one reason in one file are listed one by one up to this many; past it, counted.
+_SET_ASIDE_LISTED = 10
+
+
+def _print_set_aside(rejected: list[dict], where: str) -> None:
+    """The rows set aside: one line each, or, for many with the same reason, a count and the first few."""
+    click.echo(f"{len(rejected)} row(s) set aside:")
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rejected:
+        groups.setdefault((r["file"], r["reason"]), []).append(r)
+    lines = shown = 0
+    for (file, reason), rows in groups.items():
+        if lines >= _SHOWN_REPORT:
+            click.echo(f"  … and {len(rejected) - shown:,} more ({where}).")
+            break
+        shown += len(rows)
+        if len(rows) <= _SET_ASIDE_LISTED:
+            for r in rows:
+                row = f":{r['row']}" if r["row"] is not None else ""
+                ref = f" [{r['ref']}]" if r["ref"] else ""
+                click.echo(f"  {file}{row}{ref}: {reason}")
+            lines += len(rows)
+            continue
+        first = ", ".join(f"{r['row']}" + (f" [{r['ref']}]" if r["ref"] else "") for r in rows[:3])
+        click.echo(f"  {file}: {len(rows)} row(s): {reason} (rows {first} …; {where})")
+        lines += 1
 
 
 def _load(path: str, private: tuple[str, ...] = (), **area_columns: str | None) -> PartnerData:
@@ -99,6 +122,78 @@ def _private_option(f: Callable[..., None]) -> Callable[..., None]:
                              "more; adds to the data folder's private_columns.txt).")(f)
 
 
+def _as_of_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The ``--as-of DATE`` option: a date that is no date, or outside the years read, is a usage error."""
+    def check(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        try:
+            _common._as_date(value, name="--as-of")
+        except ParameterError as exc:
+            raise click.UsageError(str(exc)) from None
+        return value
+
+    return click.option("--as-of", "as_of", callback=check, metavar="YYYY-MM-DD", help=text)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file or folder: after following symlinks, or by inode (hard links, case-insensitive disks)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _refuse_over_inputs(data: str | None, outputs: dict[str, str | None],
+                        inputs: dict[str, str | None] | None = None) -> None:
+    """A usage error when an output (option -> path) would write over what the command reads.
+
+    Refused: DATA itself, one of ``inputs`` (--areas, --weights, --params) or a file loading
+    DATA reads (symlinks and hard links followed); a file in DATA's folder that the next load
+    would read (``organizations.*``, ``relationships.*``, ``areas.*``, ``private_columns.txt``;
+    the tables of an HSDS folder), even before it exists; and two outputs naming one file.
+    """
+    given = [(f"the {option} file", Path(v)) for option, v in (inputs or {}).items() if v]
+    source = Path(data) if data else None
+    folder = source.resolve() if source is not None and source.is_dir() else None
+    beside = source.resolve().parent if source is not None and source.is_file() else None
+    read = {alias for aliases in _tables._TABLE_ALIASES.values() for alias in aliases}
+    package = folder is not None and hsds.is_hsds(folder)
+
+    def would_read(p: Path) -> bool:
+        if folder is None:
+            return beside is not None and p == beside / PRIVATE_SETTING
+        return (p.parent == folder and (p.stem.lower() in read or p.name.lower() == PRIVATE_SETTING)
+                or package and folder in p.parents and p.suffix.lower() in (".csv", ".json", ".zip"))
+
+    if source is not None:
+        given.append(("the data", source))
+        near = list(folder.iterdir()) if folder is not None else [beside / PRIVATE_SETTING] if beside else []
+        given += [(f"{p.name}, which loading {data} reads", p) for p in near if p.is_file() and would_read(p)]
+    written: list[tuple[str, Path]] = []
+    for option, value in outputs.items():
+        if not value:
+            continue
+        out = Path(value)
+        what = next((f"is {desc}" for desc, p in given if _same_file(out, p)), None)
+        if what is None and would_read(out.resolve()):
+            what = f"would be read as data the next time {data} is loaded"
+        if what is not None:
+            raise click.UsageError(f"{option} {value}: {what}; partnermap never writes over its input. "
+                                   "Give another path.")
+        twice = next((o for o, p in written if _same_file(out, p)), None)
+        if twice is not None:
+            raise click.UsageError(f"{option} {value}: {twice} writes the same file; give each output its own path.")
+        written.append((option, out))
+
+
+def _regular_input(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An input file option (--areas, --weights, --params): a device, FIFO or socket is refused, not read."""
+    if value and Path(value).exists() and not (Path(value).is_file() or Path(value).is_dir()):
+        raise click.UsageError(f"{param.opts[0]} {value}: not a file (a device, pipe or socket cannot be read).")
+    return value
+
+
 def _write_table(df: pd.DataFrame, out: Path) -> None:
     """Write a table by suffix: CSV as UTF-8 with BOM (Excel shows Arabic) or XLSX."""
     write_table(df, out)
@@ -131,6 +226,7 @@ def validate(data: str, output: str | None) -> None:
 
     Exit status 0 when the data can be used (warnings allowed), 2 when it has errors.
     """
+    _refuse_over_inputs(data, {"-o": output})
     report = validate_data(data)
     _print_report(report, data=data, output=output)
     if output:
@@ -165,7 +261,7 @@ def _kinds(value: str | None) -> tuple[str, ...] | None:
 @click.argument("data", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Metrics table to write: .csv (UTF-8 with BOM, for Excel) or .xlsx.")
-@click.option("--as-of", "as_of", help="Use the ties as they stood on this date (YYYY-MM-DD).")
+@_as_of_option("Use the ties as they stood on this date (YYYY-MM-DD).")
 @click.option("--kinds", help="Only these tie kinds, comma-separated (e.g. funding,in_kind).")
 @click.option("--status", default="active", show_default=True,
               help="Tie statuses to include, comma-separated (active, proposed, ended).")
@@ -197,6 +293,7 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
     out = _check_table_suffix(output)
     if summary_file:
         _check_table_suffix(summary_file)
+    _refuse_over_inputs(data, {"-o": output, "--summary": summary_file})
     loaded = _load(data, private)
     G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
     estimate = None if exact is None else not exact
@@ -232,7 +329,8 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
 @click.argument("data", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Coverage layer to write: .geojson or .gpkg (for QGIS), or .csv (for Excel).")
-@click.option("--areas", "areas_file", type=click.Path(), help="Areas file to use instead of DATA's areas.")
+@click.option("--areas", "areas_file", type=click.Path(), callback=_regular_input,
+              help="Areas file to use instead of DATA's areas.")
 @click.option("--area-id", "area_id", metavar="COLUMN",
               help="The areas' id column, as written (e.g. OBJECTID); found by itself if not given.")
 @click.option("--area-name", "area_name", metavar="COLUMN",
@@ -262,6 +360,8 @@ def coverage(data: str, output: str, areas_file: str | None, area_id: str | None
     for extra in (problems_file, underserved_file):
         if extra:
             _check_table_suffix(extra)
+    _refuse_over_inputs(data, {"-o": output, "--problems": problems_file, "--underserved": underserved_file},
+                        {"--areas": areas_file})
     own = {} if areas_file else {"area_id": area_id, "area_name": area_name}  # for the areas in DATA
     loaded = _load(data, private, **own)
     if schema.is_private(by, loaded.private_columns):
@@ -328,9 +428,9 @@ def _check_table_suffix(output: str) -> Path:
 @click.argument("data", type=click.Path())
 @click.option("--focal", required=True, help="org_id of the organisation looking for partners.")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=1), help="How many candidates.")
-@click.option("--weights", "weights_file", type=click.Path(dir_okay=False),
+@click.option("--weights", "weights_file", type=click.Path(dir_okay=False), callback=_regular_input,
               help="YAML file of component weights, e.g. 'equity: 0'.")
-@click.option("--as-of", "as_of", help="Date for the ties and review deadlines (YYYY-MM-DD).")
+@_as_of_option("Date for the ties and review deadlines (YYYY-MM-DD).")
 @click.option("--include-ended", is_flag=True, help="Also rank former partners (ended ties, lapsed).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Ranked candidates to write: .csv (UTF-8 with BOM) or .xlsx.")
@@ -339,6 +439,7 @@ def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: s
              include_ended: bool, output: str, private: tuple[str, ...]) -> None:
     """Rank potential partners for --focal, each with a score, its parts and the reasons."""
     out = _check_table_suffix(output)
+    _refuse_over_inputs(data, {"-o": output}, {"--weights": weights_file})
     weights = read_weights(weights_file) if weights_file else None
     loaded = _load(data, private)
     table = potential_partners(loaded, focal, top=top, weights=weights, as_of=as_of,
@@ -357,13 +458,14 @@ def partners(data: str, focal: str, top: int, weights_file: str | None, as_of: s
 @cli.command()
 @click.argument("data", type=click.Path())
 @click.option("--focal", help="org_id: add that organisation's portfolio gaps.")
-@click.option("--as-of", "as_of", help="Date for the ties and review deadlines (YYYY-MM-DD).")
+@_as_of_option("Date for the ties and review deadlines (YYYY-MM-DD).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Gaps table to write: .csv (UTF-8 with BOM) or .xlsx.")
 @_private_option
 def gaps(data: str, focal: str | None, as_of: str | None, output: str, private: tuple[str, ...]) -> None:
     """Weak spots of the ecosystem (and of --focal's portfolio), in plain words."""
     out = _check_table_suffix(output)
+    _refuse_over_inputs(data, {"-o": output})
     loaded = _load(data, private)
     table = gaps_table(loaded, focal=focal, as_of=as_of)
     _write_table(table, out)
@@ -379,11 +481,12 @@ def gaps(data: str, focal: str | None, as_of: str | None, output: str, private: 
               type=click.Choice(["gexf", "graphml", "gpkg", "geojson", "xlsx", "kumu"]),
               help="gexf/graphml: the network for Gephi, Cytoscape…; gpkg: layers for QGIS; geojson: the "
                    "organisations as points; xlsx: one workbook; kumu: an .xlsx for Kumu's import.")
-@click.option("--as-of", "as_of", help="For gexf/graphml: the ties as they stood on this date.")
+@_as_of_option("For gexf/graphml: the ties as they stood on this date.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @_private_option
 def export(data: str, fmt: str, as_of: str | None, output: str, private: tuple[str, ...]) -> None:
     """Write DATA for other tools (private columns left out)."""
+    _refuse_over_inputs(data, {"-o": output})
     loaded = _load(data, private)
     path = export_data(loaded, output, format=fmt, as_of=as_of)
     click.echo(f"wrote {path}")
@@ -411,6 +514,7 @@ def map_command(data: str, kind: str, focal: str | None, top: int, language: str
 
     if Path(output).suffix.lower() not in (".html", ".htm"):
         raise click.UsageError(f"cannot write '{Path(output).suffix or output}': a page is an .html file.")
+    _refuse_over_inputs(data, {"-o": output})
     loaded = _load(data, private)
     if kind == "partners" and not focal:
         ids = ", ".join(map(str, loaded.organizations.index[:3]))
@@ -439,14 +543,15 @@ def map_command(data: str, kind: str, focal: str | None, top: int, language: str
 @cli.command()
 @click.argument("data", required=False, type=click.Path())
 @click.option("--focal", help="org_id of your organisation: its portfolio, potential partners and profile.")
-@click.option("--params", "params_file", type=click.Path(dir_okay=False),
+@click.option("--params", "params_file", type=click.Path(dir_okay=False), callback=_regular_input,
               help="YAML file of parameters (data, focal, language, notebooks, profiles, areas, by, of, ...).")
 @click.option("--notebooks", help="Which notebooks, e.g. 01,03 (default 01-04).")
 @click.option("--profiles", help="org_ids to write one-page profiles for, comma-separated, or 'all' "
               "(default: --focal and its partners).")
 @click.option("--language", type=click.Choice(["en", "ar"]), help="Language of the pages (ar: right-to-left).")
-@click.option("--as-of", "as_of", help="Describe the network as it stood on this date (YYYY-MM-DD).")
-@click.option("--areas", "areas_file", type=click.Path(), help="Areas file to use instead of DATA's areas.")
+@_as_of_option("Describe the network as it stood on this date (YYYY-MM-DD).")
+@click.option("--areas", "areas_file", type=click.Path(), callback=_regular_input,
+              help="Areas file to use instead of DATA's areas.")
 @click.option("--by", help="Break coverage down by sector (default), org_type, offers, needs or causes.")
 @click.option("--of", "of_kind", help="The kind an area needs within reach to count as served, e.g. public "
               "(default: any organisation).")
@@ -472,6 +577,7 @@ def report(data: str | None, focal: str | None, params_file: str | None, noteboo
     """
     from .report import ReportFailed, ReportLocked, run  # papermill and nbconvert: only this command needs them
 
+    _refuse_over_inputs(data, {"-o": output}, {"--params": params_file, "--areas": areas_file})
     if private and data is None:
         raise click.UsageError("--private needs DATA: the demo data has no columns to hide beyond e-mail and phone.")
     source = _load(data, private) if private else data  # --private columns travel on the loaded data

@@ -24,8 +24,6 @@ import pandas as pd
 
 from . import _common
 from ._data import PartnerData
-from ._errors import ParameterError
-from .schema import RELATIONSHIP_KINDS, TIE_STATUSES
 
 __all__ = ["build_graph", "graph_from_data", "graph_to_frames", "simple_graph", "directed_ties"]
 
@@ -76,38 +74,16 @@ def build_graph(
     >>> G.graph["status"]
     ('active',)
     """
-    as_of_ts = _common._as_date(as_of)
-    status_t = None if status is None else tuple(status)
-    kinds_t = None if kinds is None else tuple(kinds)
-    for name, given, vocab in (("status", status_t, TIE_STATUSES), ("kinds", kinds_t, RELATIONSHIP_KINDS)):
-        unknown = sorted(set(given or ()) - set(vocab))
-        if unknown:
-            raise ParameterError(
-                f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(vocab)}."
-            )
-
+    as_of_ts, status_t, kinds_t = _common._tie_filters(as_of, status, kinds)
     orgs = data.organizations
-    G = nx.MultiGraph(
-        source=data.source,
-        as_of=None if as_of_ts is None else as_of_ts.date().isoformat(),
-        status=status_t,
-        kinds=kinds_t,
-        crs=str(orgs.crs) if getattr(orgs, "crs", None) is not None else None,
-    )
+    G = nx.MultiGraph(**_common._provenance(data, as_of_ts, status_t, kinds_t))
     geometry = orgs.geometry.name if hasattr(orgs, "geometry") else None
     node_cols = [c for c in orgs.columns if c != geometry]
     for org_id, row in zip(orgs.index, orgs[node_cols].to_dict("records"), strict=True):
         G.add_node(org_id, **{k: v for k, v in row.items() if not _common._missing(v)})
 
-    rel = data.relationships
-    if len(rel):
-        keep = pd.Series(True, index=rel.index)
-        eff = _common._status_at(rel, as_of_ts)
-        if status_t is not None:
-            keep &= eff.isin(status_t)
-        if kinds_t is not None:
-            keep &= rel["kind"].isin(kinds_t)
-        sub = rel[keep].assign(status=eff[keep])
+    sub = _common._selected_ties(data.relationships, as_of_ts, status_t, kinds_t)
+    if len(sub):
         G.add_edges_from(
             (row["source"], row["target"], tie_id, {k: v for k, v in row.items() if not _common._missing(v)})
             for tie_id, row in zip(sub.index, sub.to_dict("records"), strict=True)

@@ -66,6 +66,7 @@ import logging
 import re
 import tempfile
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -85,7 +86,7 @@ __all__ = ["is_hsds", "read_hsds", "UNKNOWN_SECTOR"]
 log = logging.getLogger("partnermap")
 
 #: Sector given to organisations whose sector the package does not reveal.
-UNKNOWN_SECTOR = "unknown"
+UNKNOWN_SECTOR = schema.UNKNOWN_SECTOR
 
 # HSDS table (3.0 name) -> file stems that hold it (3.0 files are plural, 1.x too).
 _STEMS: dict[str, tuple[str, ...]] = {
@@ -330,6 +331,21 @@ def _pick(found: list[_Listing], container: str, report: LoadReport) -> _Listing
     return found[0]
 
 
+#: What reading a zip member can raise: a bad CRC, broken deflate data, a member cut short (damaged),
+#: a password (RuntimeError) or a compression Python cannot read (NotImplementedError).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
+
+
+def _extract(zf: zipfile.ZipFile, chosen: _Listing, root: Path) -> None:
+    """Copy the chosen package's tables out of the zip into ``root`` (raises one of :data:`_DAMAGED`)."""
+    for info in zf.infolist():
+        p = PurePosixPath(info.filename)
+        folder = "" if str(p.parent) == "." else str(p.parent)
+        if info.is_dir() or folder != chosen.where or p.name.startswith("._") or p.suffix.lower() not in _EXTRACT:
+            continue
+        (root / p.name).write_bytes(zf.read(info))
+
+
 @contextlib.contextmanager
 def _open_package(path: Path, report: LoadReport) -> Iterator[_Package | None]:
     name = path.name
@@ -337,30 +353,31 @@ def _open_package(path: Path, report: LoadReport) -> Iterator[_Package | None]:
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            report.add("error", name, None, None, f"not a readable zip file: {_tables._plain(exc)}",
+            report.add("error", name, None, None, f"the zip is damaged or not a zip file: {_tables._plain(exc)}.",
                        "Download the package again, or unzip it and pass the folder.")
             yield None
             return
         with zf, tempfile.TemporaryDirectory(prefix="partnermap-hsds-") as tmp:
-            found = _candidates(_zip_listings(zf))
-            if not found:
-                report.add("error", name, None, None,
-                           "the zip file holds no HSDS package (no datapackage.json, organizations.csv "
-                           "with locations.csv or services.csv).", "Check that it is an Open Referral export.")
+            try:
+                found = _candidates(_zip_listings(zf))
+                chosen = _pick(found, name, report) if found else None
+                if chosen is not None:
+                    _extract(zf, chosen, Path(tmp))
+            except _DAMAGED as exc:
+                report.add("error", name, None, None, f"the zip is damaged or cannot be read: {_tables._plain(exc)}.",
+                           "Download the package again, or unzip it and pass the folder.")
                 yield None
                 return
-            chosen = _pick(found, name, report)
-            root = Path(tmp)
-            for info in zf.infolist():
-                p = PurePosixPath(info.filename)
-                folder = "" if str(p.parent) == "." else str(p.parent)
-                if info.is_dir() or folder != chosen.where or p.name.startswith("._") \
-                        or p.suffix.lower() not in _EXTRACT:
-                    continue
-                (root / p.name).write_bytes(zf.read(info))
+            if chosen is None:
+                report.add("error", name, None, None,
+                           "the zip file holds no HSDS package (no datapackage.json, organizations.csv "
+                           "with locations.csv or services.csv).",
+                           "Check that it is an Open Referral export; a partnermap data folder is read unzipped.")
+                yield None
+                return
             where = f"{name}/{chosen.where}" if chosen.where else name
             report.add("info", name, None, None, f"reading the HSDS package in {where}.")
-            yield _Package(root, where)
+            yield _Package(Path(tmp), where)
         return
     found = _candidates(_folder_listings(path))
     if not found:

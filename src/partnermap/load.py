@@ -132,7 +132,11 @@ def _read(path: Path, *, area_id: str | None = None, area_name: str | None = Non
         report.add("error", str(path), None, None, "no such file or folder.",
                    "Check the path; run `partnermap demo -o DIR` for an example data folder.")
         return _validate._empty(report, str(path))
-    if hsds.is_hsds(path):
+    if not path.is_file() and not path.is_dir():  # a device, a FIFO, a socket: reading it could block
+        report.add("error", str(path), None, None, "not a data folder or workbook (neither a file nor a folder).",
+                   "Pass the folder that holds organizations.csv, or an .xlsx workbook.")
+        return _validate._empty(report, str(path))
+    if hsds.is_hsds(path) or (path.is_file() and path.suffix.lower() == ".zip"):  # a damaged zip is said so there
         return hsds.read_hsds(path, area_id=area_id, area_name=area_name)
 
     if path.is_file():

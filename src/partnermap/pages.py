@@ -218,6 +218,7 @@ def prepare(data: str | Path | PartnerData | None = None, *, as_of: str | dt.dat
         demo = _is_demo(path)
         source = "" if demo else str(data)
         loaded = load(path)
+    loaded = _report_columns(loaded)
     if as_of in (None, "") and demo:
         as_of = DEMO_AS_OF
     as_of_s = pd.Timestamp(as_of).date().isoformat() if as_of not in (None, "") else None
@@ -235,6 +236,33 @@ def prepare(data: str | Path | PartnerData | None = None, *, as_of: str | dt.dat
              f", metrics sampled from {k}" if k else "")
     return Prepared(data=loaded, source=source, is_demo=demo, as_of=as_of_s, graph=G, metrics=metrics,
                     summary=summary, sample=k, seed=seed)
+
+
+#: Columns beyond the data contract that the report's pages, maps and tables carry, per table; the
+#: others stay in the data (and in ``partnermap export``), and the data-quality page says so.
+REPORT_EXTRA_COLUMNS = 50
+_CONTRACTS = {"organizations": (*schema.ORG_COLUMNS, "area_geometry"), "relationships": (*schema.REL_COLUMNS, "tie_id"),
+              "areas": ("name", "name_en", "population")}
+
+
+def _report_columns(data: PartnerData) -> PartnerData:
+    """``data`` with at most :data:`REPORT_EXTRA_COLUMNS` extra columns per table, a note for each cut one."""
+    cut: dict[str, Any] = {}
+    for table, contract in _CONTRACTS.items():
+        frame = getattr(data, table)
+        if frame is None:
+            continue
+        geometry = {frame.geometry.name} if hasattr(frame, "geometry") else set()
+        extra = [c for c in frame.columns if c not in contract and c not in geometry]
+        if len(extra) <= REPORT_EXTRA_COLUMNS:
+            continue
+        left = extra[REPORT_EXTRA_COLUMNS:]
+        cut[table] = frame.drop(columns=left)
+        data.report.add("info", Path(data.report.sources.get(table, table)).name, None, None,
+                        f"{len(extra):,} columns besides the data contract's: the report shows the first "
+                        f"{REPORT_EXTRA_COLUMNS} ({len(left):,} left out of its pages, maps and tables, from "
+                        f"'{left[0]}' on).", "`partnermap export --format xlsx` keeps every column.")
+    return dataclasses.replace(data, **cut) if cut else data
 
 
 # ---------------------------------------------------------------------- formatting

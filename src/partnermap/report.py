@@ -63,7 +63,6 @@ from typing import Any
 
 import nbformat
 import numpy as np
-import openpyxl
 import pandas as pd
 import papermill
 import yaml
@@ -73,12 +72,12 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from . import _html, _words, i18n, pages, schema
+from . import _common, _html, _words, i18n, pages, schema
 from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 from ._words import Html
 from .coverage import read_areas
-from .export import write_table
+from .export import write_sheets, write_table
 from .gaps import portfolio
 
 __all__ = ["NOTEBOOKS", "ReportFailed", "ReportLocked", "ReportNotWritten", "report_name", "run", "run_report",
@@ -147,9 +146,12 @@ def _read_params(params: str | Path | Mapping[str, Any] | None) -> dict[str, Any
     else:
         path = Path(params)
         try:
-            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            values = _common._read_settings(path) or {}
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
             raise ParameterError(f"{path}: cannot read the parameters file: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise ParameterError(
+                f"{path}: the parameters file is not valid YAML{_common._yaml_problem(exc)}.") from None
         if not isinstance(values, dict):
             raise ParameterError(f"{path}: a parameters file holds 'name: value' lines, e.g. 'focal: ORG-001'.")
         where = str(path)
@@ -460,7 +462,8 @@ def _read(path: Path, **kw: Any) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     return pd.read_csv(path, encoding="utf-8-sig", dtype={"org_id": str, "tie_id": str, "source": str,
-                                                         "target": str, "other_id": str, "area_id": str}, **kw)
+                                                         "target": str, "other_id": str, "area_id": str},
+                       keep_default_na=False, na_values=[""], **kw)  # an org_id 'NA' is an id, only '' is missing
 
 
 def _broker_ranks(metrics: pd.DataFrame | None) -> pd.Series:
@@ -735,7 +738,7 @@ def _previous(output: Path, name: str) -> Path | None:
     return max(found)[1] if found else None
 
 
-#: Tables longer than this stay CSV only (the workbook says so): openpyxl writes about 40,000 cells a second.
+#: Tables longer than this stay CSV only (the workbook says so), so the workbook stays small enough to open.
 MAX_XLSX_ROWS = 25_000
 
 
@@ -744,7 +747,7 @@ def _workbook(tables: Path) -> None:
     csvs = sorted(tables.glob("*.csv"))
     if not csvs:
         return
-    book = openpyxl.Workbook(write_only=True)
+    sheets: dict[str, pd.DataFrame] = {}
     left_out = []
     for f in csvs:
         frame = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False, low_memory=False,
@@ -752,16 +755,15 @@ def _workbook(tables: Path) -> None:
         if len(frame) > MAX_XLSX_ROWS:
             left_out.append((f.name, len(frame)))
             continue
-        sheet = book.create_sheet(f.stem[:31])
-        sheet.append([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
-            sheet.append([v.item() if hasattr(v, "item") else v for v in row])
+        frame.columns = [_common._unneutralised(str(c)) for c in frame.columns]
+        for j in range(frame.shape[1]):  # the CSV's ' before formula-like text: a workbook keeps text as text
+            if frame.iloc[:, j].dtype == object or pd.api.types.is_string_dtype(frame.iloc[:, j].dtype):
+                frame.isetitem(j, frame.iloc[:, j].map(lambda v: _common._unneutralised(str(v))))
+        sheets[f.stem[:31]] = frame
     if left_out:
-        about = book.create_sheet("about")
-        about.append(["table", "rows", "note"])
-        for name, n in left_out:
-            about.append([name, n, f"longer than {MAX_XLSX_ROWS:,} rows: in the CSV file only"])
-    book.save(tables / "report.xlsx")
+        sheets["about"] = pd.DataFrame([(name, n, f"longer than {MAX_XLSX_ROWS:,} rows: in the CSV file only")
+                                        for name, n in left_out], columns=["table", "rows", "note"])
+    write_sheets(sheets, tables / "report.xlsx", index=False)
 
 
 def _say(quiet: bool) -> Callable[[str], None]:

@@ -92,6 +92,8 @@ SECTORS = _terms(
     ("non_profit", "Non-profit", "القطاع غير الربحي"),
     ("public", "Public", "القطاع العام"),
 )
+#: The sector of an organisation whose sector nothing reveals (HSDS packages); the loader reads it back.
+UNKNOWN_SECTOR = "unknown"
 
 ORG_TYPES: dict[str, OrgType] = {
     k: OrgType(k, en, ar, sector)

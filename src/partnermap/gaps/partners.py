@@ -159,11 +159,11 @@ def _weight_problem(name: str, value: Any) -> str | None:
         return f"unknown weight '{name}'{hint}"
     value = _number(value)
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return f"weight '{name}' is {value!r}, not a number"
+        return f"weight '{name}' is {_common._short_repr(value)}, not a number"
     if not math.isfinite(float(value)):
-        return f"weight '{name}' is {value!r}; give a finite number"
+        return f"weight '{name}' is {_common._short_repr(value)}; give a finite number"
     if value < 0:
-        return f"weight '{name}' is {value!r}; weights must be 0 or more"
+        return f"weight '{name}' is {_common._short_repr(value)}; weights must be 0 or more"
     return None
 
 
@@ -208,17 +208,16 @@ def read_weights(path: str | Path) -> dict[str, float]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        content = _common._read_settings(path)
     except FileNotFoundError:
         raise PartnermapError(f"{path}: weights file not found.") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise PartnermapError(f"{path}: cannot read the weights file ({exc.__class__.__name__}).") from None
-    try:
-        content = yaml.safe_load(text)
+    except ValueError as exc:
+        raise PartnermapError(f"{path}: {exc}.") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise PartnermapError(f"{path}: not valid YAML{where}; write one 'component: weight' per line.") from None
+        raise PartnermapError(f"{path}: not valid YAML{_common._yaml_problem(exc)}; "
+                              "write one 'component: weight' per line.") from None
     if isinstance(content, Mapping) and set(content) == {"weights"}:
         content = content["weights"]
     if content is None:

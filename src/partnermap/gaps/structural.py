@@ -21,12 +21,11 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .. import _common
+from .. import _common, _sparse
 from .._data import PartnerData
 from .._errors import ParameterError
 from ..centrality import bridges, communities, network_summary
 from ..coverage import coverage, underserved
-from ..graph import build_graph, simple_graph
 from . import _helpers
 from .portfolio import portfolio
 
@@ -39,46 +38,56 @@ Row = dict[str, Any]
 
 
 def _dfs(A: sp.csr_array) -> dict[str, Any]:
-    """One iterative depth-first search (Tarjan): preorder, low points, subtree sizes.
+    """One depth-first search (Tarjan's): preorder, low points, subtree sizes.
 
-    ``cut[v]`` lists the DFS children of ``v`` whose subtrees are separated from the
-    rest when ``v`` is removed; a subtree is a contiguous run of ``order``.
+    The search is scipy's (compiled): components in order of their smallest node, each
+    node's partners in index order, as a recursive search would go; a virtual root tied
+    to each component's smallest node makes it one search. ``cut[v]`` lists the DFS
+    children of ``v`` whose subtrees are separated from the rest when ``v`` is removed;
+    a subtree is a contiguous run of ``order``.
     """
     n = A.shape[0]
-    indptr, indices = A.indptr.tolist(), A.indices.tolist()
-    disc, low, size = [-1] * n, [0] * n, [1] * n
-    parent, root_of = [-1] * n, [-1] * n
-    order: list[int] = []
+    if n == 0:
+        return {"order": [], "disc": [], "size": [], "parent": [], "root_of": [], "cut": {}}
+    _, comp = csgraph.connected_components(A, directed=False)
+    root_of = _smallest_per(comp)
+    roots = np.unique(root_of)
+    top = sp.csr_array((np.ones(len(roots)), roots, [0, len(roots)]), shape=(1, n + 1))
+    B = sp.vstack([sp.hstack([A, sp.csr_array((n, 1))]), top], format="csr")
+    B.sort_indices()
+    seq, pred = csgraph.depth_first_order(B, n, directed=True, return_predecessors=True)
+    order = seq[1:].astype(np.int64)
+    parent = pred[:n].astype(np.int64)
+    parent[parent == n] = -1
+    disc = np.empty(n, dtype=np.int64)
+    disc[order] = np.arange(n)
+    eu = np.repeat(np.arange(n), np.diff(A.indptr))
+    ev = A.indices.astype(np.int64)
+    back = ev != parent[eu]
+    low = disc.copy()
+    np.minimum.at(low, eu[back], disc[ev[back]])
+    size = np.ones(n, dtype=np.int64)
+    low_l, size_l, parent_l, disc_l = low.tolist(), size.tolist(), parent.tolist(), disc.tolist()
+    for v in reversed(order.tolist()):  # children before parents
+        p = parent_l[v]
+        if p >= 0:
+            if low_l[v] < low_l[p]:
+                low_l[p] = low_l[v]
+            size_l[p] += size_l[v]
     cut: dict[int, list[int]] = {}
-    for r in range(n):
-        if disc[r] >= 0:
-            continue
-        disc[r] = low[r] = len(order)
-        order.append(r)
-        root_of[r] = r
-        stack = [[r, indptr[r]]]
-        while stack:
-            top = stack[-1]
-            v = top[0]
-            if top[1] < indptr[v + 1]:
-                u = indices[top[1]]
-                top[1] += 1
-                if disc[u] < 0:
-                    parent[u], root_of[u] = v, r
-                    disc[u] = low[u] = len(order)
-                    order.append(u)
-                    stack.append([u, indptr[u]])
-                elif u != parent[v] and disc[u] < low[v]:
-                    low[v] = disc[u]
-            else:
-                stack.pop()
-                p = parent[v]
-                if p >= 0:
-                    low[p] = min(low[p], low[v])
-                    size[p] += size[v]
-                    if low[v] >= disc[p]:
-                        cut.setdefault(p, []).append(v)
-    return {"order": order, "disc": disc, "size": size, "parent": parent, "root_of": root_of, "cut": cut}
+    for v in order.tolist():  # each parent's children in the order the search found them
+        p = parent_l[v]
+        if p >= 0 and low_l[v] >= disc_l[p]:
+            cut.setdefault(p, []).append(v)
+    return {"order": order.tolist(), "disc": disc_l, "size": size_l, "parent": parent_l,
+            "root_of": root_of.tolist(), "cut": cut}
+
+
+def _smallest_per(comp: np.ndarray) -> np.ndarray:
+    """For each node, the smallest node of its component."""
+    first = np.full(comp.max() + 1, len(comp), dtype=np.int64)
+    np.minimum.at(first, comp, np.arange(len(comp)))
+    return first[comp]
 
 
 def _subtree(t: dict[str, Any], v: int) -> list[int]:
@@ -113,7 +122,7 @@ def _cut_points(t: dict[str, Any]) -> list[tuple[int, list[int]]]:
 
 @dataclass
 class _View:
-    """Any networkx graph as positions: nodes, the binary undirected partner matrix, names, degrees."""
+    """The network as positions: nodes, the binary undirected partner matrix, names, degrees."""
 
     nodes: list[Any]
     A: sp.csr_array
@@ -132,21 +141,13 @@ class _View:
         return sorted((self.nodes[p] for p in positions), key=str)
 
 
-def _graph_view(G: nx.Graph) -> _View:
-    """Nodes, the binary undirected partner matrix and node names of any networkx graph."""
-    H = simple_graph(G) if G.is_multigraph() else G
-    nodes = list(H.nodes)
-    pos = {v: i for i, v in enumerate(nodes)}
-    edges = np.array([(pos[u], pos[v]) for u, v in H.edges()], dtype=np.intp).reshape(-1, 2)
-    A = _helpers._adjacency(len(nodes), edges[:, 0], edges[:, 1])
-    names = {v: d.get("name") for v, d in H.nodes(data=True)}
-    return _View(nodes=nodes, A=A, names=names)
+def _graph_view(V: _sparse._Views) -> _View:
+    """Nodes, the binary undirected partner matrix (parallel and self-ties aside) and names of the compact graph."""
+    return _View(nodes=V.nodes, A=_sparse._binary(V.U), names=dict(zip(V.nodes, V.attrs["name"], strict=True)))
 
 
-def _node_frame(G: nx.Graph) -> pd.DataFrame:
-    nodes = list(G.nodes)
-    return pd.DataFrame({"name": [G.nodes[v].get("name") for v in nodes]},
-                        index=pd.Index(nodes, dtype=object))
+def _node_frame(V: _sparse._Views) -> pd.DataFrame:
+    return pd.DataFrame({"name": V.attrs["name"]}, index=pd.Index(V.nodes, dtype=object))
 
 
 
@@ -227,30 +228,30 @@ def structural_gaps(
     ['isolated_group', 'sector_pair', 'underserved_area']
     """
     t0 = time.perf_counter()
-    data, G, lookup = _source(source, as_of)
+    data, V, lookup = _source(source, as_of)
     if isinstance(min_expected, bool) or not isinstance(min_expected, (int, float, np.number)) or min_expected < 0:
         raise ParameterError(f"min_expected must be a number of ties, 0 or more, not {min_expected!r}.")
     if not _finite_number(stall_months):
         raise ParameterError(f"stall_months must be a number of months, 0 or more, not {stall_months!r}.")
     fid = lookup.index[_helpers._org_id(lookup, focal, "focal")] if focal is not None else None
     today = _helpers._today(as_of)
-    view = _graph_view(G)
+    view = _graph_view(V)
     tree = _dfs(view.A)
-    labels = _community_labels(G, view.nodes, metrics, seed)
-    summary = network_summary(G, metrics=pd.DataFrame({"community": labels},
+    labels = _community_labels(V, metrics, seed)
+    summary = network_summary(V, metrics=pd.DataFrame({"community": labels},
                                                       index=pd.Index(view.nodes, dtype=object)))
     rows = [
         *_isolated_group_gaps(view),
         *_isolate_gaps(view),
         *_single_tie_gaps(view),
         *_cut_point_gaps(view, tree),
-        *_bridge_tie_gaps(view, tree, G),
+        *_bridge_tie_gaps(view, tree, V),
         *_community_gaps(view, labels.to_numpy()),
         *_sector_pair_gaps(summary),
         *_type_pair_gaps(summary, min_expected),
     ]
     if data is not None:
-        rows += _data_gaps(data, G, fid, today, stall_months)
+        rows += _data_gaps(data, V.meta.get("as_of"), fid, today, stall_months)
     out = _helpers._gap_frame(rows)
     log.info("structural gaps: %d organisations, %d gaps (%s) in %.2f s", len(view.nodes), len(out),
              ", ".join(f"{k} {v}" for k, v in out["gap"].value_counts(sort=False).items()),
@@ -264,21 +265,26 @@ def _finite_number(value: Any) -> bool:
         and bool(np.isfinite(value))
 
 
-def _source(source: PartnerData | nx.Graph, as_of: Any) -> tuple[PartnerData | None, nx.Graph, pd.DataFrame]:
-    """The data (or ``None`` for a graph), the graph, and the organisations to look ``focal`` up in."""
+def _source(source: PartnerData | nx.Graph,
+            as_of: Any) -> tuple[PartnerData | None, _sparse._Views, pd.DataFrame]:
+    """The data (or ``None`` for a graph), the compact graph, and the organisations to look ``focal`` up in.
+
+    From data the compact graph is ``build_graph(data, as_of=as_of)``'s, built from the frames.
+    """
     if isinstance(source, PartnerData):
-        return source, build_graph(source, as_of=as_of), source.organizations
+        return source, _sparse._from_data(source, as_of=as_of), source.organizations
     if isinstance(source, nx.Graph):
-        return None, source, _node_frame(source)
+        V = _sparse._from_nx(source)
+        return None, V, _node_frame(V)
     raise ParameterError("structural_gaps takes loaded data (partnermap.load) or a graph "
                          f"(partnermap.build_graph), not {type(source).__name__}.")
 
 
-def _community_labels(G: nx.Graph, nodes: list[Any], metrics: pd.DataFrame | None, seed: int) -> pd.Series:
+def _community_labels(V: _sparse._Views, metrics: pd.DataFrame | None, seed: int) -> pd.Series:
     """Each node's community: from ``metrics`` when it has them, else Louvain with ``seed``."""
     if metrics is not None and "community" in metrics.columns:
-        return metrics["community"].reindex(nodes)
-    return communities(G, seed=seed).reindex(nodes)
+        return metrics["community"].reindex(V.nodes)
+    return communities(V, seed=seed).reindex(V.nodes)
 
 
 def _isolated_group_gaps(view: _View) -> list[Row]:
@@ -338,11 +344,11 @@ def _cut_point_gaps(view: _View, tree: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def _bridge_tie_gaps(view: _View, tree: dict[str, Any], G: nx.Graph) -> list[Row]:
+def _bridge_tie_gaps(view: _View, tree: dict[str, Any], V: _sparse._Views) -> list[Row]:
     """Ties that are the only link for two or more organisations (the smaller side listed)."""
     pos = {v: i for i, v in enumerate(view.nodes)}
     rows = []
-    for b in bridges(G).itertuples():
+    for b in bridges(V).itertuples():
         if b.cut_off < 2:
             continue  # the single_tie rows already say it
         a, c = pos[b.source], pos[b.target]
@@ -420,20 +426,24 @@ def _type_pair_gaps(summary: Mapping[str, Any], min_expected: float) -> list[Row
 # ------------------------------------------------------------ gaps in the data
 
 
-def _data_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp, stall_months: float) -> list[Row]:
-    """Gaps that need the data, not only the graph: unreached areas, stalled engagement."""
+def _data_gaps(data: PartnerData, as_of: str | None, fid: Any, today: pd.Timestamp,
+               stall_months: float) -> list[Row]:
+    """Gaps that need the data, not only the graph: unreached areas, stalled engagement.
+
+    ``as_of`` is the date the graph was built for (``None``: recorded statuses).
+    """
     orgs = data.organizations
-    names = orgs["name"].to_dict() if "name" in orgs.columns else {}
-    return [*_underserved_gaps(data, G), *_stalled_gaps(data, G, fid, today, stall_months, names),
+    names = dict(zip(orgs.index, orgs["name"].tolist(), strict=True)) if "name" in orgs.columns else {}
+    return [*_underserved_gaps(data), *_stalled_gaps(data, as_of, fid, today, stall_months, names),
             *_stalled_proposal_gaps(data.relationships, today, names)]
 
 
-def _underserved_gaps(data: PartnerData, G: nx.Graph) -> list[Row]:
+def _underserved_gaps(data: PartnerData) -> list[Row]:
     """Areas no organisation reaches (none without an areas layer)."""
     if data.areas is None or not len(data.areas):
         return []
     rows = []
-    for a, r in underserved(coverage(data, by=None, G=G)).iterrows():
+    for a, r in underserved(coverage(data, by=None)).iterrows():
         nm = r.get("name")
         rows.append(_helpers._gap_row(
             "underserved_area", f"{nm + ' ' if not _common._missing(nm) else ''}({a}): {r.reason}",
@@ -441,7 +451,7 @@ def _underserved_gaps(data: PartnerData, G: nx.Graph) -> list[Row]:
     return rows
 
 
-def _stalled_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp, stall_months: float,
+def _stalled_gaps(data: PartnerData, as_of: str | None, fid: Any, today: pd.Timestamp, stall_months: float,
                   names: Mapping[Any, Any]) -> list[Row]:
     """Organisations contacted but never engaged: no live tie with ``fid`` (or anyone), contacted long ago."""
     orgs = data.organizations
@@ -449,9 +459,9 @@ def _stalled_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
     if fid is None and not dated:
         return []
     stage = pd.Series(_helpers._column(orgs, "engagement_stage"), index=orgs.index, dtype=object)
-    tied = _live_tied(data, G, fid)
+    tied = _live_tied(data, as_of, fid)
     idx = orgs.index
-    since = (pd.to_datetime(orgs["stage_date"], errors="coerce", format="ISO8601") if dated
+    since = (_common._dates_as_written(orgs["stage_date"]) if dated
              else pd.Series(pd.NaT, index=idx))
     limit = today - pd.DateOffset(months=int(stall_months)) - pd.Timedelta(days=round((stall_months % 1) * 30.44))
     with_whom = "with you" if fid is not None else "with anyone"
@@ -469,10 +479,10 @@ def _stalled_gaps(data: PartnerData, G: nx.Graph, fid: Any, today: pd.Timestamp,
     return rows
 
 
-def _live_tied(data: PartnerData, G: nx.Graph, fid: Any) -> np.ndarray:
+def _live_tied(data: PartnerData, as_of: str | None, fid: Any) -> np.ndarray:
     """Which organisations have an active, proposed or starting tie with ``fid`` (with anyone: ``None``)."""
     orgs = data.organizations
-    src, dst, status = _helpers._ties(data, None if G.graph.get("as_of") is None else pd.Timestamp(G.graph["as_of"]))
+    src, dst, status = _helpers._ties(data, None if as_of is None else pd.Timestamp(as_of))
     live = np.isin(status, ["active", "proposed", "not_started"])
     if fid is not None:
         f = orgs.index.get_loc(fid)

@@ -1,7 +1,8 @@
 """What if ties are added or organisations close: the network and the portfolio before and after.
 
-:func:`what_if` builds the network before and after the change and collects the effects
-one helper per kind: ``_sector_reach`` (only ties to a sector lost or gained),
+:func:`what_if` builds the network before and after the change (the compact graph of
+:mod:`partnermap._sparse`, straight from the frames: no networkx graph) and collects the
+effects one helper per kind: ``_sector_reach`` (only ties to a sector lost or gained),
 ``_left_without_ties``, ``_main_network``, ``_mixing_effects`` and ``_focal_effects``;
 ``_headline`` words the scenario.
 """
@@ -16,14 +17,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
+import numpy as np
 import pandas as pd
+from scipy.sparse import csgraph
 
-from .. import _common, schema
+from .. import _common, _sparse, schema
 from .._data import PartnerData
 from .._errors import ParameterError
 from ..centrality import network_summary
-from ..graph import build_graph, simple_graph
 from . import _helpers
 from .portfolio import Portfolio, portfolio
 
@@ -167,17 +168,41 @@ def _after(data: PartnerData, removed: list[Any], new: pd.DataFrame) -> PartnerD
 # -------------------------------------------------------------------- effects
 
 
-def _sector_ties(H: nx.Graph, sector: Mapping[Any, Any]) -> dict[Any, set[Any]]:
-    """The sectors each organisation has a tie to."""
-    return {v: {sector.get(u) for u in H.neighbors(v) if not _common._missing(sector.get(u))} for v in H.nodes}
+def _sector_ties(V: _sparse._Views, cats: list[Any]) -> np.ndarray:
+    """Which sectors (columns, in the order of ``cats``) each organisation has a tie to."""
+    code = pd.Series(V.attrs["sector"], dtype=object).map({c: i for i, c in enumerate(cats)})
+    code = code.fillna(-1).to_numpy(dtype=np.int64)
+    coo = V.U.tocoo()
+    known = code[coo.col] >= 0
+    reach = np.zeros((V.n, len(cats)), dtype=bool)
+    reach[coo.row[known], code[coo.col[known]]] = True
+    return reach
 
 
-def _largest(H: nx.Graph) -> set[Any]:
-    """The largest component (ties: the one with the smallest ``org_id``)."""
-    comps = list(nx.connected_components(H))
-    if not comps:
+def _aligned(V0: _sparse._Views, V1: _sparse._Views, values: np.ndarray, fill: Any) -> np.ndarray:
+    """``values`` (one row per organisation of ``V0``) in the order of ``V1``'s organisations."""
+    at = pd.Index(V0.nodes, dtype=object).get_indexer(pd.Index(V1.nodes, dtype=object))
+    out = values[np.maximum(at, 0)].copy() if len(values) else values[:0]
+    out[at < 0] = fill
+    return out
+
+
+def _by_text(nodes: list[Any], positions: np.ndarray) -> list[int]:
+    """``positions`` ordered by the text of their ids (as ``sorted(ids, key=str)``)."""
+    return sorted(positions.tolist(), key=lambda i: str(nodes[i]))
+
+
+def _largest(V: _sparse._Views) -> set[Any]:
+    """The largest component (ties: the one with the smallest ``org_id`` as text)."""
+    if not V.n:
         return set()
-    return min(comps, key=lambda c: (-len(c), min(str(x) for x in c)))  # largest; ties: smallest org_id
+    _, comp = csgraph.connected_components(V.U, directed=False)
+    text_rank = np.empty(V.n, dtype=np.int64)
+    text_rank[np.argsort(np.array([str(v) for v in V.nodes], dtype=object), kind="stable")] = np.arange(V.n)
+    smallest = np.full(comp.max() + 1, V.n, dtype=np.int64)
+    np.minimum.at(smallest, comp, text_rank)
+    main = np.lexsort((smallest, -np.bincount(comp)))[0]
+    return {V.nodes[i] for i in np.flatnonzero(comp == main)}
 
 
 def _note(names: Mapping[Any, Any], org: Any, effect: str, detail: str) -> Affected:
@@ -185,20 +210,24 @@ def _note(names: Mapping[Any, Any], org: Any, effect: str, detail: str) -> Affec
     return {"org_id": org, "name": names.get(org), "effect": effect, "detail": detail}
 
 
-def _sector_reach(H0: nx.Graph, H1: nx.Graph, sector: Mapping[Any, Any],
+def _sector_reach(V0: _sparse._Views, V1: _sparse._Views,
                   names: Mapping[Any, Any]) -> tuple[list[str], list[str], list[Affected]]:
     """Organisations that lose their only tie to a sector, and those that gain a first one."""
-    t0s, t1s = _sector_ties(H0, sector), _sector_ties(H1, sector)
+    cats = sorted({s for s in V0.attrs["sector"] + V1.attrs["sector"] if not _common._missing(s)}, key=str)
+    before = _aligned(V0, V1, _sector_ties(V0, cats), False)
+    after = _sector_ties(V1, cats)
+    lost_m, gained_m = before & ~after, after & ~before
     lost: dict[Any, list[Any]] = {}
     gained: dict[Any, list[Any]] = {}
     affected = []
-    for v in sorted(H1.nodes, key=str):
-        for s in sorted(t0s.get(v, set()) - t1s[v], key=str):
-            lost.setdefault(s, []).append(v)
-            affected.append(_note(names, v, "lost_only_tie_to_sector", s))
-        for s in sorted(t1s[v] - t0s.get(v, set()), key=str):
-            gained.setdefault(s, []).append(v)
-            affected.append(_note(names, v, "gained_first_tie_to_sector", s))
+    for i in _by_text(V1.nodes, np.flatnonzero(lost_m.any(axis=1) | gained_m.any(axis=1))):
+        v = V1.nodes[i]
+        for j in np.flatnonzero(lost_m[i]):
+            lost.setdefault(cats[j], []).append(v)
+            affected.append(_note(names, v, "lost_only_tie_to_sector", cats[j]))
+        for j in np.flatnonzero(gained_m[i]):
+            gained.setdefault(cats[j], []).append(v)
+            affected.append(_note(names, v, "gained_first_tie_to_sector", cats[j]))
     lost_effects = [
         f"{_helpers._plural(len(vs), 'organisation')} {'loses its' if len(vs) == 1 else 'lose their'} only tie "
         f"to the {_helpers._sector_label(s)} sector ({_helpers._few(vs)})"
@@ -212,9 +241,11 @@ def _sector_reach(H0: nx.Graph, H1: nx.Graph, sector: Mapping[Any, Any],
     return lost_effects, gained_effects, affected
 
 
-def _left_without_ties(H0: nx.Graph, H1: nx.Graph, names: Mapping[Any, Any]) -> tuple[list[str], list[Affected]]:
+def _left_without_ties(V0: _sparse._Views, V1: _sparse._Views,
+                       names: Mapping[Any, Any]) -> tuple[list[str], list[Affected]]:
     """Organisations that had ties and have none after."""
-    alone = [v for v in sorted(H1.nodes, key=str) if H1.degree(v) == 0 and H0.degree(v) > 0]
+    had = _aligned(V0, V1, np.diff(V0.U.indptr) > 0, False)
+    alone = [V1.nodes[i] for i in _by_text(V1.nodes, np.flatnonzero(had & (np.diff(V1.U.indptr) == 0)))]
     affected = [_note(names, v, "left_without_ties", "no tie left") for v in alone]
     if not alone:
         return [], affected
@@ -222,10 +253,10 @@ def _left_without_ties(H0: nx.Graph, H1: nx.Graph, names: Mapping[Any, Any]) -> 
             f"ties at all ({_helpers._few(alone)})"], affected
 
 
-def _main_network(H0: nx.Graph, H1: nx.Graph, removed: set[Any],
+def _main_network(V0: _sparse._Views, V1: _sparse._Views, removed: set[Any],
                   names: Mapping[Any, Any]) -> tuple[list[str], list[Affected]]:
     """Organisations cut off from the largest component, and those that join it."""
-    main0, main1 = _largest(H0), _largest(H1)
+    main0, main1 = _largest(V0), _largest(V1)
     cut = sorted((main0 - main1) - removed, key=str) if len(main1) else []
     joined = sorted(main1 - main0, key=str) if main0 else []
     detail = f"main network {len(main0)} → {len(main1)}"
@@ -380,14 +411,12 @@ def what_if(
     new = _new_ties(add_ties, orgs, set(removed))
     after = _after(data, removed, new)
 
-    G0, G1 = build_graph(data, as_of=as_of), build_graph(after, as_of=as_of)
-    s0, s1 = network_summary(G0, seed=seed), network_summary(G1, seed=seed)
-    H0, H1 = simple_graph(G0), simple_graph(G1)
-    names = orgs["name"].to_dict() if "name" in orgs.columns else {}
-    sector = orgs["sector"].to_dict() if "sector" in orgs.columns else {}
-    lost, gained, affected = _sector_reach(H0, H1, sector, names)
-    alone, alone_affected = _left_without_ties(H0, H1, names)
-    main, main_affected = _main_network(H0, H1, set(removed), names)
+    V0, V1 = _sparse._from_data(data, as_of=as_of), _sparse._from_data(after, as_of=as_of)
+    s0, s1 = network_summary(V0, seed=seed), network_summary(V1, seed=seed)
+    names = dict(zip(orgs.index, orgs["name"].tolist(), strict=True)) if "name" in orgs.columns else {}
+    lost, gained, affected = _sector_reach(V0, V1, names)
+    alone, alone_affected = _left_without_ties(V0, V1, names)
+    main, main_affected = _main_network(V0, V1, set(removed), names)
     effects = [*lost, *alone, *main, *_mixing_effects(s0, s1), *gained]
     affected += alone_affected + main_affected
 
