@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import math
 import tempfile
 import warnings
@@ -254,6 +255,11 @@ def _cli(*argv: str) -> tuple[int, str, str]:
     """
     out, err = io.StringIO(), io.StringIO()
     code = 0
+    # the library's warnings reach a user's stderr through logging's last-resort handler, which
+    # pytest's own log capture replaces: give them the stderr the user would see
+    said = logging.StreamHandler(err)
+    said.setLevel(logging.WARNING)
+    logging.getLogger("partnermap").addHandler(said)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
             warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -261,6 +267,8 @@ def _cli(*argv: str) -> tuple[int, str, str]:
             main(list(argv))
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            logging.getLogger("partnermap").removeHandler(said)
     shown = [f"{w.category.__name__}: {w.message}" for w in caught]
     assert not shown, f"partnermap {' '.join(argv[:3])} let Python warnings reach the user: {shown}"
     return code, out.getvalue(), err.getvalue()
@@ -297,9 +305,18 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _cut_to_cell(frame: pd.DataFrame, limit: int = 32_767) -> pd.DataFrame:
-    """``frame`` with every text longer than a spreadsheet cell holds cut to ``limit`` characters."""
-    return frame.apply(lambda col: col.map(lambda v: v[:limit] if isinstance(v, str) else v)
-                       if col.dtype == object else col)
+    """``frame`` with every text longer than a spreadsheet cell holds cut to ``limit`` characters.
+
+    A list of terms is one cell (``a;b``): cut as that text, then split again.
+    """
+    def cut(v: Any) -> Any:
+        if isinstance(v, str):
+            return v[:limit]
+        if isinstance(v, list):
+            return [p for p in ";".join(map(str, v))[:limit].split(";") if p]
+        return v
+
+    return frame.apply(lambda col: col.map(cut) if col.dtype == object else col)
 
 
 def _assert_same_table(before: pd.DataFrame, after: pd.DataFrame, what: str, *, columns: list[str]) -> None:
