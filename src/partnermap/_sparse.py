@@ -11,7 +11,6 @@ means; :mod:`partnermap.centrality` assembles the table.
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import time
@@ -134,22 +133,6 @@ def _float_or_nan(v: Any) -> float:
         return math.nan
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's garbage collector while many small objects are made.
-
-    Listing 400,000 ties makes as many tuples, and each collection then walks the whole
-    networkx graph (millions of dicts): the listing took twice as long with it.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _from_nx(G: nx.Graph) -> _Views:
     """The compact graph of a networkx graph (one pass over the ties of a MultiGraph)."""
     nodes = list(G.nodes)
@@ -169,7 +152,7 @@ def _from_nx(G: nx.Graph) -> _Views:
         U = _to_csr(G, nodes)
         return _Views(nodes, U, U, False, sp.csr_array((n, n), dtype=float), attrs, meta, arcs=U,
                       n_undir=U.nnz // 2, ties=ties)
-    with _gc_paused():  # one pass over networkx's views (list() would count them first: a second pass)
+    with _common._gc_paused():  # one pass over networkx's views (list() would count them first: a second pass)
         edges = [e for e in G.edges(data=True)]  # noqa: C416
     if not edges:
         empty = sp.csr_array((n, n), dtype=float)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import math
 import re
@@ -420,22 +419,6 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused, for parsing a sheet.
-
-    Parsing makes no cycles, and the collector's passes over the parser's objects take two
-    thirds of the time of a wide sheet.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _sheet_table(ws: Any, label: str, report: LoadReport) -> _Table:
     """A worksheet as text cells, keeping each row's spreadsheet row number.
 
@@ -448,7 +431,7 @@ def _sheet_table(ws: Any, label: str, report: LoadReport) -> _Table:
     rows: list[int] = []
     outside: list[tuple[int, int, str]] = []  # the first few cells right of the last heading
     n_outside = width = header_row = 0
-    with _no_gc():
+    with _common._gc_paused():
         for row_no, cells in _sheet_cells(ws):
             texts = [(col, _text(v)) for col, v in cells]
             if head is None:
