@@ -298,3 +298,21 @@ def test_r01_r24_stage_dates_read_as_the_tie_dates_are(tmp_path: Path) -> None:
     stalled = table[table["gap"] == "stalled"]
     assert stalled["org_id"].tolist() == ["A"]  # B's date is unknown, so it is not called stalled
     assert "on 2024-06-01;" in stalled["message"].iloc[0]
+
+
+def test_an_offset_after_a_bare_hour_is_dropped_and_said_so(tmp_path: Path) -> None:
+    """'2024-06-01T10Z' kept its offset, so pandas refused the column and every cell was parsed alone."""
+    rels = "source,target,start_date\nA,B,2024-06-01T10Z\nB,C,2024-01-01\nA,C,2024-06-01 10+03\n"
+    data = pm.load(data_folder(tmp_path, rels))
+    assert data.relationships["start_date"].tolist() == [pd.Timestamp("2024-06-01 10:00"), pd.Timestamp("2024-01-01"),
+                                                         pd.Timestamp("2024-06-01 10:00")]
+    one(data.report, r"^relationships\.csv:2:start_date: warning: UTC offset 'Z' dropped", "warning")
+    one(data.report, r"^relationships\.csv:4:start_date: warning: UTC offset '\+03' dropped", "warning")
+
+
+@pytest.mark.parametrize("as_of", [2024, 20240601, 2024.0, "today"])
+def test_as_of_that_is_a_number_or_a_word_is_refused(tmp_path: Path, as_of: object) -> None:
+    """A number would count nanoseconds since 1970 (2024 -> 1970-01-01); a word changes from day to day."""
+    data = pm.load(data_folder(tmp_path))
+    with pytest.raises(ParameterError, match="is not a date; write it as YYYY-MM-DD"):
+        pm.build_graph(data, as_of=as_of)

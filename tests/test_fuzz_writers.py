@@ -282,3 +282,37 @@ def test_the_report_carries_the_contract_and_a_few_extra_columns_and_says_so_R09
     assert shown == extra[:pages.REPORT_EXTRA_COLUMNS]
     assert any("300 columns besides the data contract's" in str(p) and "'c50'" in str(p)
                for p in prep.data.report.problems)
+
+
+# ---------------------------------------------------------------- from the second review
+
+def test_the_control_character_warning_does_not_echo_a_private_value(tmp_path: Path) -> None:
+    """The warning names the cell and the code points, never the text: it may be an e-mail or phone."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text(
+        "org_id,name,sector,email,WhatsApp\nA,Alpha,public,secret@x.example\x0b,+966 50\x00 1234567\n",
+        encoding="utf-8")
+    report = pm.load(folder).report
+    said = [str(p) for p in report.warnings]
+    assert any(w.startswith("organizations.csv:2:email: warning: control characters (U+000B)") for w in said), said
+    assert any(w.startswith("organizations.csv:2:WhatsApp: warning: control characters (U+0000)") for w in said)
+    text = report.to_frame().to_csv()
+    assert "secret@x" not in text and "1234567" not in text
+
+
+def test_a_value_that_really_starts_with_a_quote_comes_back_exactly(tmp_path: Path) -> None:
+    """write_table and the loader are inverses: a user's own "'=x" or "'-- note" is not changed."""
+    data = pm.load(_folder(tmp_path, ["'=x", "'-- note", "=HYPERLINK(1)"]))
+    assert data.organizations["name"].tolist() == ["=x", "-- note", "=HYPERLINK(1)"]  # as Excel shows such a file
+    again = tmp_path / "again"
+    names = ["'=x", "'-- note", "'''=y"]
+    frame = data.organizations.drop(columns=["email"]).assign(name=names)
+    write_table(frame, again / "organizations.csv")
+    assert pm.load(again).organizations["name"].tolist() == names
+
+
+def test_formula_like_text_in_a_categorical_column_is_neutralised_too(tmp_path: Path) -> None:
+    out = write_table(pd.DataFrame({"name": pd.Categorical(["=HYPERLINK(1)", "plain"])}), tmp_path / "c.csv")
+    rows = list(csv.reader(out.open(encoding="utf-8-sig", newline="")))
+    assert rows == [["name"], ["'=HYPERLINK(1)"], ["plain"]]

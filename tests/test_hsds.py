@@ -485,3 +485,17 @@ def test_a_tie_to_a_test_record_says_it_was_set_aside(tmp_path: Path) -> None:
     r = pm.validate(folder)
     p = one(r, "'6' is in .* but that row was set aside", "error")
     assert "test record" in p.message and p.row == 2
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    """150 MB of one table in a 150 KB zip: refused (exit 2), not unpacked into memory and the temp folder."""
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("organizations.csv", "id,name\n1,A\n")
+        z.writestr("services.csv", "id,organization_id,name\ns1,1,S\n")
+        z.writestr("locations.csv", "id,organization_id,name\nl1,1,L\n")
+        z.writestr("phones.csv", "\n" * 150_000_000)
+    report = pm.validate(bomb)
+    one(report, r"^bomb\.zip: error: the zip is refused: its tables unpack to more than 100 times", "error")
+    proc = subprocess.run([sys.executable, "-m", "partnermap", "validate", str(bomb)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -71,7 +72,9 @@ def _hijri(text: str) -> str | None:
 
 
 #: A UTC offset after a time of day: Z, +03:00, +0300, +03, UTC or GMT (with or without an offset).
-_OFFSET = re.compile(r"^(?P<local>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
+#: A cell that may hold a time of day, so an offset after it (a cheap test before :data:`_OFFSET`).
+_TIMED = re.compile(r":|\d[T ]\d")
+_OFFSET = re.compile(r"^(?P<local>.*\d[T ]\d{1,2}(?::\d{2}(?::\d{2}(?:[.,]\d+)?)?)?)\s*"
                      r"(?P<offset>Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 
 
@@ -96,7 +99,7 @@ def _dates_as_written(values: pd.Series) -> pd.Series:
     """
     text = pd.Series([str(v).translate(_DIGITS).strip() if not _missing(v) else "" for v in values],
                      index=values.index, dtype=object)
-    timed = text.str.contains(":", regex=False)
+    timed = text.str.contains(_TIMED)
     text = text[timed].str.extract(_OFFSET)["local"].reindex(text.index).fillna(text)
     parsed = _parse_dates(text, format="ISO8601")
     return parsed.mask((parsed.dt.year < DATE_YEARS[0]) | (parsed.dt.year > DATE_YEARS[1])).astype("datetime64[ns]")
@@ -111,6 +114,9 @@ def _as_date(value: Any, name: str = "as_of") -> pd.Timestamp | None:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, (int, float, np.number)) or (isinstance(value, str) and not re.search(r"\d", value)):
+        # a number would count nanoseconds since 1970 (2024 -> 1970-01-01), a word ('today') changes every day
+        raise ParameterError(f"{name} {value!r} is not a date; write it as YYYY-MM-DD.")
     try:
         ts = pd.Timestamp(value.strip() if isinstance(value, str) else value)
     except (ValueError, TypeError, OverflowError) as exc:
@@ -333,13 +339,19 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _neutralised(v: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula, with ``'`` before it; anything else as it is.
 
-    Numbers, and text that reads as a number (``-1.5``), are left alone.
+    Numbers, and text that reads as a number (``-1.5``), are left alone. Text that already
+    starts with ``'`` before such a start (``'=x``) gets one more, so that
+    :func:`_unneutralised` gives back exactly what was written.
     """
-    if isinstance(v, str) and v.startswith(FORMULA_START) and _number(v) is None:
+    if isinstance(v, str) and _formula_like(v.lstrip("'")):
         return "'" + v
     return v
 
 
+def _formula_like(v: str) -> bool:
+    return v.startswith(FORMULA_START) and _number(v) is None
+
+
 def _unneutralised(v: str) -> str:
-    """The inverse of :func:`_neutralised` for a cell read from a CSV file."""
-    return v[1:] if v[:1] == "'" and v[1:2] in FORMULA_START and v[1:2] != "" and _number(v[1:]) is None else v
+    """The inverse of :func:`_neutralised` for a cell read from a CSV file: one leading ``'`` dropped."""
+    return v[1:] if v[:1] == "'" and _formula_like(v[1:].lstrip("'")) else v

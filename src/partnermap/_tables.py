@@ -214,6 +214,7 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
 
 def _formulas_unquoted(df: pd.DataFrame) -> pd.DataFrame:
     """``'=…``, ``'+…``, ``'-…``, ``'@…`` read as ``=…`` …: the ``'`` partnermap's CSV files put before them."""
+    df.columns = pd.Index([_common._unneutralised(h) if isinstance(h, str) else h for h in df.columns])
     values = df.to_numpy(dtype=object)
     for j in range(values.shape[1]):
         cells = values[:, j].tolist()
@@ -638,9 +639,10 @@ def _control_characters(t: _Table | None, report: LoadReport) -> None:
         for i, (old, new) in enumerate(zip(cells, fixed, strict=True)):
             if old == new or not _common.CONTROL_CHARACTERS.search(old):
                 continue
-            if named < _MAX_CELLS_NAMED:
+            if named < _MAX_CELLS_NAMED:  # the value itself is not echoed: it may be a private column's
+                codes = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in _common.CONTROL_CHARACTERS.findall(old)}))
                 report.add("warning", t.label, int(t.rows[i]), str(c),
-                           f"control characters in {old[:60]!r} (no file can keep them); read as {new[:60]!r}.",
+                           f"control characters ({codes}) replaced: no file can keep them.",
                            "Retype the value, or save the file again from a spreadsheet.")
                 named += 1
             else:

@@ -940,7 +940,7 @@ def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collect
     """
     text = values.map(lambda v: v.translate(_common._DIGITS).strip())
     text = text.where(text.str.contains(r"\d", regex=True), "")  # pandas reads 'today' and 'now'
-    timed = text.str.contains(":", regex=False)  # an offset follows a time of day; most cells have none
+    timed = text.str.contains(_common._TIMED)  # an offset follows a time of day; most cells have none
     offsets = text[timed].str.extract(_common._OFFSET).reindex(text.index)
     for i in np.flatnonzero(offsets["offset"].notna().to_numpy()):
         col.add("warning", label, column, f"UTC offset '{offsets['offset'].iloc[i]}' dropped: the date and time "

@@ -43,7 +43,7 @@ log = logging.getLogger("partnermap")
 
 #: The most characters a spreadsheet cell holds (Excel's limit); longer text is cut, with a warning.
 MAX_CELL_CHARS = 32_767
-_NEEDS_CARE = re.compile(f"^[{re.escape(''.join(_common.FORMULA_START))}]|{_common.CONTROL_CHARACTERS.pattern}|\r")
+_NEEDS_CARE = re.compile(f"^'*[{re.escape(''.join(_common.FORMULA_START))}]|{_common.CONTROL_CHARACTERS.pattern}|\r")
 
 
 def shareable(df: pd.DataFrame, *, include_private: Iterable[str] = (), private: Iterable[str] = ()) -> pd.DataFrame:
@@ -176,6 +176,8 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> Pat
         out.index = pd.Index([_csv_text(v) for v in out.index], name=_csv_text(out.index.name))
     for j in range(out.shape[1]):
         cells = out.iloc[:, j]
+        if isinstance(cells.dtype, pd.CategoricalDtype):
+            cells = cells.astype(object)
         if _texts(cells) and cells.map(lambda v: isinstance(v, str) and bool(_NEEDS_CARE.search(v))).any():
             out.isetitem(j, cells.map(_csv_text))
     out.to_csv(path, encoding="utf-8-sig", index=index, lineterminator="\n")

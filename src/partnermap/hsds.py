@@ -338,12 +338,41 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, Not
 
 def _extract(zf: zipfile.ZipFile, chosen: _Listing, root: Path) -> None:
     """Copy the chosen package's tables out of the zip into ``root`` (raises one of :data:`_DAMAGED`)."""
+    budget = _unzip_budget(zf)
     for info in zf.infolist():
         p = PurePosixPath(info.filename)
         folder = "" if str(p.parent) == "." else str(p.parent)
         if info.is_dir() or folder != chosen.where or p.name.startswith("._") or p.suffix.lower() not in _EXTRACT:
             continue
-        (root / p.name).write_bytes(zf.read(info))
+        budget -= _copy_capped(zf, info, root / p.name, budget)
+
+
+#: The tables of one package unpack to at most this many bytes (a zip bomb is refused, not unpacked) ...
+MAX_UNZIPPED_BYTES = 2_000_000_000
+#: ... and past 100 MB, to at most this many times the zip's own size (text compresses 5-20 times).
+MAX_UNZIP_RATIO = 100
+
+
+def _unzip_budget(zf: zipfile.ZipFile) -> int:
+    size = Path(zf.filename).stat().st_size if zf.filename else MAX_UNZIPPED_BYTES
+    return min(MAX_UNZIPPED_BYTES, max(100_000_000, MAX_UNZIP_RATIO * size))
+
+
+class _TooBig(ValueError):
+    """The zip unpacks to more than :data:`MAX_UNZIPPED_BYTES` (sizes in its header may lie)."""
+
+
+def _copy_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: int) -> int:
+    """Copy one member to ``dest`` in chunks, never past ``budget`` bytes; the bytes written."""
+    written = 0
+    with zf.open(info) as src, dest.open("wb") as out:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > budget:
+                raise _TooBig(f"its tables unpack to more than {MAX_UNZIP_RATIO} times the zip's own size "
+                              f"(past 100 MB) or {MAX_UNZIPPED_BYTES:,} bytes (a zip bomb?)")
+            out.write(chunk)
+    return written
 
 
 @contextlib.contextmanager
@@ -363,6 +392,11 @@ def _open_package(path: Path, report: LoadReport) -> Iterator[_Package | None]:
                 chosen = _pick(found, name, report) if found else None
                 if chosen is not None:
                     _extract(zf, chosen, Path(tmp))
+            except _TooBig as exc:
+                report.add("error", name, None, None, f"the zip is refused: {exc}.",
+                           "Unzip it yourself and pass the folder, if the package really is that large.")
+                yield None
+                return
             except _DAMAGED as exc:
                 report.add("error", name, None, None, f"the zip is damaged or cannot be read: {_tables._plain(exc)}.",
                            "Download the package again, or unzip it and pass the folder.")
