@@ -314,5 +314,5 @@ def test_a_value_that_really_starts_with_a_quote_comes_back_exactly(tmp_path: Pa
 
 def test_formula_like_text_in_a_categorical_column_is_neutralised_too(tmp_path: Path) -> None:
     out = write_table(pd.DataFrame({"name": pd.Categorical(["=HYPERLINK(1)", "plain"])}), tmp_path / "c.csv")
-    rows = list(csv.reader(out.open(encoding="utf-8-sig", newline="")))
-    assert rows == [["name"], ["'=HYPERLINK(1)"], ["plain"]]
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        assert list(csv.reader(f)) == [["name"], ["'=HYPERLINK(1)"], ["plain"]]
