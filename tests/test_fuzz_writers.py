@@ -316,3 +316,15 @@ def test_formula_like_text_in_a_categorical_column_is_neutralised_too(tmp_path: 
     out = write_table(pd.DataFrame({"name": pd.Categorical(["=HYPERLINK(1)", "plain"])}), tmp_path / "c.csv")
     with out.open(encoding="utf-8-sig", newline="") as f:
         assert list(csv.reader(f)) == [["name"], ["'=HYPERLINK(1)"], ["plain"]]
+
+
+def test_workbook_sheet_names_and_early_dates_open_as_written(tmp_path: Path) -> None:
+    """Sheet names Excel refuses are cleaned and kept apart; dates before March 1900 are ISO text, not a wrong serial."""
+    from partnermap.export import write_sheets
+
+    df = pd.DataFrame({"d": [pd.Timestamp("1900-01-15"), pd.Timestamp("2024-06-01")]})
+    book = write_sheets({"a/b:c": df, "about": df, "About": df}, tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["a_b_c", "about", "About (2)"]
+    assert [c.value for c in wb["a_b_c"]["B"]][1:] == ["1900-01-15T00:00:00", pd.Timestamp("2024-06-01").to_pydatetime()]
+    wb.close()

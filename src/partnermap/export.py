@@ -221,7 +221,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, index:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    names = [name[:31] for name in sheets]
+    names = _sheet_names(sheets)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, (name, df) in enumerate(zip(names, sheets.values(), strict=True), start=1):
             label = f"{path.name}[{name}]"
@@ -244,6 +244,7 @@ _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SHEET_HEAD = f'{_XML_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>'.encode()
 _EPOCH = dt.datetime(1899, 12, 30)
+_FIRST_TRUE_SERIAL = dt.datetime(1900, 3, 1)
 #: Cell styles: 0 plain, 1 date and time, 2 date (Excel's built-in number formats 22 and 14).
 _STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
@@ -284,6 +285,19 @@ def _xlsx_parts(z: zipfile.ZipFile, names: list[str]) -> None:
     z.writestr("xl/styles.xml", _STYLES)
 
 
+def _sheet_names(sheets: Mapping[str, Any]) -> list[str]:
+    """Names Excel accepts: no ``[]:*?/\\``, at most 31 characters, each once (``name (2)``)."""
+    names: list[str] = []
+    for name in sheets:
+        clean = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31] or "sheet"
+        base, k = clean, 2
+        while clean.casefold() in {n.casefold() for n in names}:
+            clean = f"{base[:31 - len(f' ({k})')]} ({k})"
+            k += 1
+        names.append(clean)
+    return names
+
+
 def _xlsx_row(r: int, values: Iterable[Any], letters: list[str], label: str, heads: list[str]) -> bytes:
     """One ``<row>`` of a sheet: text as inline text (never a formula), numbers, booleans, dates."""
     cells = []
@@ -314,7 +328,11 @@ def _xlsx_cell(v: Any, label: str, row: int, column: str) -> Any:
     elif _common._missing(v):
         return None
     elif isinstance(v, pd.Timestamp):
-        return v.tz_localize(None).to_pydatetime() if v.tzinfo is not None else v.to_pydatetime()
+        v = v.tz_localize(None).to_pydatetime() if v.tzinfo is not None else v.to_pydatetime()
+    if isinstance(v, dt.date):
+        day = v.date() if isinstance(v, dt.datetime) else v
+        # Excel's serials are a day off before 1 March 1900 (its 29 February 1900) and negative before 1900
+        return v.isoformat() if day < _FIRST_TRUE_SERIAL.date() else v
     elif hasattr(v, "item"):  # numpy scalars
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
