@@ -286,7 +286,7 @@ def _xlsx_parts(z: zipfile.ZipFile, names: list[str]) -> None:
 
 
 def _sheet_names(sheets: Mapping[str, Any]) -> list[str]:
-    """Names Excel accepts: no ``[]:*?/\\``, at most 31 characters, each once (``name (2)``)."""
+    """Names Excel accepts: no brackets, colon, star, question mark or slashes; 31 characters; each once."""
     names: list[str] = []
     for name in sheets:
         clean = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31] or "sheet"
