@@ -152,9 +152,11 @@ def _read(path: Path, *, area_id: str | None = None, area_name: str | None = Non
         frames = _tables._read_folder(path, report)
 
     extent = _validate._extent(frames.get("areas"))  # where the organisations should be, for the swap check
-    orgs = _validate._clean_organizations(frames.get("organizations"), report, extent=extent)
-    rels = _validate._clean_relationships(frames.get("relationships"), orgs, report,
-                                          unread=_validate._organizations_unread(frames.get("organizations")))
+    raw = frames.pop("organizations", None)  # the text cells, freed before the ties are read: hundreds of MB
+    orgs = _validate._clean_organizations(raw, report, extent=extent)
+    unread = _validate._organizations_unread(raw)
+    del raw
+    rels = _validate._clean_relationships(frames.pop("relationships", None), orgs, report, unread=unread)
     areas = _validate._clean_areas(frames.get("areas"), report, area_id=area_id, area_name=area_name)
     report.sort_problems()
     return PartnerData(orgs, rels, areas, report, str(path))
