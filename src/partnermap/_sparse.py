@@ -253,24 +253,40 @@ def _oriented(V: _Views, direction: str) -> _Views:
     return replace(V, A=arcs if directed else V.U, directed=directed, why=why)
 
 
-def _views(source: Any, direction: str = "auto", *, what: str = "centrality") -> _Views:
+#: ``build_graph``'s default tie filters: active ties on their recorded status, every kind.
+DEFAULT_FILTERS: dict[str, Any] = {"as_of": None, "status": ("active",), "kinds": None}
+
+
+def _views(source: Any, direction: str = "auto", *, what: str = "centrality", as_of: Any = None,
+           status: Any = ("active",), kinds: Any = None) -> _Views:
     """The compact graph of loaded data, a networkx graph or a compact graph, oriented by ``direction``.
 
-    Loaded data gives ``build_graph(data)``'s graph (active ties) without building it.
+    Loaded data gives ``build_graph(data, as_of=as_of, status=status, kinds=kinds)``'s graph
+    without building it. A graph is already filtered: giving it filters other than the
+    defaults is a ParameterError (they belong to :func:`partnermap.build_graph`).
     """
     _check_direction(direction)
-    if isinstance(source, _Views):
-        V = source
-    elif isinstance(source, PartnerData):
-        V = _from_data(source)
-    elif isinstance(source, nx.Graph):
-        V = _from_nx(source)
-    else:
+    if isinstance(source, PartnerData):
+        V = _from_data(source, as_of=as_of, status=status, kinds=kinds)
+        return _oriented(V, direction)
+    if not isinstance(source, (_Views, nx.Graph)):
         raise ParameterError(
             f"{what} needs loaded data (partnermap.load) or a networkx graph (from partnermap.build_graph), "
             f"not {type(source).__name__}."
         )
-    return _oriented(V, direction)
+    _no_filters(what, as_of=as_of, status=status, kinds=kinds)
+    return _oriented(source if isinstance(source, _Views) else _from_nx(source), direction)
+
+
+def _no_filters(what: str, *, as_of: Any, status: Any, kinds: Any) -> None:
+    """ParameterError when tie filters other than the defaults come with a graph (already filtered)."""
+    given = dict(zip(("as_of", "status", "kinds"), _common._tie_filters(as_of, status, kinds), strict=True))
+    changed = [name for name, value in given.items() if value != DEFAULT_FILTERS[name]]
+    if changed:
+        raise ParameterError(
+            f"{what}: {' and '.join(changed)} filter the ties of loaded data, but a graph's ties are already "
+            "filtered: give them to partnermap.build_graph, or pass the loaded data itself."
+        )
 
 
 def _bad_weights(G: nx.Graph) -> Iterator[str]:

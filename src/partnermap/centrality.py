@@ -100,11 +100,12 @@ for the graph itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -693,6 +694,9 @@ def _check_estimate(
 def centrality(
     G: nx.Graph | PartnerData,
     *,
+    as_of: str | dt.date | None = None,
+    status: Iterable[str] | None = ("active",),
+    kinds: Iterable[str] | None = None,
     weighted: bool = False,
     k: int | None = None,
     seed: int = 0,
@@ -710,8 +714,14 @@ def centrality(
     G
         The graph from :func:`partnermap.build_graph` (a MultiGraph); a plain
         :class:`networkx.Graph` or :class:`networkx.DiGraph` also works. Not modified.
-        Loaded data (:func:`partnermap.load`) stands for ``build_graph(data)`` (active
-        ties) and is faster at scale: no networkx graph is built.
+        Loaded data (:func:`partnermap.load`) stands for ``build_graph(data, as_of=as_of,
+        status=status, kinds=kinds)`` and is faster at scale: no networkx graph is built.
+    as_of, status, kinds
+        With loaded data, the ties to analyse, as :func:`partnermap.build_graph` keeps
+        them (the same rule): the ties as they stood on ``as_of`` (``None``: each tie's
+        recorded status), with these statuses (default active; ``None``: all) and kinds
+        (``None``: all). Recorded in ``df.attrs`` (``graph_as_of``, ``graph_status``,
+        ``graph_kinds``). A graph is already filtered: give them to ``build_graph``.
     weighted
         Use tie weights as strengths (path distance = 1/weight). ``False`` (default)
         counts every partner pair the same; ``strength`` is weighted either way.
@@ -781,7 +791,7 @@ def centrality(
     'exact'
     """
     t0 = time.perf_counter()
-    V = _sparse._views(G, direction)
+    V = _sparse._views(G, direction, as_of=as_of, status=status, kinds=kinds)
     n = V.n
     k = _check_k(k, n)
     bound = _check_estimate(estimate, k, n, epsilon, delta)
@@ -904,7 +914,14 @@ def _cross_share(U: sp.csr_array, sectors: list[Any]) -> np.ndarray:
 
 
 def communities(
-    G: nx.Graph | PartnerData, *, weighted: bool = False, seed: int = 0, resolution: float = 1.0
+    G: nx.Graph | PartnerData,
+    *,
+    weighted: bool = False,
+    seed: int = 0,
+    resolution: float = 1.0,
+    as_of: str | dt.date | None = None,
+    status: Iterable[str] | None = ("active",),
+    kinds: Iterable[str] | None = None,
 ) -> pd.Series:
     """Seeded Louvain communities: 0 is the largest, ties broken by smallest ``org_id``.
 
@@ -912,13 +929,19 @@ def communities(
     ----------
     G
         The graph from :func:`partnermap.build_graph` (or any networkx graph), or
-        loaded data for ``build_graph(data)`` without building it (faster at scale).
+        loaded data for ``build_graph(data, ...)`` with the filters below, without
+        building it (faster at scale).
     weighted
         Use tie weights (strengths) in the modularity.
     seed
         Louvain seed: same graph and seed give the same labels.
     resolution
         Above 1 gives more, smaller communities.
+    as_of, status, kinds
+        With loaded data, the ties to analyse, as :func:`partnermap.build_graph` keeps
+        them (the same rule): the ties as they stood on ``as_of`` (``None``: each tie's
+        recorded status), with these statuses (default active; ``None``: all) and kinds
+        (``None``: all). A graph is already filtered: give them to ``build_graph``.
 
     Returns
     -------
@@ -932,20 +955,31 @@ def communities(
     >>> communities(nx.barbell_graph(4, 0)).tolist()
     [0, 0, 0, 0, 1, 1, 1, 1]
     """
-    V = _sparse._views(G)
+    V = _sparse._views(G, what="communities", as_of=as_of, status=status, kinds=kinds)
     labels = _louvain(V, weighted=weighted, seed=seed, resolution=resolution)
     return pd.Series(labels, index=pd.Index(V.nodes, name="org_id"), name="community")
 
 
-def bridges(G: nx.Graph | PartnerData) -> pd.DataFrame:
+def bridges(
+    G: nx.Graph | PartnerData,
+    *,
+    as_of: str | dt.date | None = None,
+    status: Iterable[str] | None = ("active",),
+    kinds: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """The partnerships (partner pairs) whose loss would split the network.
 
     Parameters
     ----------
     G
         The graph from :func:`partnermap.build_graph` (or any networkx graph, or loaded
-        data for ``build_graph(data)``); ties are taken as mutual and parallel ties of a
-        pair count as one partnership.
+        data for ``build_graph(data, ...)`` with the filters below); ties are taken as
+        mutual and parallel ties of a pair count as one partnership.
+    as_of, status, kinds
+        With loaded data, the ties to analyse, as :func:`partnermap.build_graph` keeps
+        them (the same rule): the ties as they stood on ``as_of`` (``None``: each tie's
+        recorded status), with these statuses (default active; ``None``: all) and kinds
+        (``None``: all). A graph is already filtered: give them to ``build_graph``.
 
     Returns
     -------
@@ -963,7 +997,7 @@ def bridges(G: nx.Graph | PartnerData) -> pd.DataFrame:
     0      a      b        1
     1      b      c        1
     """
-    V = _sparse._views(G)
+    V = _sparse._views(G, what="bridges", as_of=as_of, status=status, kinds=kinds)
     cols = ["source", "target", "source_name", "target_name", "cut_off"]
     R = _sparse._rx_graph(V.U, False)
     found = np.array(sorted(rx.bridges(R)), dtype=np.int64).reshape(-1, 2)
@@ -1068,6 +1102,9 @@ def network_summary(
     weighted: bool = False,
     seed: int = 0,
     resolution: float = 1.0,
+    as_of: str | dt.date | None = None,
+    status: Iterable[str] | None = ("active",),
+    kinds: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Whole-network figures: size, cohesion, centralisation, communities, sector mixing.
 
@@ -1075,7 +1112,8 @@ def network_summary(
     ----------
     G
         The graph from :func:`partnermap.build_graph` (or any networkx graph), or
-        loaded data for ``build_graph(data)`` without building it (faster at scale).
+        loaded data for ``build_graph(data, ...)`` with the filters below, without
+        building it (faster at scale).
     metrics
         A table from :func:`centrality` on the same graph: its ``community`` column is
         reused instead of running Louvain again.
@@ -1083,6 +1121,11 @@ def network_summary(
         Weighted modularity and Louvain (as in :func:`centrality`).
     seed, resolution
         Louvain settings when ``metrics`` is not given.
+    as_of, status, kinds
+        With loaded data, the ties to analyse, as :func:`partnermap.build_graph` keeps
+        them (the same rule): the ties as they stood on ``as_of`` (``None``: each tie's
+        recorded status), with these statuses (default active; ``None``: all) and kinds
+        (``None``: all). A graph is already filtered: give them to ``build_graph``.
 
     Returns
     -------
@@ -1109,7 +1152,7 @@ def network_summary(
     >>> s["components"], s["sector_ei_index"]
     (2, 0.0)
     """
-    V = _sparse._views(G)
+    V = _sparse._views(G, what="network_summary", as_of=as_of, status=status, kinds=kinds)
     n = V.n
     Ub = _sparse._binary(V.U)
     deg = np.diff(Ub.indptr)

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from . import __version__, _common, _tables, hsds, schema
+from . import __version__, _common, _sparse, _tables, hsds, schema
 from ._data import LoadReport, PartnerData
 from ._errors import DataValidationError, ParameterError, PartnermapError
 from .centrality import centrality, format_summary, network_summary
@@ -24,7 +24,6 @@ from .coverage import coverage as compute_coverage
 from .datasets import write_demo
 from .export import export_data, write_layer, write_summary, write_table
 from .gaps import format_gaps, format_partners, gaps_table, portfolio, potential_partners, read_weights
-from .graph import build_graph
 from .load import PRIVATE_SETTING, load
 from .load import validate as validate_data
 
@@ -295,18 +294,19 @@ def metrics(data: str, output: str, as_of: str | None, kinds: str | None, status
         _check_table_suffix(summary_file)
     _refuse_over_inputs(data, {"-o": output, "--summary": summary_file})
     loaded = _load(data, private)
-    G = build_graph(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
+    # The compact graph straight from the frames (build_graph's filters, no networkx graph), shared by both.
+    V = _sparse._from_data(loaded, as_of=as_of, status=_kinds(status), kinds=_kinds(kinds))
     estimate = None if exact is None else not exact
     if k is not None and estimate:
         click.echo("give either -k/--sample or --estimate, not both.", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    table = centrality(G, weighted=weighted, k=k, seed=seed, direction=direction, estimate=estimate,
+    table = centrality(V, weighted=weighted, k=k, seed=seed, direction=direction, estimate=estimate,
                        epsilon=epsilon, delta=delta, progress=not no_progress)
     filters = {"ties_status": status, "ties_kinds": kinds or "all kinds",
                "ties_as_of": as_of or "each tie's recorded status (no --as-of)", "weighted": weighted}
     table.attrs.update(filters)  # the about sheet of an .xlsx records every filter
     _write_table(table, out)
-    summary = network_summary(G, metrics=table, weighted=weighted, seed=seed)
+    summary = network_summary(V, metrics=table, weighted=weighted, seed=seed)
     click.echo(format_summary(summary))
     if summary_file:
         write_summary(summary, summary_file, about={"data": data, **filters})

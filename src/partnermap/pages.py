@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from . import _common, _html, _words, i18n, schema
+from . import _common, _html, _sparse, _words, i18n, schema
 from ._data import PartnerData
 from ._errors import ParameterError
 from ._words import Html
@@ -89,11 +89,12 @@ class Prepared:
     as_of
         The date ties and reviews are judged on (ISO), or ``None`` for the recorded statuses and today.
     graph
-        ``build_graph(data, as_of=as_of)``.
+        ``build_graph(data, as_of=as_of)``, built when first asked for (the metrics,
+        summary and gaps are computed from the frames, without it).
     metrics
-        :func:`partnermap.centrality` of the graph.
+        :func:`partnermap.centrality` of that network.
     summary
-        :func:`partnermap.network_summary` of the graph.
+        :func:`partnermap.network_summary` of that network.
     sample
         ``k`` when betweenness and closeness were estimated from a sample, else ``None``.
     seed
@@ -104,13 +105,26 @@ class Prepared:
     source: str
     is_demo: bool
     as_of: str | None
-    graph: nx.MultiGraph
     metrics: pd.DataFrame
     summary: dict[str, Any]
     sample: int | None
     seed: int = 0
     structural: pd.DataFrame | None = None
     structural_focal: str | None = None
+    _graph: nx.MultiGraph | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def graph(self) -> nx.MultiGraph:
+        """The networkx graph of the ties, built on first use and kept.
+
+        Returns
+        -------
+        networkx.MultiGraph
+            ``build_graph(data, as_of=as_of)``.
+        """
+        if self._graph is None:
+            self._graph = build_graph(self.data, as_of=self.as_of)
+        return self._graph
 
     def with_gaps(self, focal: str | None) -> Prepared:
         """Compute the ecosystem's structural gaps once (for ``focal``), reusing the metrics' communities.
@@ -201,7 +215,7 @@ def prepare(data: str | Path | PartnerData | None = None, *, as_of: str | dt.dat
     Returns
     -------
     Prepared
-        The data, graph, metrics and summary.
+        The data, metrics and summary (the networkx graph is built when first asked for).
 
     Raises
     ------
@@ -222,19 +236,19 @@ def prepare(data: str | Path | PartnerData | None = None, *, as_of: str | dt.dat
     if as_of in (None, "") and demo:
         as_of = DEMO_AS_OF
     as_of_s = pd.Timestamp(as_of).date().isoformat() if as_of not in (None, "") else None
-    G = build_graph(loaded, as_of=as_of_s)
-    n = G.number_of_nodes()
+    V = _sparse._from_data(loaded, as_of=as_of_s)  # build_graph(loaded, as_of=as_of_s)'s network, no networkx
+    n = V.n
     if sample == "auto":
         k = SAMPLE_K if n > SAMPLE_ABOVE else None
     elif sample is None or isinstance(sample, (int, np.integer)):
         k = int(sample) if sample is not None and sample < n else None
     else:
         raise ParameterError(f"sample must be 'auto', a number of organisations or None, not {sample!r}.")
-    metrics = centrality(G, k=k, seed=seed, progress=progress)
-    summary = network_summary(G, metrics=metrics, seed=seed)
-    log.info("prepared %s: %d organisations, %d ties%s", source or "the demo data", n, G.number_of_edges(),
+    metrics = centrality(V, k=k, seed=seed, progress=progress)
+    summary = network_summary(V, metrics=metrics, seed=seed)
+    log.info("prepared %s: %d organisations, %d ties%s", source or "the demo data", n, V.ties,
              f", metrics sampled from {k}" if k else "")
-    return Prepared(data=loaded, source=source, is_demo=demo, as_of=as_of_s, graph=G, metrics=metrics,
+    return Prepared(data=loaded, source=source, is_demo=demo, as_of=as_of_s, metrics=metrics,
                     summary=summary, sample=k, seed=seed)
 
 

@@ -560,7 +560,7 @@ def _glance(prep: pages.Prepared, run: Path, language: str) -> list[str]:
     sectors = _html.escape(i18n.t("list_sep", language)).join(
         f"{_html.escape(schema.label(schema.SECTORS, s, language))} {counts.get(s, 0):,}" for s in schema.SECTORS)
     items = [t("glance_orgs", n=f"{len(orgs):,}", sectors=Html(sectors)),
-             t("glance_ties", n=f"{prep.graph.number_of_edges():,}", pairs=f"{prep.summary.get('partner_pairs', 0):,}")]
+             t("glance_ties", n=f"{prep.summary['ties']:,}", pairs=f"{prep.summary.get('partner_pairs', 0):,}")]
     share = pages.cross_sector_share(prep.summary)
     if np.isfinite(share):
         items.append(t("glance_cross", share=pages.fmt(share, share=True)))
@@ -929,6 +929,15 @@ def run(
     return final
 
 
+def _partners_of(prep: pages.Prepared, org_id: str) -> set[str]:
+    """``org_id``'s neighbours in ``prep.graph`` (active ties on ``prep.as_of``), read from the ties, no graph built."""
+    ties = _common._selected_ties(prep.data.relationships, _common._as_date(prep.as_of), ("active",), None)
+    if not len(ties):
+        return set()
+    src, tgt = ties["source"].astype(str), ties["target"].astype(str)
+    return set(tgt[src == org_id]) | set(src[tgt == org_id])
+
+
 def _check_inputs(prep: pages.Prepared, page: pages.Page, opts: Mapping[str, Any]) -> list[str]:
     """Stop on bad input before any notebook runs; return the org_ids to write profiles for."""
     orgs = prep.data.organizations
@@ -942,8 +951,7 @@ def _check_inputs(prep: pages.Prepared, page: pages.Page, opts: Mapping[str, Any
     if wanted == ["all"]:
         return [str(o) for o in orgs.index]
     if not wanted and page.focal is not None:
-        G = prep.graph
-        wanted = [page.focal] + sorted({str(n) for n in G.neighbors(page.focal)} if page.focal in G else set())
+        wanted = [page.focal] + sorted(_partners_of(prep, page.focal))
     unknown = [p for p in wanted if p not in orgs.index]
     if unknown:
         what = "is not an org_id" if len(unknown) == 1 else "are not org_ids"
