@@ -126,6 +126,20 @@ class Prepared:
             self._graph = build_graph(self.data, as_of=self.as_of)
         return self._graph
 
+    def _subgraph(self, keep: list[Any]) -> nx.MultiGraph:
+        """``graph.subgraph(keep).copy()``; without the whole graph built, from the ties among ``keep`` alone.
+
+        The same organisations, attributes and ties, listed in the data's order (networkx's
+        subgraph lists them in the order of a set of ``keep``, which varies with the hash seed).
+        """
+        orgs, rel = self.data.organizations, self.data.relationships
+        known = rel["source"].isin(orgs.index) & rel["target"].isin(orgs.index)
+        if self._graph is not None or not known.all():  # an end that is no org_id: its node order is the graph's
+            return self.graph.subgraph(keep).copy()
+        inside = rel["source"].isin(keep) & rel["target"].isin(keep)
+        small = dataclasses.replace(self.data, organizations=orgs[orgs.index.isin(keep)], relationships=rel[inside])
+        return build_graph(small, as_of=self.as_of)
+
     def with_gaps(self, focal: str | None) -> Prepared:
         """Compute the ecosystem's structural gaps once (for ``focal``), reusing the metrics' communities.
 
@@ -659,7 +673,7 @@ class Page:
         m = self.metrics.sort_index(kind="stable").sort_values(["degree", "betweenness"], ascending=False,
                                                               kind="stable")
         keep = list(m.index[:limit])
-        return self.G.subgraph(keep).copy(), self.metrics.loc[keep]
+        return self.prepared._subgraph(keep), self.metrics.loc[keep]
 
     # words
     def t(self, key: str, **values: Any) -> str:
