@@ -88,26 +88,40 @@ def _heap_pop(hk: np.ndarray, hv: np.ndarray, size: int) -> int:
 
 
 @_jit()
-def _settle(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: int, bfs: bool,
-            dist: np.ndarray, order: np.ndarray, hk: np.ndarray, hv: np.ndarray) -> int:
-    """Distances from ``s`` into ``dist`` (inf beforehand), settled nodes in ``order``; their number."""
+def _bfs(indptr: np.ndarray, indices: np.ndarray, step: float, s: int,
+         dist: np.ndarray, order: np.ndarray, sigma: np.ndarray) -> int:
+    """Breadth first from ``s`` (every tie of length ``step``): distances, path counts, order; nodes reached.
+
+    A distance is its predecessor's plus ``step``, added up as Dijkstra adds lengths.
+    """
+    dist[s] = 0.0
+    sigma[s] = 1.0
+    order[0] = s
+    count = 1
+    head = 0
+    while head < count:
+        u = order[head]
+        head += 1
+        dv = dist[u] + step
+        su = sigma[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if dist[v] == np.inf:
+                dist[v] = dv
+                order[count] = v
+                count += 1
+                sigma[v] = su
+            elif dist[v] == dv:
+                sigma[v] += su
+    return count
+
+
+@_jit()
+def _dijkstra(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: int,
+              dist: np.ndarray, order: np.ndarray, sigma: np.ndarray, hk: np.ndarray, hv: np.ndarray) -> int:
+    """Dijkstra from ``s``: distances, settled nodes in order, then path counts along the DAG; nodes reached."""
     dist[s] = 0.0
     count = 0
-    if bfs:
-        order[0] = s
-        count = 1
-        head = 0
-        while head < count:
-            u = order[head]
-            head += 1
-            du = dist[u]
-            for e in range(indptr[u], indptr[u + 1]):
-                v = indices[e]
-                if dist[v] == np.inf:
-                    dist[v] = du + data[e]
-                    order[count] = v
-                    count += 1
-        return count
     size = _heap_push(hk, hv, 0, 0.0, s)
     while size > 0:
         du = hk[0]
@@ -123,15 +137,8 @@ def _settle(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: int, b
             if alt < dist[v]:
                 dist[v] = alt
                 size = _heap_push(hk, hv, size, alt, v)
-    return count
-
-
-@_jit()
-def _accumulate(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: int, scaled: bool,
-                dist: np.ndarray, order: np.ndarray, count: int, sigma: np.ndarray, delta: np.ndarray) -> None:
-    """Path counts and dependencies (``delta``, 0 beforehand) of the nodes settled from ``s``."""
     sigma[s] = 1.0
-    for i in range(count):
+    for i in range(count):  # settled in order of distance: every DAG predecessor comes first
         u = order[i]
         du = dist[u]
         su = sigma[u]
@@ -139,14 +146,23 @@ def _accumulate(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: in
             v = indices[e]
             if du + data[e] == dist[v]:
                 sigma[v] += su
+    return count
+
+
+@_jit()
+def _accumulate(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, bfs: bool, s: int, scaled: bool,
+                dist: np.ndarray, order: np.ndarray, count: int, sigma: np.ndarray, delta: np.ndarray) -> None:
+    """Dependencies (``delta``, 0 beforehand) of the nodes reached from ``s``, back along the DAG."""
+    step = data[0] if bfs else 0.0
     for i in range(count - 1, -1, -1):
         u = order[i]
         du = dist[u]
+        su = sigma[u]
         acc = 0.0
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
-            if du + data[e] == dist[v]:
-                share = sigma[u] / sigma[v]
+            if du + (step if bfs else data[e]) == dist[v]:
+                share = su / sigma[v]
                 if scaled:
                     share *= du / dist[v]
                 acc += share * (1.0 + delta[v])
@@ -154,14 +170,21 @@ def _accumulate(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: in
     delta[s] = 0.0
 
 
-
 @_jit()
 def _search(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, s: int, bfs: bool, scaled: bool,
             dist: np.ndarray, order: np.ndarray, sigma: np.ndarray, delta: np.ndarray,
             hk: np.ndarray, hv: np.ndarray) -> int:
     """One source's search and dependencies into the scratch arrays; the number of nodes reached (``s`` too)."""
-    count = _settle(indptr, indices, data, s, bfs, dist, order, hk, hv)
-    _accumulate(indptr, indices, data, s, scaled, dist, order, count, sigma, delta)
+    if len(data) == 0:
+        dist[s] = 0.0
+        sigma[s] = 1.0
+        order[0] = s
+        return 1
+    if bfs:
+        count = _bfs(indptr, indices, data[0], s, dist, order, sigma)
+    else:
+        count = _dijkstra(indptr, indices, data, s, dist, order, sigma, hk, hv)
+    _accumulate(indptr, indices, data, bfs, s, scaled, dist, order, count, sigma, delta)
     return count
 
 
@@ -279,7 +302,9 @@ def _brandes(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, bfs: boo
 
 
 def _arrays(L: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return (np.ascontiguousarray(L.indptr, dtype=np.int64), np.ascontiguousarray(L.indices, dtype=np.int64),
+    """The CSR arrays, 32-bit indices where they fit (half the memory traffic, and one compiled signature)."""
+    index = np.int32 if max(L.nnz, L.shape[0]) < 2**31 - 1 else np.int64
+    return (np.ascontiguousarray(L.indptr, dtype=index), np.ascontiguousarray(L.indices, dtype=index),
             np.ascontiguousarray(L.data, dtype=np.float64))
 
 
