@@ -27,7 +27,8 @@ One line per size (default 1k, 5k, 20k, 100k; average degree 8, the generator of
 
 ``--curve N`` instead prints the estimate's trade-off curve at N organisations: after
 each batch of sources the time, the stated error and (against exact betweenness) the
-actual largest error and the top-100 overlap.
+actual largest error and the top-100 overlap (``--exact-file`` keeps the exact reference
+for the next run).
 
 The last table sets each target of issue 13 beside the figure measured at the largest
 size (and the broker target at 20,000).
@@ -261,17 +262,29 @@ def targets(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def curve(n: int, seed: int, epsilon: float) -> pd.DataFrame:
-    G = build_graph(make_data(n, seed=seed))
-    V = _sparse._views(G)
-    L, _ = _sparse._lengths(V.A, False)
+def _exact(V: Any, n: int, exact_file: Path | None) -> tuple[np.ndarray, float]:
+    """rustworkx's exact betweenness and its time, read from ``exact_file`` when an earlier run saved it there."""
+    if exact_file is not None and exact_file.exists():
+        with exact_file.open("rb") as f:
+            return pickle.load(f)
     R = rx.PyGraph(multigraph=False)
     R.add_nodes_from(range(n))
     coo = sp.triu(_sparse._binary(V.U), k=1).tocoo()
     R.add_edges_from_no_data(list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
     bc, t_exact = _timed(rx.graph_betweenness_centrality, R, normalized=True)
-    exact = np.array([bc[i] for i in range(n)])
-    print(f"exact betweenness (rustworkx): {t_exact:.1f} s", file=sys.stderr)
+    out = (np.array([bc[i] for i in range(n)]), t_exact)
+    if exact_file is not None:
+        with exact_file.open("wb") as f:
+            pickle.dump(out, f)
+    return out
+
+
+def curve(n: int, seed: int, epsilon: float, exact_file: Path | None = None) -> pd.DataFrame:
+    G = build_graph(make_data(n, seed=seed))
+    V = _sparse._views(G)
+    L, _ = _sparse._lengths(V.A, False)
+    exact, t_exact = _exact(V, n, exact_file)
+    print(f"exact betweenness (rustworkx): {t_exact:.1f} s (load1 {os.getloadavg()[0]:.1f})", file=sys.stderr)
     trace: list = []
     pmc._estimate(V, L, epsilon=epsilon, delta=pmc.DEFAULT_DELTA, seed=0, progress=False, trace=trace)
     rows, last = [], 0
@@ -280,7 +293,8 @@ def curve(n: int, seed: int, epsilon: float) -> pd.DataFrame:
             last = k
             rows.append({"sources": k, "time_s": round(seconds, 1), "stated_eps": eps_hat,
                          "actual_max_err": float(np.abs(est - exact).max()),
-                         "top100": len(_top(est) & _top(exact)) / 100, "vs_exact_time": round(seconds / t_exact, 2)})
+                         "top100": len(_top(est) & _top(exact)) / 100, "vs_exact_time": round(seconds / t_exact, 2),
+                         "load1": round(os.getloadavg()[0], 1)})
     return pd.DataFrame(rows)
 
 
@@ -291,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kadabra-eps", type=float, default=0.003)
     p.add_argument("--curve", type=int, help="print the estimate's trade-off curve at this size instead")
     p.add_argument("--curve-epsilon", type=float, default=0.0005, help="error the curve runs down to")
+    p.add_argument("--exact-file", type=Path, help="--curve: keep the exact reference in this file (reused if there)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--pipeline", type=int, help=argparse.SUPPRESS)  # the fresh process of one size
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -298,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.pipeline:
         pipeline(args.pipeline, args.seed, args.out)
         return 0
-    table = curve(args.curve, args.seed, args.curve_epsilon) if args.curve else sizes(args)
+    table = curve(args.curve, args.seed, args.curve_epsilon, args.exact_file) if args.curve else sizes(args)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.to_string(index=False))
         if not args.curve:

@@ -4,8 +4,9 @@ Private (imported as a module, ``from . import _sparse``) to :mod:`partnermap.ce
 and :mod:`partnermap.gaps`: the compact graph :class:`_Views` (node order, labels,
 provenance, direction-aware CSR views), built straight from the frames of loaded data
 (:func:`_from_data`, what ``build_graph(data)`` holds without building it) or from a
-networkx graph in one pass (:func:`_from_nx`); tie lengths, the batched Brandes kernel
-(dependencies, distances, reach) and the step timer. Nothing here knows what a metric
+networkx graph in one pass (:func:`_from_nx`); tie lengths, Brandes summed over sources
+(dependencies, distances, reach; the compiled kernels of :mod:`partnermap._kernels`, and
+the vectorised numpy kernel they are tested against) and the step timer. Nothing here knows what a metric
 means; :mod:`partnermap.centrality` assembles the table.
 """
 
@@ -27,7 +28,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from tqdm import tqdm
 
-from . import _common
+from . import _common, _kernels
 from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 
@@ -362,14 +363,12 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + shift
 
 
-def _batch_size(L: sp.csr_array, n_sources: int, budget: int = 6_000_000) -> int:
-    """How many sources one vectorised batch holds within ``budget`` array cells."""
-    return max(1, min(n_sources, budget // max(L.nnz + L.shape[0], 1)))
-
-
 # long: one batched numeric kernel (distances, path counts, dependencies); split, its arrays would travel between pieces
 def _dependencies(L: sp.csr_array, src: np.ndarray, *, scaled: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Brandes' dependencies of every node on a batch of sources, and the distances.
+    """Brandes' dependencies of every node on a batch of sources, and the distances (vectorised numpy).
+
+    The reference the compiled kernels (:mod:`partnermap._kernels`) are tested against:
+    level-synchronous, ``(sources x n)`` arrays.
 
     Returns ``delta`` and ``dist``, both ``(len(src), n)``. ``delta[i, v]`` is the sum
     over targets ``t`` of the share of shortest ``src[i]``-``t`` paths through ``v``
@@ -433,26 +432,27 @@ def _brandes(L: sp.csr_array, sources: np.ndarray, *, progress: bool, desc: str)
     Returns the summed dependencies (unscaled, the source itself excluded), for each
     node the number of sources other than itself that reach it and the sum of their
     distances to it (incoming closeness), and for each source how many it reaches and
-    the sum of those distances (outgoing closeness).
+    the sum of those distances (outgoing closeness). The compiled kernel
+    (:func:`partnermap._kernels.brandes`), in batches for the progress bar; batch sums are
+    added in order, so the result does not depend on the threads.
     """
     n = L.shape[0]
     bc = np.zeros(n)
     reach = np.zeros(n)
     dsum = np.zeros(n)
-    out_reach: list[np.ndarray] = [np.zeros(0)]
-    out_dsum: list[np.ndarray] = [np.zeros(0)]
-    per_batch = _batch_size(L, len(sources))
-    batches = [sources[i : i + per_batch] for i in range(0, len(sources), per_batch)]
+    out: list[np.ndarray] = [np.zeros((2, 0))]
+    batches = [sources[i : i + _BATCH] for i in range(0, len(sources), _BATCH)]
     for src in tqdm(batches, desc=desc, disable=not progress, leave=False, delay=2.0):
-        delta, dist = _dependencies(L, src)
-        bc += delta.sum(axis=0)
-        del delta
-        reached, dist = _reached(dist, src)
-        reach += reached.sum(axis=0)
-        dsum += dist.sum(axis=0)
-        out_reach.append(reached.sum(axis=1).astype(float))
-        out_dsum.append(dist.sum(axis=1))
-    return _Paths(bc, reach, dsum, np.concatenate(out_reach), np.concatenate(out_dsum))
+        (b, r, d), per = _kernels.brandes(L, src)
+        bc += b
+        reach += r
+        dsum += d
+        out.append(per)
+    per = np.concatenate(out, axis=1)
+    return _Paths(bc, reach, dsum, per[0], per[1])
+
+
+_BATCH = 256  # sources per progress-bar step of :func:`_brandes`
 
 
 def _reached(dist: np.ndarray, src: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

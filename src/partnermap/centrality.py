@@ -78,7 +78,12 @@ about ``1 - delta``) is at most ``epsilon``, or until :data:`ESTIMATE_WORK` is s
 error reached, ``delta`` and the number of sources are in ``df.attrs``
 (``betweenness_epsilon``, ``betweenness_delta``, ``betweenness_sources``). The bound is a
 normal approximation, not a worst-case guarantee; on the benchmark graphs it was 3 to 7
-times the actual largest error (``benchmarks/bench_scale.py --curve``).
+times the actual largest error (``benchmarks/bench_scale.py --curve``). The searches are
+compiled (numba, :mod:`partnermap._kernels`: one breadth-first or Dijkstra search per
+source, no ``sources x n`` arrays), run in fixed chunks of sources on the cores and summed in
+chunk order, on the graph renumbered in ``org_id`` order: the same values, bit for bit, on
+any machine and in any row order. The ``-k`` sample and exact weighted paths use the same
+kernels (unweighted exact paths: rustworkx).
 
 Why not a library estimator with a proven (epsilon, delta) guarantee: networkit's
 ``ApproxBetweenness`` (Riondato-Kornaropoulos) runs a full shortest-path search per
@@ -119,7 +124,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigsh, svds
 from scipy.stats import norm
 from tqdm import tqdm
 
-from . import _sparse
+from . import _kernels, _sparse
 from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 
@@ -278,7 +283,7 @@ def _path_metrics(
                 f"estimated from k={k} random source organisations (seed={seed}), networkx's sampling correction"
             ),
             "closeness": f"{way}Wasserman-Faust closeness estimated from the same k={k} sources",
-            "engine_paths": "scipy.sparse.csgraph + numpy Brandes (sampled)",
+            "engine_paths": "numba-compiled Brandes (sampled)",
         }
         return _sparse._rescale_betweenness(P.bc, n, sources), clo_out, clo_in, meta
     meta = {"betweenness": "exact", "closeness": f"{way}exact Wasserman-Faust closeness (networkx's wf_improved=True)"}
@@ -299,7 +304,7 @@ def _path_metrics(
         return bc, clo_out, clo_in, meta
     P = _sparse._brandes(L, np.arange(n, dtype=np.int64), progress=progress, desc="weighted shortest paths")
     others = max(n - 1, 1)
-    meta["engine_paths"] = "scipy.sparse.csgraph + numpy Brandes (exact, distance = 1/weight)"
+    meta["engine_paths"] = "numba-compiled Brandes (exact, distance = 1/weight)"
     bc = _sparse._rescale_betweenness(P.bc, n, None)
     return bc, _sparse._wf(P.out_reach, P.out_dsum, others), _sparse._wf(P.reach, P.dsum, others), meta
 
@@ -312,12 +317,14 @@ ESTIMATE_ABOVE = 10_000
 #: The error bound the estimate is run down to by default (betweenness is 0 to 1).
 DEFAULT_EPSILON = 0.003
 #: The estimate also stops after this much work, counted as sources x (organisations + partner
-#: pairs): 2,600 sources at 20,000 organisations / 80,000 ties, 520 at 100,000 / 400,000 (the
-#: knee of the measured curve). It then states the error it reached.
-ESTIMATE_WORK = 2.6e8
+#: pairs): 6,000 sources at 20,000 organisations / 80,000 ties (the default epsilon stops it
+#: first, near 2,800), 1,200 at 100,000 / 400,000, where the whole table then stays within
+#: about 2 minutes on 2 cores. It then states the error it reached.
+ESTIMATE_WORK = 6e8
 #: The default probability that some organisation falls outside the stated error.
 DEFAULT_DELTA = 0.1
 _MIN_SOURCES = 100  # sources before the normal approximation is trusted
+_BATCH = 64  # sources between two looks at the error (16 of the kernels' chunks)
 
 
 def _half_widths(s1: np.ndarray, s2: np.ndarray, k_v: np.ndarray, N: int, z: float) -> np.ndarray:
@@ -345,24 +352,18 @@ class _SourceSums:
         self.in_sample = np.zeros(n, dtype=bool)
 
     def add(self, L: sp.csr_array, LT: sp.csr_array | None, src: np.ndarray) -> None:
-        """Add one batch of sources; ``LT`` (the reversed lengths) when the analysis is directed."""
-        x, dist = _sparse._dependencies(L, src, scaled=True)
-        reached, dist = _sparse._reached(dist, src)
-        self.reach_in += reached.sum(axis=0)
-        self.dsum_in += dist.sum(axis=0)
-        if LT is not None:  # the pair's other end: linear scaling from the target's side
-            x_rev, dist = _sparse._dependencies(LT, src, scaled=True)
-            x += x_rev
-            del x_rev
-            reached, dist = _sparse._reached(dist, src)
-            self.reach_out += reached.sum(axis=0)
-            self.dsum_out += dist.sum(axis=0)
-        else:  # undirected: the reverse search is the same search
-            x *= 2.0
-        x /= self.n - 2
-        self.s1 += x.sum(axis=0)
-        x *= x
-        self.s2 += x.sum(axis=0)
+        """Add one batch of sources; ``LT`` (the reversed lengths) when the analysis is directed.
+
+        Each source's value at a node is its linear-scaling dependency (plus the reverse
+        search's when directed, twice it otherwise: the pair's other end) over ``n - 2``.
+        """
+        s1, s2, reach_in, dsum_in, reach_out, dsum_out = _kernels.source_sums(L, LT, src, self.n - 2)
+        self.s1 += s1
+        self.s2 += s2
+        self.reach_in += reach_in
+        self.dsum_in += dsum_in
+        self.reach_out += reach_out
+        self.dsum_out += dsum_out
         self.in_sample[src] = True
         self.k += len(src)
 
@@ -397,34 +398,44 @@ def _estimate(
     :data:`ESTIMATE_WORK` (the error reached is then the one stated), or every
     organisation is a source (then the values are exact). Each source contributes Geisberger, Sanders
     & Schultes' linear-scaling dependencies (both directions when directed), whose
-    mean over sources is the exact normalised betweenness. ``trace`` (for the
-    benchmark) collects ``(sources, seconds, stated error, estimate)`` after each batch.
+    mean over sources is the exact normalised betweenness. The searches run on the graph
+    renumbered in ``org_id`` order, so the sums are added in the same order whatever the
+    row order: the same values, bit for bit. ``trace`` (for the benchmark) collects
+    ``(sources, seconds, stated error, estimate)`` after each batch.
     """
     t0 = time.perf_counter()
     n = V.n
-    order = np.argsort(_node_rank(V.nodes), kind="stable")
-    perm = order[np.random.default_rng(seed).permutation(n)]
+    order = np.argsort(_node_rank(V.nodes), kind="stable")  # position in org_id order -> node
+    perm = np.random.default_rng(seed).permutation(n)  # sources, as positions in org_id order
+    L = L[order][:, order].tocsr()
+    L.sort_indices()
     LT = L.T.tocsr() if V.directed else None
+
+    def back(x: np.ndarray) -> np.ndarray:  # org_id order -> node order
+        out = np.empty_like(x)
+        out[order] = x
+        return out
+
     z = float(norm.isf(delta / (2 * n)))
     sums = _SourceSums(n)
-    per_batch = min(64, _sparse._batch_size(L, n, 3_000_000 if V.directed else 6_000_000))
+    per_batch = _BATCH
     eps_hat = math.inf
     bar = tqdm(total=n, desc="estimating betweenness", disable=not progress, leave=False, delay=2.0)
     try:
-        max_sources = max(_MIN_SOURCES, int(ESTIMATE_WORK // (n + V.U.nnz // 2)))
-        while sums.k < min(n, max_sources) and eps_hat > epsilon:
-            src = perm[sums.k : sums.k + per_batch]
+        limit = min(n, max(_MIN_SOURCES, int(ESTIMATE_WORK // (n + V.U.nnz // 2))))
+        while sums.k < limit and eps_hat > epsilon:
+            src = perm[sums.k : min(sums.k + per_batch, limit)]
             sums.add(L, LT, src)
             bar.update(len(src))
             if sums.k >= min(n, _MIN_SOURCES):
                 eps_hat = float(_half_widths(sums.s1, sums.s2, sums.k_v, n - 1, z).max()) if sums.k < n else 0.0
             if trace is not None:
-                trace.append((sums.k, time.perf_counter() - t0, eps_hat, sums.mean()))
+                trace.append((sums.k, time.perf_counter() - t0, eps_hat, back(sums.mean())))
     finally:
         bar.close()
-    clo_in = _sparse._wf(sums.reach_in, sums.dsum_in, sums.k_v)
-    clo_out = _sparse._wf(sums.reach_out, sums.dsum_out, sums.k_v) if V.directed else clo_in
-    return sums.mean(), clo_out, clo_in, _estimate_meta(V, sums.k, eps_hat, epsilon, delta, seed)
+    clo_in = back(_sparse._wf(sums.reach_in, sums.dsum_in, sums.k_v))
+    clo_out = back(_sparse._wf(sums.reach_out, sums.dsum_out, sums.k_v)) if V.directed else clo_in
+    return back(sums.mean()), clo_out, clo_in, _estimate_meta(V, sums.k, eps_hat, epsilon, delta, seed)
 
 
 def _estimate_meta(V: _sparse._Views, k: int, eps_hat: float, epsilon: float, delta: float,
@@ -448,7 +459,7 @@ def _estimate_meta(V: _sparse._Views, k: int, eps_hat: float, epsilon: float, de
             f"{ESTIMATE_WORK:.2g} source x (organisations + partner pairs) of work"
         ),
         "closeness": f"{way}Wasserman-Faust closeness estimated from the same {k} sources",
-        "engine_paths": "scipy.sparse.csgraph + numpy Brandes (adaptive sampling)",
+        "engine_paths": "numba-compiled Brandes (adaptive sampling)",
     }
 
 
