@@ -112,7 +112,7 @@ def _org_id(orgs: pd.DataFrame, value: Any, what: str) -> int:
 
 def _lists(values: np.ndarray) -> list[list]:
     """Each value as a list of terms (lists kept, text split on its separators)."""
-    return [v if isinstance(v, list) else _common._as_terms(v) for v in values]
+    return [v if isinstance(v, list) else [] if v is None else _common._as_terms(v) for v in values]
 
 
 def _column(orgs: pd.DataFrame, name: str) -> np.ndarray:

@@ -247,7 +247,7 @@ def _columns(orgs: pd.DataFrame) -> _Columns:
         return pd.Series(values, index=orgs.index, dtype=object)
 
     return _Columns(
-        names=orgs["name"].to_dict() if "name" in orgs.columns else {},
+        names=dict(zip(orgs.index, orgs["name"].tolist(), strict=True)) if "name" in orgs.columns else {},
         sector=series(_helpers._column(orgs, "sector")),
         org_type=series(_helpers._column(orgs, "org_type")),
         stage=series(_helpers._column(orgs, "engagement_stage")),
@@ -258,13 +258,13 @@ def _columns(orgs: pd.DataFrame) -> _Columns:
 
 def _sectors(sector: pd.Series) -> list[Any]:
     """The three sectors, then any other value of ``sector`` (sorted as text)."""
-    extra = {s for s in sector if not _common._missing(s) and s not in schema.SECTORS}
+    extra = {s for s in pd.unique(sector) if not _common._missing(s) and s not in schema.SECTORS}
     return list(schema.SECTORS) + sorted(extra, key=str)
 
 
 def _types(org_type: pd.Series) -> list[Any]:
     """The organisation types present, in vocabulary order, then any others (sorted as text)."""
-    present = {t for t in org_type if not _common._missing(t)}
+    present = {t for t in pd.unique(org_type) if not _common._missing(t)}
     return [t for t in schema.ORG_TYPES if t in present] + sorted(present - set(schema.ORG_TYPES), key=str)
 
 
