@@ -111,6 +111,7 @@ import math
 import random
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -1072,18 +1073,29 @@ def _mixing(U: sp.csr_array, values: list[Any]) -> tuple[pd.DataFrame, pd.DataFr
     model): ``E_ab = m * 2 p_a p_b`` off the diagonal and ``m * p_a^2`` on it, where
     ``p_a`` is category ``a``'s share of partner ends.
     """
+    return _mixing_tables(*_mixing_counts(U, values))
+
+
+def _mixing_counts(U: sp.csr_array, values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Partner pairs between categories (symmetric, whole numbers) and the categories, sorted as text."""
     code, cats = _codes(values)
     coo = sp.triu(U, k=1).tocoo()
     cu, cv = code[coo.row], code[coo.col]
     keep = (cu >= 0) & (cv >= 0)
     cu, cv = cu[keep], cv[keep]
     c = len(cats)
-    counts = np.zeros((c, c))
-    np.add.at(counts, (cu, cv), 1)
-    np.add.at(counts, (cv, cu), 1)
+    counts = (np.bincount(cu * c + cv, minlength=c * c) + np.bincount(cv * c + cu, minlength=c * c)).reshape(c, c)
+    counts = counts.astype(float)
     counts[np.diag_indices(c)] /= 2  # a within-category pair was added twice
-    m = int(keep.sum())
-    ends = np.bincount(np.concatenate([cu, cv]), minlength=c)
+    return counts, cats
+
+
+def _mixing_tables(counts: np.ndarray, cats: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
+    """The mixing tables of :func:`_mixing` from the pair counts of :func:`_mixing_counts`."""
+    counts = np.asarray(counts, dtype=float)
+    c = len(cats)
+    m = int(np.triu(counts).sum())
+    ends = counts.sum(axis=1) + np.diag(counts)  # a within-category pair has both ends in it
     if m:
         p = ends / (2 * m)
         expected = m * 2 * np.outer(p, p)
@@ -1104,6 +1116,38 @@ def _mixing(U: sp.csr_array, values: list[Any]) -> tuple[pd.DataFrame, pd.DataFr
     counts_df = pd.DataFrame(counts.astype(np.int64), index=idx, columns=cols)
     expected_df = pd.DataFrame(expected, index=idx, columns=cols)
     return counts_df, expected_df, float(ei), assort
+
+
+@dataclass
+class _SummaryParts:
+    """What :func:`network_summary` is worked out from (what-if updates it where ties change)."""
+
+    ties: int  # ties in the graph, self-ties included
+    Ub: sp.csr_array  # binary partner view
+    comp: np.ndarray  # connected component of each node, 0, 1, ...
+    tri: np.ndarray  # triangles at each node
+    community: np.ndarray  # community of each node
+    M: sp.csr_array  # the view modularity is measured on (the partner view, binary unless weighted)
+    resolution: float
+    Db: sp.csr_array  # binary directed ties
+    sector: tuple[np.ndarray, list[Any]]  # pair counts between sectors (_mixing_counts), the sectors
+    org_type: tuple[np.ndarray, list[Any]]
+
+
+def _summary_parts(V: _sparse._Views, *, metrics: pd.DataFrame | None = None, weighted: bool = False,
+                   seed: int = 0, resolution: float = 1.0) -> _SummaryParts:
+    """The parts of :func:`network_summary` of the compact graph ``V``."""
+    n = V.n
+    Ub = _sparse._binary(V.U)
+    comp = csgraph.connected_components(Ub, directed=False)[1] if n else np.zeros(0, dtype=np.int64)
+    if metrics is not None and "community" in metrics:
+        labels_c = metrics["community"].reindex(V.nodes).to_numpy(dtype=np.int64)
+    else:
+        labels_c = _louvain(V, weighted=weighted, seed=seed, resolution=resolution)
+    return _SummaryParts(ties=V.ties, Ub=Ub, comp=comp, tri=_triangles(Ub, np.diff(Ub.indptr))[0],
+                         community=labels_c, M=V.U if weighted else Ub, resolution=resolution,
+                         Db=_sparse._binary(V.D), sector=_mixing_counts(V.U, V.attrs["sector"]),
+                         org_type=_mixing_counts(V.U, V.attrs["org_type"]))
 
 
 def network_summary(
@@ -1164,38 +1208,43 @@ def network_summary(
     (2, 0.0)
     """
     V = _sparse._views(G, what="network_summary", as_of=as_of, status=status, kinds=kinds)
-    n = V.n
-    Ub = _sparse._binary(V.U)
+    summary = _summarise(_summary_parts(V, metrics=metrics, weighted=weighted, seed=seed, resolution=resolution))
+    log.info(
+        "network summary: %d organisations, %d partner pairs, %d components, %d communities",
+        summary["organisations"], summary["partner_pairs"], summary["components"], summary["communities"],
+    )
+    return summary
+
+
+def _summarise(P: _SummaryParts) -> dict[str, Any]:
+    """The dict :func:`network_summary` returns, from its parts."""
+    Ub, Db = P.Ub, P.Db
+    n = Ub.shape[0]
     deg = np.diff(Ub.indptr)
     pairs = Ub.nnz // 2
-    ncomp, labels = csgraph.connected_components(Ub, directed=False) if n else (0, np.zeros(0, dtype=int))
-    sizes = sorted(np.bincount(labels).tolist(), reverse=True) if n else []
-    tri, local, triads = _triangles(Ub, deg)
+    ncomp = int(P.comp.max()) + 1 if n else 0
+    sizes = sorted(np.bincount(P.comp).tolist(), reverse=True) if n else []
+    local, triads = _clustering(P.tri, deg)
     dmax = int(deg.max()) if n else 0
-    if metrics is not None and "community" in metrics:
-        labels_c = metrics["community"].reindex(V.nodes).to_numpy(dtype=np.int64)
-    else:
-        labels_c = _louvain(V, weighted=weighted, seed=seed, resolution=resolution)
-    Db = _sparse._binary(V.D)
+    labels_c = P.community
     recip = float((Db.multiply(Db.T)).sum() / Db.nnz) if Db.nnz else float("nan")
-    s_counts, s_exp, s_ei, s_assort = _mixing(V.U, V.attrs["sector"])
-    t_counts, t_exp, t_ei, t_assort = _mixing(V.U, V.attrs["org_type"])
-    n_ties = V.ties
-    summary: dict[str, Any] = {
+    s_counts, s_exp, s_ei, s_assort = _mixing_tables(*P.sector)
+    t_counts, t_exp, t_ei, t_assort = _mixing_tables(*P.org_type)
+    return {
         "organisations": n,
-        "ties": n_ties,
+        "ties": P.ties,
         "partner_pairs": pairs,
         "directed_ties": int(Db.nnz),
         "isolates": int((deg == 0).sum()),
         "density": 2 * pairs / (n * (n - 1)) if n > 1 else 0.0,
-        "components": int(ncomp),
+        "components": ncomp,
         "largest_component_share": sizes[0] / n if n else float("nan"),
         "average_clustering": float(local.mean()) if n else float("nan"),
-        "transitivity": float(2 * tri.sum() / triads) if triads else 0.0,
+        "transitivity": float(2 * P.tri.sum() / triads) if triads else 0.0,
         "degree_centralization": float((dmax - deg).sum() / ((n - 1) * (n - 2))) if n > 2 else float("nan"),
         "reciprocity": recip,
         "communities": int(labels_c.max() + 1) if n else 0,
-        "modularity": _modularity(V.U if weighted else Ub, labels_c, resolution),
+        "modularity": _modularity(P.M, labels_c, P.resolution),
         "sector_ei_index": s_ei,
         "sector_assortativity": s_assort,
         "org_type_ei_index": t_ei,
@@ -1207,19 +1256,19 @@ def network_summary(
         "org_type_mixing_expected": t_exp,
         "sector_pairs_without_ties": _pairs_without_ties(s_counts, s_exp),
     }
-    log.info(
-        "network summary: %d organisations, %d partner pairs, %d components, %d communities",
-        n, pairs, ncomp, summary["communities"],
-    )
-    return summary
 
 
 def _triangles(Ub: sp.csr_array, deg: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Triangles at each node, local clustering, and the number of connected triples (times two)."""
     tri = np.asarray((Ub @ Ub).multiply(Ub).sum(axis=1)).ravel() / 2
+    return (tri, *_clustering(tri, deg))
+
+
+def _clustering(tri: np.ndarray, deg: np.ndarray) -> tuple[np.ndarray, float]:
+    """Local clustering from the triangles at each node, and the number of connected triples (times two)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         local = np.where(deg > 1, 2 * tri / (deg * (deg - 1.0)), 0.0)
-    return tri, local, float((deg * (deg - 1.0)).sum())
+    return local, float((deg * (deg - 1.0)).sum())
 
 
 def _pairs_without_ties(counts: pd.DataFrame, expected: pd.DataFrame) -> list[tuple[Any, Any]]:

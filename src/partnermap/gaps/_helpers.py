@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,10 @@ import scipy.sparse as sp
 from .. import _common, schema
 from .._data import PartnerData
 from .._errors import UnknownOrganizationError
+
+# the module partnermap.centrality (the package's attribute of that name is the function): its private
+# summary parts serve structural_gaps and what_if
+centrality = importlib.import_module("partnermap.centrality")
 
 #: Columns of :func:`structural_gaps`, :attr:`Portfolio.gaps` and :func:`gaps_table`.
 GAP_COLUMNS = ["scope", "gap", "org_id", "name", "other_id", "area_id", "count", "members", "message"]
@@ -107,7 +112,7 @@ def _org_id(orgs: pd.DataFrame, value: Any, what: str) -> int:
 
 def _lists(values: np.ndarray) -> list[list]:
     """Each value as a list of terms (lists kept, text split on its separators)."""
-    return [v if isinstance(v, list) else _common._as_terms(v) for v in values]
+    return [v if isinstance(v, list) else [] if v is None else _common._as_terms(v) for v in values]
 
 
 def _column(orgs: pd.DataFrame, name: str) -> np.ndarray:
@@ -162,6 +167,23 @@ def _sector_label(sector: Any) -> str:
 def _type_label(org_type: Any) -> str:
     """An organisation type in words (``unknown`` when missing)."""
     return schema.label(schema.ORG_TYPES, org_type).lower() if not _common._missing(org_type) else "unknown"
+
+
+def _schedule_rows(rel: pd.DataFrame | None, fid: Any) -> pd.DataFrame | None:
+    """The rows of ``rel`` ``review_schedule`` needs for ``fid``'s ties: its ties, or every tie.
+
+    The schedule is worked out tie by tie, so the focal organisation's ties alone give
+    its rows, unless a date column is still text (read as a whole, a column's format is
+    guessed from its first dates). With no tie of its own, one other row keeps the
+    columns' types.
+    """
+    if rel is None or not len(rel) or not {"source", "target"} <= set(rel.columns):
+        return rel
+    dates = ("start_date", "end_date", "last_reviewed")
+    if not all(pd.api.types.is_datetime64_any_dtype(rel[c]) for c in dates if c in rel.columns):
+        return rel
+    mine = ((rel["source"] == fid) | (rel["target"] == fid)).to_numpy()
+    return rel[mine] if mine.any() else rel.iloc[:1]
 
 
 def _who(names: Mapping[Any, Any], org_id: Any) -> str:

@@ -16,13 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .. import _common, schema
 from .._data import PartnerData
 from ..coverage import coverage
-from ..graph import build_graph
 from . import _helpers
 
 log = logging.getLogger("partnermap")
@@ -247,7 +247,7 @@ def _columns(orgs: pd.DataFrame) -> _Columns:
         return pd.Series(values, index=orgs.index, dtype=object)
 
     return _Columns(
-        names=orgs["name"].to_dict() if "name" in orgs.columns else {},
+        names=dict(zip(orgs.index, orgs["name"].tolist(), strict=True)) if "name" in orgs.columns else {},
         sector=series(_helpers._column(orgs, "sector")),
         org_type=series(_helpers._column(orgs, "org_type")),
         stage=series(_helpers._column(orgs, "engagement_stage")),
@@ -258,13 +258,13 @@ def _columns(orgs: pd.DataFrame) -> _Columns:
 
 def _sectors(sector: pd.Series) -> list[Any]:
     """The three sectors, then any other value of ``sector`` (sorted as text)."""
-    extra = {s for s in sector if not _common._missing(s) and s not in schema.SECTORS}
+    extra = {s for s in pd.unique(sector) if not _common._missing(s) and s not in schema.SECTORS}
     return list(schema.SECTORS) + sorted(extra, key=str)
 
 
 def _types(org_type: pd.Series) -> list[Any]:
     """The organisation types present, in vocabulary order, then any others (sorted as text)."""
-    present = {t for t in org_type if not _common._missing(t)}
+    present = {t for t in pd.unique(org_type) if not _common._missing(t)}
     return [t for t in schema.ORG_TYPES if t in present] + sorted(present - set(schema.ORG_TYPES), key=str)
 
 
@@ -328,7 +328,7 @@ def portfolio(data: PartnerData, focal: str, *, as_of: str | dt.date | None = No
         by_sector=_by_category(partners, cols.sector, others, "sector", _sectors(cols.sector)),
         by_type=_by_category(partners, cols.org_type, others, "org_type", _types(cols.org_type)),
         unmet_needs=unmet_needs, unused_offers=unused_offers, overdue_reviews=overdue, ended=ended,
-        formality=_formality(active), areas_not_reached=_areas_not_reached(data, fid, as_of),
+        formality=_formality(active), areas_not_reached=_areas_not_reached(data, fid, pids),
         gaps=_helpers._gap_frame([]),
     )
     log.info("portfolio of %s: %d active partners, %d unmet needs, %d overdue reviews, %d former partners",
@@ -339,7 +339,8 @@ def portfolio(data: PartnerData, focal: str, *, as_of: str | dt.date | None = No
 def _portfolio_ties(data: PartnerData, fid: Any, names: Mapping[Any, Any], as_of: Any) -> pd.DataFrame:
     """Every tie of ``fid`` (the rows of :func:`review_schedule`) with its partner's id, name and sector."""
     orgs = data.organizations
-    sched = review_schedule(data, as_of=as_of)
+    sched = review_schedule(dataclasses.replace(data, relationships=_helpers._schedule_rows(data.relationships, fid)),
+                            as_of=as_of)
     mine = sched[(sched["source"] == fid) | (sched["target"] == fid)].copy()
     mine = mine[mine["source"] != mine["target"]]
     partner = np.where(mine["source"].to_numpy(dtype=object) == fid, mine["target"].to_numpy(dtype=object),
@@ -440,11 +441,13 @@ def _area_columns(cov: pd.DataFrame) -> list[str]:
         ("located_", "serving_", "population_reached_", "focal_", "partner"))]
 
 
-def _areas_not_reached(data: PartnerData, fid: Any, as_of: Any) -> pd.DataFrame:
-    """Areas neither the focal organisation nor its partners reach, most populous first (empty without areas)."""
+def _areas_not_reached(data: PartnerData, fid: Any, partners: list[Any]) -> pd.DataFrame:
+    """Areas neither the focal organisation nor its ``partners`` reach, most populous first (empty without areas)."""
     if data.areas is None or not len(data.areas):
         return pd.DataFrame()
-    G = build_graph(data, as_of=as_of)
+    G = nx.Graph()  # coverage reads only the focal organisation's partners, as build_graph(data, as_of) has them
+    G.add_node(fid)
+    G.add_edges_from((fid, p) for p in partners)
     cov = coverage(data, by=None, focal=fid, G=G)
     nr = cov[cov["focal_reach"] == "not_reached"]
     out = pd.DataFrame(nr[_area_columns(cov) + ["serving_total"]])

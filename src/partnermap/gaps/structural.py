@@ -24,7 +24,7 @@ from scipy.sparse import csgraph
 from .. import _common, _sparse
 from .._data import PartnerData
 from .._errors import ParameterError
-from ..centrality import bridges, communities, network_summary
+from ..centrality import bridges, communities
 from ..coverage import coverage, underserved
 from . import _helpers
 from .portfolio import portfolio
@@ -238,8 +238,7 @@ def structural_gaps(
     view = _graph_view(V)
     tree = _dfs(view.A)
     labels = _community_labels(V, metrics, seed)
-    summary = network_summary(V, metrics=pd.DataFrame({"community": labels},
-                                                      index=pd.Index(view.nodes, dtype=object)))
+    summary = _mixing_summary(V)
     rows = [
         *_isolated_group_gaps(view),
         *_isolate_gaps(view),
@@ -278,6 +277,15 @@ def _source(source: PartnerData | nx.Graph,
         return None, V, _node_frame(V)
     raise ParameterError("structural_gaps takes loaded data (partnermap.load) or a graph "
                          f"(partnermap.build_graph), not {type(source).__name__}.")
+
+
+def _mixing_summary(V: _sparse._Views) -> dict[str, Any]:
+    """The mixing tables of :func:`partnermap.centrality.network_summary`, the only part of it the gaps read."""
+    C = _helpers.centrality
+    s_counts, s_exp, _, _ = C._mixing(V.U, V.attrs["sector"])
+    t_counts, t_exp, _, _ = C._mixing(V.U, V.attrs["org_type"])
+    return {"sector_mixing": s_counts, "sector_mixing_expected": s_exp, "org_type_mixing": t_counts,
+            "org_type_mixing_expected": t_exp, "sector_pairs_without_ties": C._pairs_without_ties(s_counts, s_exp)}
 
 
 def _community_labels(V: _sparse._Views, metrics: pd.DataFrame | None, seed: int) -> pd.Series:

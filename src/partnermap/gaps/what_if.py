@@ -1,10 +1,12 @@
 """What if ties are added or organisations close: the network and the portfolio before and after.
 
-:func:`what_if` builds the network before and after the change (the compact graph of
-:mod:`partnermap._sparse`, straight from the frames: no networkx graph) and collects the
-effects one helper per kind: ``_sector_reach`` (only ties to a sector lost or gained),
-``_left_without_ties``, ``_main_network``, ``_mixing_effects`` and ``_focal_effects``;
-``_headline`` words the scenario.
+:func:`what_if` builds the network before the change (the compact graph of
+:mod:`partnermap._sparse`, straight from the frames: no networkx graph) and its summary
+in full, then the network and summary after from them, recomputing only what the change
+reaches (:mod:`partnermap.gaps._incremental`), and collects the effects one helper per
+kind: ``_sector_reach`` (only ties to a sector lost or gained), ``_left_without_ties``,
+``_main_network``, ``_mixing_effects`` and ``_focal_effects``; ``_headline`` words the
+scenario.
 """
 
 from __future__ import annotations
@@ -19,13 +21,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csgraph
 
 from .. import _common, _sparse, schema
 from .._data import PartnerData
 from .._errors import ParameterError
-from ..centrality import network_summary
-from . import _helpers
+from . import _helpers, _incremental
 from .portfolio import Portfolio, portfolio
 
 log = logging.getLogger("partnermap")
@@ -155,36 +155,18 @@ def _new_tie(r: Mapping[str, Any], orgs: pd.DataFrame, removed: set[Any]) -> dic
     return {"source": s, "target": t, "kind": kind, "status": "active", "directed": directed, "weight": weight}
 
 
-def _after(data: PartnerData, removed: list[Any], new: pd.DataFrame) -> PartnerData:
-    """The data with ``removed`` organisations and their ties gone and the ``new`` ties added."""
-    rel = data.relationships
-    gone = set(removed)
-    keep = ~(rel["source"].isin(gone) | rel["target"].isin(gone)) if len(rel) else \
-        pd.Series(True, index=rel.index)
-    rel_after = pd.concat([rel[keep], new]) if len(new) else rel[keep]
-    return dataclasses.replace(data, organizations=data.organizations.drop(index=removed), relationships=rel_after)
-
-
 # -------------------------------------------------------------------- effects
 
 
-def _sector_ties(V: _sparse._Views, cats: list[Any]) -> np.ndarray:
-    """Which sectors (columns, in the order of ``cats``) each organisation has a tie to."""
+def _sector_ties(V: _sparse._Views, cats: list[Any], rows: np.ndarray) -> np.ndarray:
+    """Which sectors (columns, in the order of ``cats``) each organisation at ``rows`` has a tie to."""
     code = pd.Series(V.attrs["sector"], dtype=object).map({c: i for i, c in enumerate(cats)})
     code = code.fillna(-1).to_numpy(dtype=np.int64)
-    coo = V.U.tocoo()
+    coo = V.U[rows].tocoo()
     known = code[coo.col] >= 0
-    reach = np.zeros((V.n, len(cats)), dtype=bool)
+    reach = np.zeros((len(rows), len(cats)), dtype=bool)
     reach[coo.row[known], code[coo.col[known]]] = True
     return reach
-
-
-def _aligned(V0: _sparse._Views, V1: _sparse._Views, values: np.ndarray, fill: Any) -> np.ndarray:
-    """``values`` (one row per organisation of ``V0``) in the order of ``V1``'s organisations."""
-    at = pd.Index(V0.nodes, dtype=object).get_indexer(pd.Index(V1.nodes, dtype=object))
-    out = values[np.maximum(at, 0)].copy() if len(values) else values[:0]
-    out[at < 0] = fill
-    return out
 
 
 def _by_text(nodes: list[Any], positions: np.ndarray) -> list[int]:
@@ -192,17 +174,21 @@ def _by_text(nodes: list[Any], positions: np.ndarray) -> list[int]:
     return sorted(positions.tolist(), key=lambda i: str(nodes[i]))
 
 
-def _largest(V: _sparse._Views) -> set[Any]:
-    """The largest component (ties: the one with the smallest ``org_id`` as text)."""
-    if not V.n:
+def _text_rank(nodes: list[Any]) -> np.ndarray:
+    """Each node's place when the ids are sorted as text."""
+    rank = np.empty(len(nodes), dtype=np.int64)
+    rank[np.argsort(np.array([str(v) for v in nodes], dtype=object), kind="stable")] = np.arange(len(nodes))
+    return rank
+
+
+def _largest(nodes: list[Any], comp: np.ndarray, text_rank: np.ndarray) -> set[Any]:
+    """The largest component (ties: the one with the smallest ``org_id`` as text); ``comp`` labels 0, 1, ..."""
+    if not len(nodes):
         return set()
-    _, comp = csgraph.connected_components(V.U, directed=False)
-    text_rank = np.empty(V.n, dtype=np.int64)
-    text_rank[np.argsort(np.array([str(v) for v in V.nodes], dtype=object), kind="stable")] = np.arange(V.n)
-    smallest = np.full(comp.max() + 1, V.n, dtype=np.int64)
+    smallest = np.full(comp.max() + 1, len(nodes), dtype=np.int64)
     np.minimum.at(smallest, comp, text_rank)
     main = np.lexsort((smallest, -np.bincount(comp)))[0]
-    return {V.nodes[i] for i in np.flatnonzero(comp == main)}
+    return {nodes[i] for i in np.flatnonzero(comp == main)}
 
 
 def _note(names: Mapping[Any, Any], org: Any, effect: str, detail: str) -> Affected:
@@ -210,22 +196,28 @@ def _note(names: Mapping[Any, Any], org: Any, effect: str, detail: str) -> Affec
     return {"org_id": org, "name": names.get(org), "effect": effect, "detail": detail}
 
 
-def _sector_reach(V0: _sparse._Views, V1: _sparse._Views,
+def _sector_reach(V0: _sparse._Views, V1: _sparse._Views, at: np.ndarray, touched: np.ndarray,
                   names: Mapping[Any, Any]) -> tuple[list[str], list[str], list[Affected]]:
-    """Organisations that lose their only tie to a sector, and those that gain a first one."""
-    cats = sorted({s for s in V0.attrs["sector"] + V1.attrs["sector"] if not _common._missing(s)}, key=str)
-    before = _aligned(V0, V1, _sector_ties(V0, cats), False)
-    after = _sector_ties(V1, cats)
+    """Organisations that lose their only tie to a sector, and those that gain a first one.
+
+    Only the organisations whose partners changed (``touched``, positions after) can.
+    """
+    # every sector after is one before (no organisation is added)
+    cats = sorted({s for s in pd.unique(pd.Series(V0.attrs["sector"], dtype=object)) if not _common._missing(s)},
+                  key=str)
+    before = _sector_ties(V0, cats, at[touched])
+    after = _sector_ties(V1, cats, touched)
     lost_m, gained_m = before & ~after, after & ~before
     lost: dict[Any, list[Any]] = {}
     gained: dict[Any, list[Any]] = {}
     affected = []
-    for i in _by_text(V1.nodes, np.flatnonzero(lost_m.any(axis=1) | gained_m.any(axis=1))):
-        v = V1.nodes[i]
-        for j in np.flatnonzero(lost_m[i]):
+    row = {int(i): k for k, i in enumerate(touched.tolist())}
+    for i in _by_text(V1.nodes, touched[lost_m.any(axis=1) | gained_m.any(axis=1)]):
+        v, k = V1.nodes[i], row[i]
+        for j in np.flatnonzero(lost_m[k]):
             lost.setdefault(cats[j], []).append(v)
             affected.append(_note(names, v, "lost_only_tie_to_sector", cats[j]))
-        for j in np.flatnonzero(gained_m[i]):
+        for j in np.flatnonzero(gained_m[k]):
             gained.setdefault(cats[j], []).append(v)
             affected.append(_note(names, v, "gained_first_tie_to_sector", cats[j]))
     lost_effects = [
@@ -241,10 +233,10 @@ def _sector_reach(V0: _sparse._Views, V1: _sparse._Views,
     return lost_effects, gained_effects, affected
 
 
-def _left_without_ties(V0: _sparse._Views, V1: _sparse._Views,
+def _left_without_ties(V0: _sparse._Views, V1: _sparse._Views, at: np.ndarray,
                        names: Mapping[Any, Any]) -> tuple[list[str], list[Affected]]:
     """Organisations that had ties and have none after."""
-    had = _aligned(V0, V1, np.diff(V0.U.indptr) > 0, False)
+    had = (np.diff(V0.U.indptr) > 0)[at]
     alone = [V1.nodes[i] for i in _by_text(V1.nodes, np.flatnonzero(had & (np.diff(V1.U.indptr) == 0)))]
     affected = [_note(names, v, "left_without_ties", "no tie left") for v in alone]
     if not alone:
@@ -253,10 +245,9 @@ def _left_without_ties(V0: _sparse._Views, V1: _sparse._Views,
             f"ties at all ({_helpers._few(alone)})"], affected
 
 
-def _main_network(V0: _sparse._Views, V1: _sparse._Views, removed: set[Any],
+def _main_network(main0: set[Any], main1: set[Any], removed: set[Any],
                   names: Mapping[Any, Any]) -> tuple[list[str], list[Affected]]:
-    """Organisations cut off from the largest component, and those that join it."""
-    main0, main1 = _largest(V0), _largest(V1)
+    """Organisations cut off from the largest component (``main0`` before, ``main1`` after), and those that join it."""
     cut = sorted((main0 - main1) - removed, key=str) if len(main1) else []
     joined = sorted(main1 - main0, key=str) if main0 else []
     detail = f"main network {len(main0)} → {len(main1)}"
@@ -351,17 +342,33 @@ def what_if(
     remove_orgs: Iterable[str] = (),
     focal: str | None = None,
     as_of: str | dt.date | None = None,
+    metrics: pd.DataFrame | None = None,
     seed: int = 0,
 ) -> WhatIf:
     r"""What changes if ties are added or organisations close: the network and the portfolio.
 
-    Builds the network before and after (active ties on ``as_of``), recomputes
-    :func:`partnermap.centrality.network_summary` and, with ``focal``, its
-    :func:`portfolio`, and says the differences in words: organisations that lose
+    Takes the network before and after (active ties on ``as_of``), its
+    :func:`partnermap.centrality.network_summary` before and after and, with ``focal``,
+    its :func:`portfolio`, and says the differences in words: organisations that lose
     their only tie to a sector (or gain a first one), are left without ties, are cut off
     from (or join) the main network, sector pairs that lose or gain their only ties,
     components, and the focal organisation's partners, sectors, unmet needs and
     unreached areas.
+
+    The summary after is worked out from the one before, recomputing only what the
+    change reaches (the components that lose or join organisations, the triangles
+    around the changed ties, the mixing counts of the pairs that go or come), and its
+    figures are those a summary of the network after would give, except the
+    communities: after the change they are the communities before, with each
+    organisation whose partners changed (ends of the added ties, partners of the closed
+    organisations) moved, in ``org_id`` order, to the neighbouring community that raises
+    the modularity most, if any does, its partners then reconsidered in turn, until
+    none gains; then split into connected pieces and labelled as
+    :func:`partnermap.centrality.communities` does. So a small change moves few
+    organisations, and "communities" and "modularity" (the exact modularity of that
+    partition) change by what the change does, not by a new Louvain run. Nothing
+    random is drawn after the change: with the same data, ``seed`` (or ``metrics``)
+    the result is the same, whatever the order of the rows.
 
     Parameters
     ----------
@@ -377,8 +384,12 @@ def what_if(
         An ``org_id`` whose portfolio is compared too; it cannot be removed.
     as_of
         Ties as they stood on this date (``None``: recorded statuses).
+    metrics
+        A :func:`partnermap.centrality.centrality` table of the network before (same
+        ``as_of``): its ``community`` column is taken as the communities before instead
+        of running Louvain.
     seed
-        Louvain seed for the summaries.
+        Louvain seed of the communities before (those after start from them).
 
     Returns
     -------
@@ -409,27 +420,41 @@ def what_if(
     if fid is not None and fid in set(removed):
         raise ParameterError(f"focal '{fid}' is in remove_orgs: choose another focal organisation, or keep it.")
     new = _new_ties(add_ties, orgs, set(removed))
-    after = _after(data, removed, new)
-
-    V0, V1 = _sparse._from_data(data, as_of=as_of), _sparse._from_data(after, as_of=as_of)
-    s0, s1 = network_summary(V0, seed=seed), network_summary(V1, seed=seed)
+    sc = _incremental._scenario(data, removed, new, as_of, metrics, seed)
+    V0, V1, at = sc.V0, sc.V1, sc.change.at
+    s0, s1 = _incremental.centrality._summarise(sc.P0), _incremental.centrality._summarise(sc.P1)
     names = dict(zip(orgs.index, orgs["name"].tolist(), strict=True)) if "name" in orgs.columns else {}
-    lost, gained, affected = _sector_reach(V0, V1, names)
-    alone, alone_affected = _left_without_ties(V0, V1, names)
-    main, main_affected = _main_network(V0, V1, set(removed), names)
+    lost, gained, affected = _sector_reach(V0, V1, at, sc.change.touched, names)
+    alone, alone_affected = _left_without_ties(V0, V1, at, names)
+    text_rank = _text_rank(V0.nodes)
+    main, main_affected = _main_network(_largest(V0.nodes, sc.P0.comp, text_rank),
+                                        _largest(V1.nodes, sc.P1.comp, text_rank[at]), set(removed), names)
     effects = [*lost, *alone, *main, *_mixing_effects(s0, s1), *gained]
     affected += alone_affected + main_affected
 
     rows = {k: (s0[k], s1[k]) for k in _CHANGE_MEASURES}
     p0 = p1 = None
     if fid is not None:
-        p0, p1 = portfolio(data, fid, as_of=as_of), portfolio(after, fid, as_of=as_of)
+        p0, p1 = portfolio(data, fid, as_of=as_of), portfolio(_focal_after(data, fid, removed, new), fid, as_of=as_of)
         focal_rows, focal_effects = _focal_effects(p0, p1, _helpers._who(names, fid))
         rows.update(focal_rows)
         effects += focal_effects
     affected_df = pd.DataFrame(affected, columns=["org_id", "name", "effect", "detail"]).astype(object)
-    log.info("what-if: %d organisations removed, %d ties added; %d effects", len(removed), len(new), len(effects))
+    log.info("what-if: %d organisations removed, %d ties added; %d effects; communities %d → %d",
+             len(removed), len(new), len(effects), s0["communities"], s1["communities"])
     return WhatIf(headline=_headline(removed, new, effects, names), effects=effects, changes=_changes(rows),
                   affected=affected_df, added_ties=new[["source", "target", "kind"]].copy(),
                   removed_orgs=[str(r) for r in removed], summary_before=s0, summary_after=s1,
                   portfolio_before=p0, portfolio_after=p1)
+
+
+def _focal_after(data: PartnerData, fid: Any, removed: list[Any], new: pd.DataFrame) -> PartnerData:
+    """The data after the change, as the focal organisation's portfolio reads it.
+
+    A portfolio reads the organisations and only the focal organisation's own ties
+    (``_helpers._schedule_rows``), so the other ties are left out first.
+    """
+    rel = data.relationships
+    mine = _helpers._schedule_rows(rel, fid)
+    return _incremental._after_data(dataclasses.replace(data, relationships=mine), removed,
+                                    new[(new["source"] == fid) | (new["target"] == fid)])
