@@ -347,7 +347,7 @@ def _portfolio_ties(data: PartnerData, fid: Any, names: Mapping[Any, Any], as_of
                        mine["source"].to_numpy(dtype=object))
     mine.insert(0, "partner", partner)
     mine.insert(1, "partner_name", [names.get(p) for p in partner])
-    sector_of = orgs["sector"].to_dict() if "sector" in orgs.columns else {}
+    sector_of = dict(zip(orgs.index, orgs["sector"].tolist(), strict=True)) if "sector" in orgs.columns else {}
     mine.insert(2, "partner_sector", [sector_of.get(p) for p in partner])
     return mine
 
