@@ -319,7 +319,7 @@ ESTIMATE_ABOVE = 10_000
 DEFAULT_EPSILON = 0.003
 #: The estimate also stops after this much work, counted as sources x (organisations + partner
 #: pairs): 6,000 sources at 20,000 organisations / 80,000 ties (the default epsilon stops it
-#: first, near 2,800), 1,200 at 100,000 / 400,000, where the whole table then stays within
+#: first, near 2,900), 1,200 at 100,000 / 400,000, where the whole table then stays within
 #: about 2 minutes on 2 cores. It then states the error it reached.
 ESTIMATE_WORK = 6e8
 #: The default probability that some organisation falls outside the stated error.
