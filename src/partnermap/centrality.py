@@ -77,7 +77,7 @@ at level ``delta / n`` (Bonferroni, so all organisations at once with probabilit
 about ``1 - delta``) is at most ``epsilon``, or until :data:`ESTIMATE_WORK` is spent; the
 error reached, ``delta`` and the number of sources are in ``df.attrs``
 (``betweenness_epsilon``, ``betweenness_delta``, ``betweenness_sources``). The bound is a
-normal approximation, not a worst-case guarantee; on the benchmark graphs it was 3 to 7
+normal approximation, not a worst-case guarantee; on the benchmark graphs it was 2 to 7
 times the actual largest error (``benchmarks/bench_scale.py --curve``). The searches are
 compiled (numba, :mod:`partnermap._kernels`: one breadth-first or Dijkstra search per
 source, no ``sources x n`` arrays), run in fixed chunks of sources on the cores and summed in
