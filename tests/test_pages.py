@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 import partnermap as pm
-from partnermap import _words, i18n, pages
+from partnermap import _words, pages
 from partnermap.gaps import gaps_table
 
 ARABIC = re.compile("[\u0600-\u06ff]")
@@ -116,6 +117,19 @@ def test_every_displayed_column_has_an_arabic_heading() -> None:
         assert ARABIC.search(pages.column_label(c, "ar")), c
 
 
-def test_sampling_is_automatic_above_the_stated_size(demo) -> None:
-    assert demo.sample is None and pages.SAMPLE_ABOVE < 20_000
-    assert i18n.t("sampled_note", "en", n=20000, k=pages.SAMPLE_K, seed=0).startswith("The network has 20000")
+def test_pages_state_the_error_of_estimated_brokerage(demo, monkeypatch) -> None:
+    # exact on the demo; above centrality's ESTIMATE_ABOVE the estimate and its error are on every page
+    assert demo.sample is None and pages.Page(demo, language="en").estimate_note() == ""
+    pmc = importlib.import_module("partnermap.centrality")
+    monkeypatch.setattr(pmc, "ESTIMATE_ABOVE", 100)
+    monkeypatch.setattr(pmc, "ESTIMATE_WORK", 1)  # stop at the first 100 sources
+    estimated = pages.prepare(None)
+    attrs = estimated.metrics.attrs
+    assert estimated.sample is None and attrs["betweenness_sources"] < 320
+    en, ar = (pages.Page(estimated, language=lang).estimate_note() for lang in ("en", "ar"))
+    assert en.startswith("The network has 320 organisations") and f"from {attrs['betweenness_sources']} source" in en
+    assert f"within ±<bdi>{pages.fmt(attrs['betweenness_epsilon'])}</bdi>" in en and "about <bdi>90%</bdi>" in en
+    assert ARABIC.search(ar) and str(attrs["betweenness_sources"]) in ar
+    exact = pages.prepare(None, sample=None)  # None: exact whatever the size
+    assert "betweenness_sources" not in exact.metrics.attrs
+    assert pages.Page(exact, language="en").estimate_note() == ""

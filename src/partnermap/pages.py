@@ -48,15 +48,11 @@ from .gaps import structural_gaps
 from .graph import build_graph
 from .load import load
 
-__all__ = ["SAMPLE_ABOVE", "SAMPLE_K", "SUMMARY_SHOWN", "VIEW_MAX", "Page", "Prepared", "brokers", "check_parameters",
+__all__ = ["SUMMARY_SHOWN", "VIEW_MAX", "Page", "Prepared", "brokers", "check_parameters",
            "column_label", "cross_sector_share", "fmt", "meanings", "prepare", "start", "summary_table", "table_html"]
 
 log = logging.getLogger("partnermap")
 
-#: Networks with more organisations than this get sampled betweenness and closeness.
-SAMPLE_ABOVE = 5000
-#: How many organisations the sampled estimates start from.
-SAMPLE_K = 500
 #: The network view draws at most this many organisations (the best connected).
 VIEW_MAX = 2000
 
@@ -218,9 +214,10 @@ def prepare(data: str | Path | PartnerData | None = None, *, as_of: str | dt.dat
     as_of
         Judge ties (and reviews) as on this date; ``None``: the recorded statuses (the demo: its own date).
     sample
-        ``"auto"``: exact metrics up to :data:`SAMPLE_ABOVE` organisations, above that
-        betweenness and closeness from :data:`SAMPLE_K` sampled organisations; a number:
-        always sample that many; ``None``: always exact.
+        ``"auto"``: :func:`partnermap.centrality.centrality`'s own choice (exact up to
+        :data:`partnermap.centrality.ESTIMATE_ABOVE` organisations, above that estimated
+        with a stated error, which every page states); a number: plain sampling from that
+        many organisations; ``None``: always exact.
     seed
         Seed of sampling and communities.
     progress
@@ -252,13 +249,11 @@ def prepare(data: str | Path | PartnerData | None = None, *, as_of: str | dt.dat
     as_of_s = pd.Timestamp(as_of).date().isoformat() if as_of not in (None, "") else None
     V = _sparse._from_data(loaded, as_of=as_of_s)  # build_graph(loaded, as_of=as_of_s)'s network, no networkx
     n = V.n
-    if sample == "auto":
-        k = SAMPLE_K if n > SAMPLE_ABOVE else None
-    elif sample is None or isinstance(sample, (int, np.integer)):
-        k = int(sample) if sample is not None and sample < n else None
+    if sample == "auto" or sample is None or isinstance(sample, (int, np.integer)):
+        k = int(sample) if isinstance(sample, (int, np.integer)) and sample < n else None
     else:
         raise ParameterError(f"sample must be 'auto', a number of organisations or None, not {sample!r}.")
-    metrics = centrality(V, k=k, seed=seed, progress=progress)
+    metrics = centrality(V, k=k, seed=seed, progress=progress, estimate=False if sample is None else None)
     summary = network_summary(V, metrics=metrics, seed=seed)
     log.info("prepared %s: %d organisations, %d ties%s", source or "the demo data", n, V.ties,
              f", metrics sampled from {k}" if k else "")
@@ -644,17 +639,6 @@ class Page:
             self.prepared.with_gaps(self.focal)
         return self.prepared.structural
 
-    @property
-    def large(self) -> bool:
-        """Whether the network is above :data:`SAMPLE_ABOVE` organisations (sampled metrics, lighter pages).
-
-        Returns
-        -------
-        bool
-            ``True`` for a large network.
-        """
-        return len(self.metrics) > SAMPLE_ABOVE
-
     def view_graph(self, limit: int = VIEW_MAX) -> tuple[nx.MultiGraph, pd.DataFrame]:
         """The graph and metrics the network view draws: all of it, or its ``limit`` best-connected organisations.
 
@@ -757,10 +741,28 @@ class Page:
         src = self.t("demo_source") if self.prepared.is_demo else self.prepared.source
         today = dt.date.today().isoformat()
         body += f"<p class='meta'>{self.html('data_line', source=src, as_of=self.as_of or today, generated=today)}</p>"
-        if self.prepared.sample:
-            note = self.html("sampled_note", n=len(self.metrics), k=self.prepared.sample, seed=self.prepared.seed)
+        note = self.estimate_note()
+        if note:
             body += f"<p class='note'>{note}</p>"
         self.show(body)
+
+    def estimate_note(self) -> str:
+        """The sentence (HTML) saying that brokerage and closeness are estimates, and how close; ``""`` when exact.
+
+        Returns
+        -------
+        str
+            The note in the page's language, or ``""``.
+        """
+        prep, attrs = self.prepared, self.metrics.attrs
+        if prep.sample:
+            return self.html("sampled_note", n=len(self.metrics), k=prep.sample, seed=prep.seed)
+        sources = attrs.get("betweenness_sources")
+        if sources is None or sources >= len(self.metrics):
+            return ""
+        return self.html("estimated_note", n=len(self.metrics), k=sources, seed=prep.seed,
+                         eps=fmt(attrs["betweenness_epsilon"], language=self.language),
+                         p=f"{1 - attrs['betweenness_delta']:.0%}")
 
     def notice(self, key: str, **values: Any) -> None:
         """A notice line (e.g. that the demo data is used).

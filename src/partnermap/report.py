@@ -650,8 +650,8 @@ def _index(run: Path, prep: pages.Prepared, page: pages.Page, *, name: str, date
     src = i18n.t("demo_source", lang) if prep.is_demo else prep.source
     when = dt.datetime.now().isoformat(timespec="minutes")
     body.append(f"<p class='meta'>{page.html('data_line', source=src, as_of=prep.as_of or date, generated=when)}</p>")
-    if prep.sample:
-        note = page.html("sampled_note", n=len(prep.metrics), k=prep.sample, seed=prep.seed)
+    note = page.estimate_note()
+    if note:
         body.append(f"<p class='note'>{note}</p>")
     body.append(f"<section><h2>{page.html('h_glance')}</h2><ul class='glance'>"
                 + "".join(f"<li>{g}</li>" for g in _glance(prep, run, lang)) + "</ul>")
@@ -1040,6 +1040,7 @@ def _finish(tmp: Path, prep: pages.Prepared, page: pages.Page, opts: Mapping[str
                  "files": _input_files(prep.data, prep.source, opts.get("areas"))},
         "counts": {"organisations": len(prep.data.organizations), "ties": len(prep.data.relationships)},
         "metrics_sampled_from": prep.sample,
+        "betweenness": prep.metrics.attrs.get("betweenness"),
         "versions": _versions(), "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - t0, 2), "notebooks": runs,
