@@ -13,9 +13,11 @@ import contextlib
 import csv
 import datetime as dt
 import math
+import operator
 import re
 import warnings
 from collections.abc import Iterator
+from itertools import compress
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -216,12 +218,19 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
 def _formulas_unquoted(df: pd.DataFrame) -> pd.DataFrame:
     """``'=…``, ``'+…``, ``'-…``, ``'@…`` read as ``=…`` …: the ``'`` partnermap's CSV files put before them."""
     df.columns = pd.Index([_common._unneutralised(h) if isinstance(h, str) else h for h in df.columns])
-    values = df.to_numpy(dtype=object)
-    for j in range(values.shape[1]):
-        cells = values[:, j].tolist()
-        if any(v[:1] == "'" for v in cells):
-            df.isetitem(j, pd.Series([_common._unneutralised(v) for v in cells], index=df.index, dtype=object))
+    for j in range(df.shape[1]):
+        cells = df.iloc[:, j].tolist()
+        if not _starts_with_quote(cells):
+            continue
+        df.isetitem(j, pd.Series([_common._unneutralised(v) if v[:1] == "'" else v for v in cells],
+                                 index=df.index, dtype=object))
     return df
+
+
+def _starts_with_quote(cells: list[str]) -> bool:
+    """Whether a cell may start with ``'`` (exact for text cells without line breaks; never misses one)."""
+    joined = "\n".join(cells)
+    return joined[:1] == "'" or "\n'" in joined
 
 
 def _separator(text: str) -> tuple[str, str, int]:
@@ -236,51 +245,94 @@ def _separator(text: str) -> tuple[str, str, int]:
 _LINE_END = re.compile(r"\r\n?|\n")
 
 
+#: The line breaks :meth:`str.splitlines` knows besides CR and LF, which CSV does not.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: The text is split into lines a block of about this many characters at a time.
+_BLOCK = 1 << 20
+
+
 def _lines(text: str) -> Iterator[str]:
     """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives them.
 
     (A StringIO holds a copy of the text at four bytes a character: 1.1 GB for a 280 MB file.)
+    Each block of text is cut after a LF, and split by :meth:`str.splitlines` unless it holds
+    one of the other breaks that method knows (:data:`_OTHER_BREAKS`).
     """
-    start = 0
-    for m in _LINE_END.finditer(text):
-        yield text[start:m.end()]
-        start = m.end()
-    if start < len(text):
-        yield text[start:]
+    start, n = 0, len(text)
+    while start < n:
+        cut = text.find("\n", start + _BLOCK)
+        stop = n if cut < 0 else cut + 1
+        block = text[start:stop]
+        if not any(c in block for c in _OTHER_BREAKS):  # eight fast scans, faster than one regex
+            yield from block.splitlines(keepends=True)
+        else:
+            at = 0
+            for m in _LINE_END.finditer(block):
+                yield block[at:m.end()]
+                at = m.end()
+            if at < len(block):
+                yield block[at:]
+        start = stop
+
+
+#: Rows read before their cells are added to the columns.
+_CHUNK = 8192
+
+
+class _Columns:
+    """The cells of each column, added a chunk of rows at a time; a value that repeats is kept once.
+
+    Each column has its own table of the values met. A column whose first chunk repeats no
+    value (a tie_id, a name) is not looked up: the table would only hold every value once more.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.cells: list[list[str]] = [[] for _ in range(width)]
+        self.seen: list[dict[str, str] | None] | None = None
+
+    def add(self, records: list[list[str]]) -> None:
+        """Add ``records`` (each as long as the headings) to the columns."""
+        if not records:
+            return
+        by_column = list(zip(*records, strict=True))
+        if self.seen is None:
+            self.seen = [{} if len(set(c)) < len(c) else None for c in by_column]
+        for cells, seen, c in zip(self.cells, self.seen, by_column, strict=True):
+            cells.extend(c if seen is None else map(seen.setdefault, c, c))
 
 
 def _csv_rows(text: str, sep: str, offset: int, name: str,
               report: LoadReport) -> tuple[list[str], list[list[str]], list[int], int]:
     """Headings, the cells of each column (fitted to the headings), the line of each row, and the lines unread.
 
-    The columns are built as the rows are read, and a value that repeats (an id, a kind, a
-    date) is kept once: a million ties take a few hundred MB rather than several GB.
+    The columns are built as the rows are read (:data:`_CHUNK` at a time), and a value that
+    repeats (an id, a kind, a date) is kept once: a million ties take a few hundred MB rather
+    than several GB.
     """
     reader = csv.reader(_lines(text), delimiter=sep, strict=True)
     head: list[str] | None = None
-    columns: list[list[str]] = []
-    seen: dict[str, str] = {}  # each distinct value once
+    columns = _Columns(0)
     lines: list[int] = []
-    end = 0
+    end = 0  # the last line of the last record taken, plus ``offset``
+    records: list[list[str]] = []
+    ends: list[int] = []  # the last line of each record in ``records``
     try:
-        for fields in reader:
-            line, end = end + 1 + offset, reader.line_num + offset  # numbered by its first line
-            if not any(f.strip() for f in fields):
-                continue
-            if head is None:
-                head = _unique_headings([f.strip() for f in fields], name, report)
-                columns = [[] for _ in head]
-                continue
-            if end > line and any("\n" in f and sep in f for f in fields):
-                report.add("warning", name, line, None,
-                           f"one value runs from line {line} to line {end} and holds the separator '{sep}': "
-                           "a quote may be missing, so several rows could have been read as one.",
-                           "Check the double quotes on that line.")
-            record = fields if len(fields) == len(head) else _fit(fields, head, sep, line, name, report)
-            for cells, f in zip(columns, record, strict=True):
-                cells.append(seen.setdefault(f, f))
-            lines.append(line)
+        with _common._gc_paused():  # each row is a list: every collection would walk them all
+            for fields in reader:
+                if head is None:
+                    end = reader.line_num + offset
+                    if any(map(str.strip, fields)):
+                        head = _unique_headings([f.strip() for f in fields], name, report)
+                        columns = _Columns(len(head))
+                    continue
+                records.append(fields)
+                ends.append(reader.line_num)
+                if len(records) == _CHUNK:
+                    end = _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
+                    records, ends = [], []
     except csv.Error as exc:
+        if head is not None:
+            end = _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
         report.add("error", name, end + 1 + offset, None,
                    f"the file cannot be split into rows from line {end + 1 + offset} on ({exc}); "
                    f"{len(lines)} row(s) before it were read.",
@@ -290,8 +342,54 @@ def _csv_rows(text: str, sep: str, offset: int, name: str,
             if ln.strip():
                 unread += 1
                 report.reject(name, n, "", "could not be read (unbalanced quotes)")
-        return head or [], columns, lines, unread
-    return head or [], columns, lines, 0
+        return head or [], columns.cells, lines, unread
+    if head is not None:
+        _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
+    return head or [], columns.cells, lines, 0
+
+
+def _add_rows(records: list[list[str]], ends: list[int], end: int, offset: int, head: list[str], columns: _Columns,
+              lines: list[int], sep: str, name: str, report: LoadReport) -> int:
+    """Add ``records`` (``ends``: the last line of each) to ``columns`` and their lines to ``lines``.
+
+    Each record is numbered ``offset`` past the end of the one before (``end`` before the
+    first); blank records are skipped; one that runs over several lines with the separator
+    inside is a warning; one whose length is not the headings' is fitted to them (:func:`_fit`).
+    Returns the new ``end``.
+    """
+    if not records:
+        return end
+    width, n = len(head), len(records)
+    last = ends[-1] + offset
+    odd = list(compress(range(n), map(width.__ne__, map(len, records))))  # C loops: no Python frame a row
+    if last - end == n:  # one line each
+        numbers: list[int] = list(range(end + 1 + offset, last + 1 + offset))
+    else:
+        numbers = [end + 1 + offset] + [e + 1 + 2 * offset for e in ends[:-1]]
+        odd = sorted(set(odd).union(i for i, (k, e) in enumerate(zip(numbers, ends, strict=True)) if e + offset > k))
+    blank = set()
+    for i in odd:
+        fields, line, last_line = records[i], numbers[i], ends[i] + offset
+        if not any(map(str.strip, fields)):
+            blank.add(i)
+            records[i] = [""] * width  # as long as the others until it is left out below
+            continue
+        if last_line > line and any("\n" in f and sep in f for f in fields):
+            report.add("warning", name, line, None,
+                       f"one value runs from line {line} to line {last_line} and holds the separator '{sep}': "
+                       "a quote may be missing, so several rows could have been read as one.",
+                       "Check the double quotes on that line.")
+        if len(fields) != width:
+            records[i] = _fit(fields, head, sep, line, name, report)
+    first_blank = compress(range(n), map(operator.not_, map(str.strip, map(operator.itemgetter(0), records))))
+    checked = set(odd)
+    blank.update(i for i in first_blank if i not in checked and not any(map(str.strip, records[i])))
+    if blank:
+        numbers = [k for i, k in enumerate(numbers) if i not in blank]
+        records = [f for i, f in enumerate(records) if i not in blank]
+    columns.add(records)
+    lines.extend(numbers)
+    return last
 
 
 def _fit(fields: list[str], head: list[str], sep: str, line: int, name: str, report: LoadReport) -> list[str]:
@@ -628,8 +726,11 @@ def _texts(gdf: gpd.GeoDataFrame) -> list[str]:
 def _cells(df: pd.DataFrame, col: str) -> pd.Series:
     if col not in df.columns:
         return pd.Series([""] * len(df), index=df.index, dtype=object)
+    values = df[col].tolist()
+    with contextlib.suppress(TypeError):  # every cell is text (a CSV file's): stripped in one C loop
+        return pd.Series(list(map(str.strip, values)), index=df.index, dtype=object)
     # object dtype, not pandas' string dtype: iterating it element by element is 5x faster
-    return pd.Series([str(v).strip() if v is not None and v == v else "" for v in df[col].tolist()],
+    return pd.Series([str(v).strip() if v is not None and v == v else "" for v in values],
                      index=df.index, dtype=object)
 
 
@@ -655,13 +756,18 @@ def _control_characters(t: _Table | None, report: LoadReport) -> None:
                        f"read as '{new}'.", "Retype the heading.")
     t.df.columns = pd.Index(heads)
     named = counted = 0
-    values = t.df.to_numpy(dtype=object)
     for j, c in enumerate(t.df.columns):
-        cells = values[:, j].tolist()
-        if not bad.search("\n".join(v for v in cells if isinstance(v, str))):
+        cells = t.df.iloc[:, j].tolist()
+        try:
+            joined = " ".join(cells)
+        except TypeError:  # not all text (a GIS layer's numbers)
+            joined = " ".join(v for v in cells if isinstance(v, str))
+        if joined.isprintable() or not bad.search(joined):  # printable: no control, no CR (a fast scan)
             continue
-        fixed = [_common._safe_text(v) if isinstance(v, str) else v for v in cells]
-        for i, (old, new) in enumerate(zip(cells, fixed, strict=True)):
+        fixed = list(cells)
+        for i in [i for i, v in enumerate(cells) if isinstance(v, str) and not v.isprintable()]:
+            old = cells[i]
+            new = fixed[i] = _common._safe_text(old)  # a printable cell needs nothing
             if old == new or not _common.CONTROL_CHARACTERS.search(old):
                 continue
             if named < _MAX_CELLS_NAMED:  # the value itself is not echoed: it may be a private column's
