@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import math
 import operator
 import re
@@ -251,28 +252,41 @@ _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BLOCK = 1 << 20
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives them.
-
-    (A StringIO holds a copy of the text at four bytes a character: 1.1 GB for a 280 MB file.)
-    Each block of text is cut after a LF, and split by :meth:`str.splitlines` unless it holds
-    one of the other breaks that method knows (:data:`_OTHER_BREAKS`).
-    """
+def _blocks(text: str) -> Iterator[str]:
+    """``text`` in blocks of about :data:`_BLOCK` characters, each cut after a LF (so no line is cut)."""
     start, n = 0, len(text)
     while start < n:
         cut = text.find("\n", start + _BLOCK)
         stop = n if cut < 0 else cut + 1
-        block = text[start:stop]
-        if not any(c in block for c in _OTHER_BREAKS):  # eight fast scans, faster than one regex
-            yield from block.splitlines(keepends=True)
-        else:
-            at = 0
-            for m in _LINE_END.finditer(block):
-                yield block[at:m.end()]
-                at = m.end()
-            if at < len(block):
-                yield block[at:]
+        yield text[start:stop]
         start = stop
+
+
+def _block_lines(block: str, *, keepends: bool) -> list[str]:
+    """The lines of a block, ended by CR, LF or CR LF only (see :func:`_lines`)."""
+    if not any(c in block for c in _OTHER_BREAKS):  # eight fast scans, faster than one regex
+        return block.splitlines(keepends=keepends)
+    if not keepends:
+        pieces = _LINE_END.split(block)
+        return pieces[:-1] if pieces[-1] == "" else pieces
+    out, at = [], 0
+    for m in _LINE_END.finditer(block):
+        out.append(block[at:m.end()])
+        at = m.end()
+    if at < len(block):
+        out.append(block[at:])
+    return out
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives them.
+
+    (A StringIO holds a copy of the text at four bytes a character: 1.1 GB for a 280 MB file.)
+    Each block of text is split by :meth:`str.splitlines` unless it holds one of the other
+    breaks that method knows (:data:`_OTHER_BREAKS`).
+    """
+    for block in _blocks(text):
+        yield from _block_lines(block, keepends=True)
 
 
 #: Rows read before their cells are added to the columns.
@@ -282,23 +296,71 @@ _CHUNK = 8192
 class _Columns:
     """The cells of each column, added a chunk of rows at a time; a value that repeats is kept once.
 
-    Each column has its own table of the values met. A column whose first chunk repeats no
-    value (a tie_id, a name) is not looked up: the table would only hold every value once more.
+    A column whose first chunk repeats no value (a tie_id, a name) is not looked up: the
+    table of the values met would only hold each of them once more.
     """
 
     def __init__(self, width: int) -> None:
         self.cells: list[list[str]] = [[] for _ in range(width)]
-        self.seen: list[dict[str, str] | None] | None = None
+        self.repeats: list[bool] | None = None
+        self.seen: dict[str, str] = {}  # each distinct value once
 
     def add(self, records: list[list[str]]) -> None:
         """Add ``records`` (each as long as the headings) to the columns."""
-        if not records:
-            return
-        by_column = list(zip(*records, strict=True))
-        if self.seen is None:
-            self.seen = [{} if len(set(c)) < len(c) else None for c in by_column]
-        for cells, seen, c in zip(self.cells, self.seen, by_column, strict=True):
-            cells.extend(c if seen is None else map(seen.setdefault, c, c))
+        if records:
+            self.add_columns(list(zip(*records, strict=True)))
+
+    def add_columns(self, by_column: list[Any]) -> None:
+        """Add the cells of a chunk of rows, given column by column."""
+        if self.repeats is None:
+            self.repeats = [len(set(c)) < len(c) for c in by_column]
+        seen = self.seen
+        for cells, repeats, c in zip(self.cells, self.repeats, by_column, strict=True):
+            cells.extend(map(seen.setdefault, c, c) if repeats else c)
+
+
+def _plain_rows(text: str, sep: str, offset: int, name: str,
+                report: LoadReport) -> tuple[list[str], list[list[str]], list[int], int]:
+    """:func:`_csv_rows` for a text without double quotes: each line is a row, split at each separator.
+
+    A block of lines that all have as many values as the headings is split in one go; the
+    others go row by row through :func:`_add_rows`. The rows are numbered as :func:`_csv_rows` does.
+    """
+    head: list[str] | None = None
+    columns = _Columns(0)
+    lines: list[int] = []
+    read = 0  # the lines before the block
+    for block in _blocks(text):
+        rest = _block_lines(block, keepends=False)
+        first, read = read + 1, read + len(rest)  # the line of rest[0]
+        if head is None:
+            for i, ln in enumerate(rest):
+                fields = ln.split(sep)
+                if any(map(str.strip, fields)):
+                    head = _unique_headings([f.strip() for f in fields], name, report)
+                    columns = _Columns(len(head))
+                    rest, first = rest[i + 1:], first + i + 1
+                    break
+            else:
+                continue
+        width = len(head)
+        if not rest:
+            continue
+        if all(map((width - 1).__eq__, map(str.count, rest, itertools.repeat(sep)))):
+            cells = sep.join(rest).split(sep)
+            by_column = [cells[j::width] for j in range(width)]
+            numbers = list(range(first + 2 * offset, first + len(rest) + 2 * offset))
+            maybe = compress(range(len(rest)), map(operator.not_, map(str.strip, by_column[0])))
+            blank = {i for i in maybe if not any(c[i].strip() for c in by_column)}
+            if blank:
+                by_column = [[v for i, v in enumerate(c) if i not in blank] for c in by_column]
+                numbers = [k for i, k in enumerate(numbers) if i not in blank]
+            columns.add_columns(by_column)
+            lines.extend(numbers)
+        else:
+            _add_rows([ln.split(sep) for ln in rest], list(range(first, first + len(rest))), first - 1 + offset,
+                      offset, head, columns, lines, sep, name, report)
+    return head or [], columns.cells, lines, 0
 
 
 def _csv_rows(text: str, sep: str, offset: int, name: str,
@@ -309,6 +371,8 @@ def _csv_rows(text: str, sep: str, offset: int, name: str,
     repeats (an id, a kind, a date) is kept once: a million ties take a few hundred MB rather
     than several GB.
     """
+    if '"' not in text:  # no value is quoted: each line is a row
+        return _plain_rows(text, sep, offset, name, report)
     reader = csv.reader(_lines(text), delimiter=sep, strict=True)
     head: list[str] | None = None
     columns = _Columns(0)

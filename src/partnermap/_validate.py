@@ -145,15 +145,15 @@ def _also(hits: list[tuple[int, str]], limit: int = 20) -> str:
 def _factorized(values: pd.Series | list) -> tuple[np.ndarray, np.ndarray]:
     """The code of each value and the distinct values (in the order first met): work once per value, not per row."""
     arr = _objects(values) if isinstance(values, list) else values.to_numpy(dtype=object)
-    none = _is_none(arr)
-    if none.any():  # pandas would give None back as NaN
+    codes, uniques = pd.factorize(arr)
+    if len(codes) and codes.min() < 0:  # None (or NaN) in the values: pandas would give None back as NaN
+        none = _is_none(arr)
         arr = arr.copy()
         arr[none] = _NONE
-    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
-    uniques = np.asarray(uniques, dtype=object)
-    if none.any():
+        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+        uniques = np.asarray(uniques, dtype=object)
         uniques[_is_none_marker(uniques)] = None
-    return codes, uniques
+    return codes, np.asarray(uniques, dtype=object)
 
 
 class _NoneMarker:
@@ -188,11 +188,11 @@ def _groups(codes: np.ndarray, wanted: list[int]) -> dict[int, np.ndarray]:
 
 
 def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
-           synonyms: dict[str, str], report: LoadReport, what: str) -> pd.Series:
-    """Normalise a single-valued vocabulary column; report mappings and unknown terms."""
+           synonyms: dict[str, str], report: LoadReport, what: str, blank: str | None = None) -> pd.Series:
+    """Normalise a single-valued vocabulary column; report mappings and unknown terms. Blank cells are ``blank``."""
     codes, uniques = _factorized(values)
     keys = [synonyms.get(schema.normalize_text(v)) if v else None for v in uniques]
-    out = _objects([None if not v else v if key is None else key for v, key in zip(uniques, keys, strict=True)])
+    out = _objects([blank if not v else v if key is None else key for v, key in zip(uniques, keys, strict=True)])
     counts = np.bincount(codes, minlength=len(uniques))
     for u, (v, key) in enumerate(zip(uniques, keys, strict=True)):
         if v and key is not None and key != v:
@@ -774,11 +774,10 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
     ends = _positions(index, src), _positions(index, tgt)
     for i, reason in _endpoints(src, tgt, ends, rows, refs, index, label, report, col):
         _reject(report, t, refs, keep, i, reason)
-    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind")
-    kind = kind.where(kind.notna(), "partnership")
+    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind",
+                  blank="partnership")
     status = _vocab(_tables._cells(df, "status"), rows, refs, label, "status", schema.STATUS_SYNONYMS, report,
-                    "status")
-    status = status.where(status.notna(), "active")
+                    "status", blank="active")
     formal = _formal(_booleans(_tables._cells(df, "formal"), rows, refs, label, "formal", col), kind)
     directed = _directed(_booleans(_tables._cells(df, "directed"), rows, refs, label, "directed", col), kind)
     weight = _weights(_tables._cells(df, "weight"), rows, refs, label, col)
@@ -848,7 +847,7 @@ def _positions(index: pd.Index, ids: pd.Series) -> np.ndarray:
     """The position of each id among the organisations' distinct ids (``index``), -1 where it is none (or blank)."""
     arr = ids.to_numpy(dtype=object)
     found = (index if index.is_unique else index.unique()).get_indexer(arr)
-    return np.where(arr == "", -1, found) if len(arr) else np.zeros(0, dtype=np.int64)
+    return np.where(arr == "", -1, found) if "" in index else found
 
 
 def _endpoints(src: pd.Series, tgt: pd.Series, ends: tuple[np.ndarray, np.ndarray], rows: np.ndarray,
@@ -902,13 +901,12 @@ def _unknown_ends(unknown: dict[tuple[str, str], list[tuple[int, str]]], ids: _U
                    "or remove the ties.")
 
 
-def _formal(formal: list, kind: pd.Series) -> pd.Series:
+def _formal(formal: np.ndarray, kind: pd.Series) -> pd.Series:
     """As written; else true for an MoU or a membership, false for an informal tie, unknown otherwise."""
     k = kind.to_numpy(dtype=object)
     implied = np.where(np.isin(k, ["mou", "membership"]), _objects([True]), np.where(k == "informal", _objects([False]),
                                                                                       _objects([None])))
-    given = _objects(formal)
-    return pd.Series(np.where(_is_none(given), implied, given), index=kind.index, dtype=object)
+    return pd.Series(np.where(np.equal(formal, None), implied, formal), index=kind.index, dtype=object)
 
 
 def _is_none(values: np.ndarray) -> np.ndarray:
@@ -916,11 +914,10 @@ def _is_none(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=len(values))
 
 
-def _directed(directed: list, kind: pd.Series) -> pd.Series:
+def _directed(directed: np.ndarray, kind: pd.Series) -> pd.Series:
     """As written; else funding and referral ties are directed (schema.DIRECTED_KINDS)."""
-    given = _objects(directed)
     implied = np.isin(kind.to_numpy(dtype=object), list(schema.DIRECTED_KINDS))
-    return pd.Series(np.where(_is_none(given), implied, given).astype(bool), index=kind.index, dtype=bool)
+    return pd.Series(np.where(np.equal(directed, None), implied, directed).astype(bool), index=kind.index, dtype=bool)
 
 
 def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, list[float | None]]:
@@ -985,8 +982,8 @@ def _review_months(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: 
     return months[codes] if len(codes) else np.zeros(0)
 
 
-def _duplicate_ties(src: pd.Series, tgt: pd.Series, ends: tuple[np.ndarray, np.ndarray], directed: pd.Series, kind: pd.Series, start: pd.Series,
-                    rows: np.ndarray, refs: pd.Series, keep: np.ndarray, label: str,
+def _duplicate_ties(src: pd.Series, tgt: pd.Series, ends: tuple[np.ndarray, np.ndarray], directed: pd.Series,
+                    kind: pd.Series, start: pd.Series, rows: np.ndarray, refs: _TieRefs, keep: np.ndarray, label: str,
                     col: _Collector) -> list[tuple[int, str]]:
     """Same pair (ordered if directed), kind and start date as a kept row above: warned, to be set aside.
 
@@ -1039,7 +1036,8 @@ def _tie_ids(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str, re
     return named.tolist()
 
 
-def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
+def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> np.ndarray:
+    """True, False or None (blank, or not a truth value: a warning) for each cell."""
     codes, uniques = _factorized(values)
     folded = [schema.normalize_text(v) for v in uniques]
     read = [None if not n else True if n in _TRUE else False if n in _FALSE else None for n in folded]
@@ -1047,7 +1045,7 @@ def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Coll
     for i in _flagged(codes, bad):
         col.add("warning", label, column, f"'{uniques[codes[i]]}' is not true/false; left empty.", rows[i],
                 refs.iloc[i], "Write true or false.")
-    return _objects(read)[codes].tolist()
+    return _objects(read)[codes]
 
 
 def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:
