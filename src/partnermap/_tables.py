@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import math
+import operator
 import re
 import warnings
 from collections.abc import Iterator
+from itertools import compress
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -216,12 +219,19 @@ def _read_csv(path: Path, report: LoadReport) -> _Table | None:
 def _formulas_unquoted(df: pd.DataFrame) -> pd.DataFrame:
     """``'=…``, ``'+…``, ``'-…``, ``'@…`` read as ``=…`` …: the ``'`` partnermap's CSV files put before them."""
     df.columns = pd.Index([_common._unneutralised(h) if isinstance(h, str) else h for h in df.columns])
-    values = df.to_numpy(dtype=object)
-    for j in range(values.shape[1]):
-        cells = values[:, j].tolist()
-        if any(v[:1] == "'" for v in cells):
-            df.isetitem(j, pd.Series([_common._unneutralised(v) for v in cells], index=df.index, dtype=object))
+    for j in range(df.shape[1]):
+        cells = df.iloc[:, j].tolist()
+        if not _starts_with_quote(cells):
+            continue
+        df.isetitem(j, pd.Series([_common._unneutralised(v) if v[:1] == "'" else v for v in cells],
+                                 index=df.index, dtype=object))
     return df
+
+
+def _starts_with_quote(cells: list[str]) -> bool:
+    """Whether a cell may start with ``'`` (exact for text cells without line breaks; never misses one)."""
+    joined = "\n".join(cells)
+    return joined[:1] == "'" or "\n'" in joined
 
 
 def _separator(text: str) -> tuple[str, str, int]:
@@ -236,51 +246,157 @@ def _separator(text: str) -> tuple[str, str, int]:
 _LINE_END = re.compile(r"\r\n?|\n")
 
 
+#: The line breaks :meth:`str.splitlines` knows besides CR and LF, which CSV does not.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: The text is split into lines a block of about this many characters at a time.
+_BLOCK = 1 << 20
+
+
+def _blocks(text: str) -> Iterator[str]:
+    """``text`` in blocks of about :data:`_BLOCK` characters, each cut after a LF (so no line is cut)."""
+    start, n = 0, len(text)
+    while start < n:
+        cut = text.find("\n", start + _BLOCK)
+        stop = n if cut < 0 else cut + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _block_lines(block: str, *, keepends: bool) -> list[str]:
+    """The lines of a block, ended by CR, LF or CR LF only (see :func:`_lines`)."""
+    if not any(c in block for c in _OTHER_BREAKS):  # eight fast scans, faster than one regex
+        return block.splitlines(keepends=keepends)
+    if not keepends:
+        pieces = _LINE_END.split(block)
+        return pieces[:-1] if pieces[-1] == "" else pieces
+    out, at = [], 0
+    for m in _LINE_END.finditer(block):
+        out.append(block[at:m.end()])
+        at = m.end()
+    if at < len(block):
+        out.append(block[at:])
+    return out
+
+
 def _lines(text: str) -> Iterator[str]:
     """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives them.
 
     (A StringIO holds a copy of the text at four bytes a character: 1.1 GB for a 280 MB file.)
+    Each block of text is split by :meth:`str.splitlines` unless it holds one of the other
+    breaks that method knows (:data:`_OTHER_BREAKS`).
     """
-    start = 0
-    for m in _LINE_END.finditer(text):
-        yield text[start:m.end()]
-        start = m.end()
-    if start < len(text):
-        yield text[start:]
+    for block in _blocks(text):
+        yield from _block_lines(block, keepends=True)
+
+
+#: Rows read before their cells are added to the columns.
+_CHUNK = 8192
+
+
+class _Columns:
+    """The cells of each column, added a chunk of rows at a time; a value that repeats is kept once.
+
+    A column whose first chunk repeats no value (a tie_id, a name) is not looked up: the
+    table of the values met would only hold each of them once more.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.cells: list[list[str]] = [[] for _ in range(width)]
+        self.repeats: list[bool] | None = None
+        self.seen: dict[str, str] = {}  # each distinct value once
+
+    def add(self, records: list[list[str]]) -> None:
+        """Add ``records`` (each as long as the headings) to the columns."""
+        if records:
+            self.add_columns(list(zip(*records, strict=True)))
+
+    def add_columns(self, by_column: list[Any]) -> None:
+        """Add the cells of a chunk of rows, given column by column."""
+        if self.repeats is None:
+            self.repeats = [len(set(c)) < len(c) for c in by_column]
+        seen = self.seen
+        for cells, repeats, c in zip(self.cells, self.repeats, by_column, strict=True):
+            cells.extend(map(seen.setdefault, c, c) if repeats else c)
+
+
+def _plain_rows(text: str, sep: str, offset: int, name: str,
+                report: LoadReport) -> tuple[list[str], list[list[str]], list[int], int]:
+    """:func:`_csv_rows` for a text without double quotes: each line is a row, split at each separator.
+
+    A block of lines that all have as many values as the headings is split in one go; the
+    others go row by row through :func:`_add_rows`. The rows are numbered as :func:`_csv_rows` does.
+    """
+    head: list[str] | None = None
+    columns = _Columns(0)
+    lines: list[int] = []
+    read = 0  # the lines before the block
+    for block in _blocks(text):
+        rest = _block_lines(block, keepends=False)
+        first, read = read + 1, read + len(rest)  # the line of rest[0]
+        if head is None:
+            for i, ln in enumerate(rest):
+                fields = ln.split(sep)
+                if any(map(str.strip, fields)):
+                    head = _unique_headings([f.strip() for f in fields], name, report)
+                    columns = _Columns(len(head))
+                    rest, first = rest[i + 1:], first + i + 1
+                    break
+            else:
+                continue
+        width = len(head)
+        if not rest:
+            continue
+        if all(map((width - 1).__eq__, map(str.count, rest, itertools.repeat(sep)))):
+            cells = sep.join(rest).split(sep)
+            by_column = [cells[j::width] for j in range(width)]
+            numbers = list(range(first + 2 * offset, first + len(rest) + 2 * offset))
+            maybe = compress(range(len(rest)), map(operator.not_, map(str.strip, by_column[0])))
+            blank = {i for i in maybe if not any(c[i].strip() for c in by_column)}
+            if blank:
+                by_column = [[v for i, v in enumerate(c) if i not in blank] for c in by_column]
+                numbers = [k for i, k in enumerate(numbers) if i not in blank]
+            columns.add_columns(by_column)
+            lines.extend(numbers)
+        else:
+            _add_rows([ln.split(sep) for ln in rest], list(range(first, first + len(rest))), first - 1 + offset,
+                      offset, head, columns, lines, sep, name, report)
+    return head or [], columns.cells, lines, 0
 
 
 def _csv_rows(text: str, sep: str, offset: int, name: str,
               report: LoadReport) -> tuple[list[str], list[list[str]], list[int], int]:
     """Headings, the cells of each column (fitted to the headings), the line of each row, and the lines unread.
 
-    The columns are built as the rows are read, and a value that repeats (an id, a kind, a
-    date) is kept once: a million ties take a few hundred MB rather than several GB.
+    The columns are built as the rows are read (:data:`_CHUNK` at a time), and a value that
+    repeats (an id, a kind, a date) is kept once: a million ties take a few hundred MB rather
+    than several GB.
     """
+    if '"' not in text:  # no value is quoted: each line is a row
+        return _plain_rows(text, sep, offset, name, report)
     reader = csv.reader(_lines(text), delimiter=sep, strict=True)
     head: list[str] | None = None
-    columns: list[list[str]] = []
-    seen: dict[str, str] = {}  # each distinct value once
+    columns = _Columns(0)
     lines: list[int] = []
-    end = 0
+    end = 0  # the last line of the last record taken, plus ``offset``
+    records: list[list[str]] = []
+    ends: list[int] = []  # the last line of each record in ``records``
     try:
-        for fields in reader:
-            line, end = end + 1 + offset, reader.line_num + offset  # numbered by its first line
-            if not any(f.strip() for f in fields):
-                continue
-            if head is None:
-                head = _unique_headings([f.strip() for f in fields], name, report)
-                columns = [[] for _ in head]
-                continue
-            if end > line and any("\n" in f and sep in f for f in fields):
-                report.add("warning", name, line, None,
-                           f"one value runs from line {line} to line {end} and holds the separator '{sep}': "
-                           "a quote may be missing, so several rows could have been read as one.",
-                           "Check the double quotes on that line.")
-            record = fields if len(fields) == len(head) else _fit(fields, head, sep, line, name, report)
-            for cells, f in zip(columns, record, strict=True):
-                cells.append(seen.setdefault(f, f))
-            lines.append(line)
+        with _common._gc_paused():  # each row is a list: every collection would walk them all
+            for fields in reader:
+                if head is None:
+                    end = reader.line_num + offset
+                    if any(map(str.strip, fields)):
+                        head = _unique_headings([f.strip() for f in fields], name, report)
+                        columns = _Columns(len(head))
+                    continue
+                records.append(fields)
+                ends.append(reader.line_num)
+                if len(records) == _CHUNK:
+                    end = _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
+                    records, ends = [], []
     except csv.Error as exc:
+        if head is not None:
+            end = _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
         report.add("error", name, end + 1 + offset, None,
                    f"the file cannot be split into rows from line {end + 1 + offset} on ({exc}); "
                    f"{len(lines)} row(s) before it were read.",
@@ -290,8 +406,54 @@ def _csv_rows(text: str, sep: str, offset: int, name: str,
             if ln.strip():
                 unread += 1
                 report.reject(name, n, "", "could not be read (unbalanced quotes)")
-        return head or [], columns, lines, unread
-    return head or [], columns, lines, 0
+        return head or [], columns.cells, lines, unread
+    if head is not None:
+        _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
+    return head or [], columns.cells, lines, 0
+
+
+def _add_rows(records: list[list[str]], ends: list[int], end: int, offset: int, head: list[str], columns: _Columns,
+              lines: list[int], sep: str, name: str, report: LoadReport) -> int:
+    """Add ``records`` (``ends``: the last line of each) to ``columns`` and their lines to ``lines``.
+
+    Each record is numbered ``offset`` past the end of the one before (``end`` before the
+    first); blank records are skipped; one that runs over several lines with the separator
+    inside is a warning; one whose length is not the headings' is fitted to them (:func:`_fit`).
+    Returns the new ``end``.
+    """
+    if not records:
+        return end
+    width, n = len(head), len(records)
+    last = ends[-1] + offset
+    odd = list(compress(range(n), map(width.__ne__, map(len, records))))  # C loops: no Python frame a row
+    if last - end == n:  # one line each
+        numbers: list[int] = list(range(end + 1 + offset, last + 1 + offset))
+    else:
+        numbers = [end + 1 + offset] + [e + 1 + 2 * offset for e in ends[:-1]]
+        odd = sorted(set(odd).union(i for i, (k, e) in enumerate(zip(numbers, ends, strict=True)) if e + offset > k))
+    blank = set()
+    for i in odd:
+        fields, line, last_line = records[i], numbers[i], ends[i] + offset
+        if not any(map(str.strip, fields)):
+            blank.add(i)
+            records[i] = [""] * width  # as long as the others until it is left out below
+            continue
+        if last_line > line and any("\n" in f and sep in f for f in fields):
+            report.add("warning", name, line, None,
+                       f"one value runs from line {line} to line {last_line} and holds the separator '{sep}': "
+                       "a quote may be missing, so several rows could have been read as one.",
+                       "Check the double quotes on that line.")
+        if len(fields) != width:
+            records[i] = _fit(fields, head, sep, line, name, report)
+    first_blank = compress(range(n), map(operator.not_, map(str.strip, map(operator.itemgetter(0), records))))
+    checked = set(odd)
+    blank.update(i for i in first_blank if i not in checked and not any(map(str.strip, records[i])))
+    if blank:
+        numbers = [k for i, k in enumerate(numbers) if i not in blank]
+        records = [f for i, f in enumerate(records) if i not in blank]
+    columns.add(records)
+    lines.extend(numbers)
+    return last
 
 
 def _fit(fields: list[str], head: list[str], sep: str, line: int, name: str, report: LoadReport) -> list[str]:
@@ -628,8 +790,11 @@ def _texts(gdf: gpd.GeoDataFrame) -> list[str]:
 def _cells(df: pd.DataFrame, col: str) -> pd.Series:
     if col not in df.columns:
         return pd.Series([""] * len(df), index=df.index, dtype=object)
+    values = df[col].tolist()
+    with contextlib.suppress(TypeError):  # every cell is text (a CSV file's): stripped in one C loop
+        return pd.Series(list(map(str.strip, values)), index=df.index, dtype=object)
     # object dtype, not pandas' string dtype: iterating it element by element is 5x faster
-    return pd.Series([str(v).strip() if v is not None and v == v else "" for v in df[col].tolist()],
+    return pd.Series([str(v).strip() if v is not None and v == v else "" for v in values],
                      index=df.index, dtype=object)
 
 
@@ -655,13 +820,18 @@ def _control_characters(t: _Table | None, report: LoadReport) -> None:
                        f"read as '{new}'.", "Retype the heading.")
     t.df.columns = pd.Index(heads)
     named = counted = 0
-    values = t.df.to_numpy(dtype=object)
     for j, c in enumerate(t.df.columns):
-        cells = values[:, j].tolist()
-        if not bad.search("\n".join(v for v in cells if isinstance(v, str))):
+        cells = t.df.iloc[:, j].tolist()
+        try:
+            joined = " ".join(cells)
+        except TypeError:  # not all text (a GIS layer's numbers)
+            joined = " ".join(v for v in cells if isinstance(v, str))
+        if joined.isprintable() or not bad.search(joined):  # printable: no control, no CR (a fast scan)
             continue
-        fixed = [_common._safe_text(v) if isinstance(v, str) else v for v in cells]
-        for i, (old, new) in enumerate(zip(cells, fixed, strict=True)):
+        fixed = list(cells)
+        for i in [i for i, v in enumerate(cells) if isinstance(v, str) and not v.isprintable()]:
+            old = cells[i]
+            new = fixed[i] = _common._safe_text(old)  # a printable cell needs nothing
             if old == new or not _common.CONTROL_CHARACTERS.search(old):
                 continue
             if named < _MAX_CELLS_NAMED:  # the value itself is not echoed: it may be a private column's

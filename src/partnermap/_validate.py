@@ -12,9 +12,12 @@ Private: imported as a module (``from . import _validate``), never re-exported.
 from __future__ import annotations
 
 import difflib
+import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import compress
 from pathlib import Path
 
 import geopandas as gpd
@@ -139,33 +142,69 @@ def _also(hits: list[tuple[int, str]], limit: int = 20) -> str:
     return f" (also row(s) {', '.join(rest)}{' …' if len(hits) > limit + 1 else ''})"
 
 
+def _factorized(values: pd.Series | list) -> tuple[np.ndarray, np.ndarray]:
+    """The code of each value and the distinct values (in the order first met): work once per value, not per row."""
+    arr = _objects(values) if isinstance(values, list) else values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(arr)
+    if len(codes) and codes.min() < 0:  # None (or NaN) in the values: pandas would give None back as NaN
+        none = _is_none(arr)
+        arr = arr.copy()
+        arr[none] = _NONE
+        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+        uniques = np.asarray(uniques, dtype=object)
+        uniques[_is_none_marker(uniques)] = None
+    return codes, np.asarray(uniques, dtype=object)
+
+
+class _NoneMarker:
+    """Stands for None while pandas factorizes (it would turn None into NaN)."""
+
+
+_NONE = _NoneMarker()
+
+
+def _is_none_marker(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(operator.is_, values, itertools.repeat(_NONE)), dtype=bool, count=len(values))
+
+
+def _flagged(codes: np.ndarray, flags: list[bool] | np.ndarray) -> np.ndarray:
+    """The positions (in order) of the rows whose value is flagged (``flags``: one per distinct value)."""
+    return np.flatnonzero(np.asarray(flags, dtype=bool)[codes]) if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _objects(values: list) -> np.ndarray:
+    """``values`` as a one-dimensional object array (a list or tuple among them stays one element)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _groups(codes: np.ndarray, wanted: list[int]) -> dict[int, np.ndarray]:
+    """The positions (in order) of the rows of each wanted code."""
+    if not wanted:
+        return {}
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    lo, hi = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+    return {u: order[a:b] for u, a, b in zip(wanted, lo, hi, strict=True)}
+
+
 def _vocab(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, column: str,
-           synonyms: dict[str, str], report: LoadReport, what: str) -> pd.Series:
-    """Normalise a single-valued vocabulary column; report mappings and unknown terms."""
-    out = []
-    mapped: dict[tuple[str, str], int] = defaultdict(int)
-    unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    memo: dict[str, str | None] = {}
-    for v, row, ref in zip(values, rows, refs, strict=True):
-        if not v:
-            out.append(None)
-            continue
-        key = memo[v] if v in memo else memo.setdefault(v, synonyms.get(schema.normalize_text(v)))
-        if key is None:
-            unknown[v].append((row, ref))
-            out.append(v)
-        else:
-            if key != v:
-                mapped[(v, key)] += 1
-            out.append(key)
-    for (v, key), n in mapped.items():
-        report.add("info", label, None, column, f"'{v}' read as '{key}' ({n} row(s)).")
+           synonyms: dict[str, str], report: LoadReport, what: str, blank: str | None = None) -> pd.Series:
+    """Normalise a single-valued vocabulary column; report mappings and unknown terms. Blank cells are ``blank``."""
+    codes, uniques = _factorized(values)
+    keys = [synonyms.get(schema.normalize_text(v)) if v else None for v in uniques]
+    out = _objects([blank if not v else v if key is None else key for v, key in zip(uniques, keys, strict=True)])
+    counts = np.bincount(codes, minlength=len(uniques))
+    for u, (v, key) in enumerate(zip(uniques, keys, strict=True)):
+        if v and key is not None and key != v:
+            report.add("info", label, None, column, f"'{v}' read as '{key}' ({counts[u]} row(s)).")
     choices = _known(synonyms)
-    for v, hits in unknown.items():
+    unknown = [u for u, (v, key) in enumerate(zip(uniques, keys, strict=True)) if v and key is None]
+    for u, where in _groups(codes, unknown).items():
+        hits = [(rows[i], refs.iloc[i]) for i in where]
         row, ref = hits[0]
         report.add("warning", label, int(row), column,
-                   f"unknown {what} '{v}' kept as written{_also(hits)}.", f"Use one of: {choices}.", ref)
-    return pd.Series(out, index=values.index, dtype=object)
+                   f"unknown {what} '{uniques[u]}' kept as written{_also(hits)}.", f"Use one of: {choices}.", ref)
+    return pd.Series(out[codes], index=values.index, dtype=object)
 
 
 _VOCABULARIES = (
@@ -201,22 +240,21 @@ def _multi(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col
     is on); a cell crowded with free terms gets one warning of its own (see :func:`_free_terms`).
     """
     spellings = {} if spellings is None else spellings
-    out = []
+    codes, uniques = _factorized(values)
+    split = [_split_terms(v, synonyms, spellings) for v in uniques]  # in the order met: spellings are first met
     unknown: dict[str, list[tuple[int, str]]] = defaultdict(list)
     crowded: list[tuple[int, str, list[str]]] = []
-    memo: dict[str, tuple[list[str], list[str]]] = {}
-    for v, row, ref in zip(values, rows, refs, strict=True):
-        if v not in memo:
-            memo[v] = _split_terms(v, synonyms, spellings)
-        terms, free = memo[v]
+    has_free = [bool(free) for _, free in split]
+    for i in _flagged(codes, has_free):
+        free, ref = split[codes[i]][1], refs.iloc[i]
         if len(free) > _MAX_FREE_TERMS_PER_CELL:
-            crowded.append((int(row), ref, free))
+            crowded.append((int(rows[i]), ref, free))
         else:
             for key in free:
-                unknown[key].append((row, ref))
-        out.append(list(terms))
+                unknown[key].append((rows[i], ref))
     _free_terms(unknown, crowded, label, column, _known(synonyms), report)
-    return pd.Series(out, index=values.index, dtype=object)
+    terms = [t for t, _ in split]
+    return pd.Series(list(map(list, map(terms.__getitem__, codes.tolist()))), index=values.index, dtype=object)
 
 
 def _split_terms(v: str, synonyms: dict[str, str], spellings: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -335,21 +373,24 @@ def _clean_organizations(t: _tables._Table | None, report: LoadReport, *,
 def _ids(values: pd.Series, rows: np.ndarray, label: str, column: str, col: _Collector) -> pd.Series:
     """Ids as they are matched (:func:`partnermap._common._clean_id`); each one changed is a warning naming its cell.
 
+    ``values`` are cells stripped of spaces (by :func:`partnermap._tables._cells`).
+
     Without this, ``ORG-1`` and ``ORG-1`` followed by a zero-width space load as two organisations
     and a tie to one of them does not find the other.
     """
-    out = []
-    for v, row in zip(values, rows, strict=True):
-        clean = _common._clean_id(v)
-        if clean != v:
-            hidden = sorted({c for c in v if unicodedata.category(c) == "Cf"})
-            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in hidden)
-            said = [f"invisible character(s) {names} removed"] if hidden else []
-            if unicodedata.normalize("NFC", v) != v:
-                said.append("accents typed as separate marks (Unicode NFD) joined to their letters (NFC)")
-            col.add("warning", label, column, f"{'; '.join(said)}, so it matches the same id typed elsewhere; "
-                    "read as the id in brackets.", row, clean, "Retype the id the same way on every row.")
-        out.append(clean)
+    cells = values.tolist()
+    if "".join(cells).isascii():  # the usual case: stripped already (by _cells), nothing to change
+        return values
+    out = [v if v.isascii() else _common._clean_id(v) for v in cells]
+    for i in compress(range(len(cells)), map(operator.ne, out, cells)):
+        v, clean, row = cells[i], out[i], rows[i]
+        hidden = sorted({c for c in v if unicodedata.category(c) == "Cf"})
+        names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in hidden)
+        said = [f"invisible character(s) {names} removed"] if hidden else []
+        if unicodedata.normalize("NFC", v) != v:
+            said.append("accents typed as separate marks (Unicode NFD) joined to their letters (NFC)")
+        col.add("warning", label, column, f"{'; '.join(said)}, so it matches the same id typed elsewhere; "
+                "read as the id in brackets.", row, clean, "Retype the id the same way on every row.")
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -366,30 +407,31 @@ def _with_unknown(out: pd.DataFrame, df: pd.DataFrame, id_column: str) -> pd.Dat
 def _org_ids(ids: pd.Series, names: pd.Series, rows: np.ndarray, label: str, report: LoadReport) -> np.ndarray:
     """The rows kept: blank and duplicate ids are errors and set aside (the first of a duplicate stays)."""
     keep = np.ones(len(ids), dtype=bool)
-    first_row: dict[str, int] = {}
-    for i, (oid, row) in enumerate(zip(ids, rows, strict=True)):
+    codes, _ = _factorized(ids)
+    first = np.unique(codes, return_index=True)[1]  # the first position of each id
+    blank = np.flatnonzero(ids.to_numpy(dtype=object) == "")
+    repeated = np.flatnonzero(first[codes] != np.arange(len(codes)))
+    for i in np.union1d(blank, repeated):
+        oid, row = ids.iloc[i], rows[i]
+        keep[i] = False
         if not oid:
-            keep[i] = False
             name = names.iloc[i]
             report.add("error", label, int(row), "org_id", "blank org_id.",
                        "Give every organisation a unique id.", name)
             report.reject(label, int(row), name, "blank org_id")
-        elif oid in first_row:
-            keep[i] = False
-            report.add("error", label, int(row), "org_id",
-                       f"duplicate org_id '{oid}' (first used on row {first_row[oid]}).",
-                       "Give each organisation its own id, or merge the two rows.", oid)
-            report.reject(label, int(row), oid, f"duplicate org_id (first on row {first_row[oid]})")
         else:
-            first_row[oid] = int(row)
+            first_row = int(rows[first[codes[i]]])
+            report.add("error", label, int(row), "org_id",
+                       f"duplicate org_id '{oid}' (first used on row {first_row}).",
+                       "Give each organisation its own id, or merge the two rows.", oid)
+            report.reject(label, int(row), oid, f"duplicate org_id (first on row {first_row})")
     return keep
 
 
 def _names(names: pd.Series, ids: pd.Series, rows: np.ndarray, keep: np.ndarray, label: str,
            col: _Collector) -> pd.Series:
-    for oid, row, nm, k in zip(ids, rows, names, keep, strict=True):
-        if k and not nm:
-            col.add("error", label, "name", "blank name.", row, oid, "Every organisation needs a name.")
+    for i in np.flatnonzero(keep & (names.to_numpy(dtype=object) == "")):
+        col.add("error", label, "name", "blank name.", rows[i], ids.iloc[i], "Every organisation needs a name.")
     return names
 
 
@@ -427,30 +469,30 @@ def _org_terms(out: pd.DataFrame, df: pd.DataFrame, rows: np.ndarray, refs: pd.S
 
 
 def _radius(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
-    radius = []
-    for v, row, ref in zip(values, rows, refs, strict=True):
-        x = _common._number(v) if v else None
-        if v and (x is None or x < 0):
-            col.add("warning", label, "service_radius_km",
-                    f"service_radius_km '{v}' is not a distance in km; left empty.", row, ref,
-                    "Write a number of kilometres, e.g. 5.")
-            x = None
-        radius.append(x)
-    return pd.array(radius, dtype="Float64").astype(float)
+    codes, uniques, read = _numbers(values)
+    bad = [bool(v) and (x is None or x < 0) for v, x in zip(uniques, read, strict=True)]
+    for i in _flagged(codes, bad):
+        col.add("warning", label, "service_radius_km",
+                f"service_radius_km '{uniques[codes[i]]}' is not a distance in km; left empty.", rows[i],
+                refs.iloc[i], "Write a number of kilometres, e.g. 5.")
+    radius = np.array([np.nan if b or x is None else x for x, b in zip(read, bad, strict=True)], dtype=float)
+    return radius[codes] if len(codes) else np.zeros(0)
 
 
 def _guesses(values: pd.Series, org_type: pd.Series, names: pd.Series, refs: pd.Series,
              clues: dict[str, tuple[str, str, str]] | None) -> list[tuple[str, str, str] | None]:
     """For each row with a blank sector and no org_type that implies one: (sector, org_type, clue), or None."""
-    out: list[tuple[str, str, str] | None] = []
+    out: list[tuple[str, str, str] | None] = [None] * len(values)
     memo: dict[str, tuple[str, str, str] | None] = {}
-    for v, ot, name, ref in zip(values, org_type, names, refs, strict=True):
-        if v or (ot in schema.ORG_TYPES and schema.ORG_TYPES[ot].sector):
-            out.append(None)
-        elif clues is not None and ref in clues:
-            out.append(clues[ref])
+    codes, types = _factorized(org_type)
+    implies = [ot in schema.ORG_TYPES and bool(schema.ORG_TYPES[ot].sector) for ot in types]
+    blank = values.to_numpy(dtype=object) == ""
+    for i in np.flatnonzero(blank & ~np.asarray(implies, dtype=bool)[codes]) if len(codes) else []:
+        name, ref = names.iloc[i], refs.iloc[i]
+        if clues is not None and ref in clues:
+            out[i] = clues[ref]
         else:
-            out.append(memo[name] if name in memo else memo.setdefault(name, schema.infer_sector(name)))
+            out[i] = memo[name] if name in memo else memo.setdefault(name, schema.infer_sector(name))
     return out
 
 
@@ -479,35 +521,49 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
                   rows: np.ndarray, refs: pd.Series, keep: np.ndarray, label: str, report: LoadReport,
                   col: _Collector, *, has_column: bool = True) -> pd.Series:
     """The sector as given, else from org_type, else the guess; an error where none says it."""
-    out = []
+    pairs, (given, types) = _pairs(values, org_type)
     mapped: dict[tuple[str, str], int] = defaultdict(int)
+    counts = np.bincount(pairs, minlength=len(given))
+    out_u, warn_u, guess_u = [], [], []  # per pair: the sector, a warning per row, the guess decides
     derived = unknown = 0
-    for v, ot, guess, row, ref, k in zip(values, org_type, guesses, rows, refs, keep, strict=True):
-        if v == schema.UNKNOWN_SECTOR and ot not in schema.ORG_TYPES:  # as partnermap writes it (HSDS)
-            unknown += 1
-            out.append(v)
-            continue
-        key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
-        if key is not None:
-            if key != v:
-                mapped[(v, key)] += 1
-            out.append(key)
-            continue
+    for u, (v, ot) in enumerate(zip(given, types, strict=True)):
+        sector, warn, guess = None, False, False
         implied = schema.ORG_TYPES[ot].sector if ot in schema.ORG_TYPES else ""
-        if implied:
+        key = schema.normalize_term(v, schema.SECTOR_SYNONYMS) if v else None
+        if v == schema.UNKNOWN_SECTOR and ot not in schema.ORG_TYPES:  # as partnermap writes it (HSDS)
+            unknown += counts[u]
+            sector = v
+        elif key is not None:
+            if key != v:
+                mapped[(v, key)] += counts[u]
+            sector = key
+        elif implied:
             if v:
-                col.add("warning", label, "sector",
-                        f"unknown sector '{v}'; used '{implied}' from org_type '{ot}'.", row, ref,
-                        "Use for_profit, non_profit or public.")
+                warn = True
             else:
-                derived += 1
-            out.append(implied)
-            continue
-        out.append(guess[0] if guess is not None else None)
-        if k and guess is None:
+                derived += counts[u]
+            sector = implied
+        else:
+            guess = True
+        out_u.append(sector)
+        warn_u.append(warn)
+        guess_u.append(guess)
+    out = _objects(out_u)[pairs]
+    guessed = np.asarray(guess_u, dtype=bool)[pairs] if len(pairs) else np.zeros(0, dtype=bool)
+    for i in np.flatnonzero(guessed):
+        out[i] = guesses[i][0] if guesses[i] is not None else None
+    no_guess = guessed & keep & np.fromiter((g is None for g in guesses), dtype=bool, count=len(guesses))
+    for i in np.flatnonzero(no_guess | (np.asarray(warn_u, dtype=bool)[pairs] if len(pairs) else no_guess)):
+        v, ot, row, ref = given[pairs[i]], types[pairs[i]], rows[i], refs.iloc[i]
+        if no_guess[i]:
             col.add("error", label, "sector", _no_sector(v, ot, has_column), row, ref,
                     "Write for_profit, non_profit or public (or a known org_type)." if has_column else
                     "Add a 'sector' column: for_profit, non_profit or public (or a known org_type).")
+        else:
+            implied = schema.ORG_TYPES[ot].sector
+            col.add("warning", label, "sector",
+                    f"unknown sector '{v}'; used '{implied}' from org_type '{ot}'.", row, ref,
+                    "Use for_profit, non_profit or public.")
     for (v, key), n in mapped.items():
         report.add("info", label, None, "sector", f"'{v}' read as '{key}' ({n} row(s)).")
     if derived:
@@ -518,6 +574,15 @@ def _clean_sector(values: pd.Series, org_type: pd.Series, guesses: list[tuple[st
                    "them when nothing says their sector); they are kept, outside every sector.",
                    "Write for_profit, non_profit or public where you know it.")
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, tuple[list, list]]:
+    """The code of each row's pair of values, and the distinct pairs (their ``a`` and ``b``) in the order first met."""
+    ca, ua = _factorized(a)
+    cb, ub = _factorized(b)
+    pairs, combined = pd.factorize(ca.astype(np.int64) * max(len(ub), 1) + cb)
+    firsts = [ua[c // max(len(ub), 1)] for c in combined], [ub[c % max(len(ub), 1)] for c in combined]
+    return pairs, firsts
 
 
 def _no_sector(v: str, ot: str | None, has_column: bool) -> str:
@@ -703,16 +768,16 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
     df, rows, label = t.df, t.rows, t.label
     col = _Collector(report)
     src, tgt = (_ids(_tables._cells(df, c), rows, label, c, col) for c in ("source", "target"))
-    refs = pd.Series([f"{s or '?'} → {g or '?'}" for s, g in zip(src, tgt, strict=True)], index=df.index,
-                     dtype=object)
+    refs = _TieRefs(src, tgt)
     keep = np.ones(len(df), dtype=bool)
-    for i, reason in _endpoints(src, tgt, rows, refs, orgs, label, report, col):
+    index = orgs.index if orgs is not None else pd.Index([], dtype=object)
+    ends = _positions(index, src), _positions(index, tgt)
+    for i, reason in _endpoints(src, tgt, ends, rows, refs, index, label, report, col):
         _reject(report, t, refs, keep, i, reason)
-    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind")
-    kind = kind.where(kind.notna(), "partnership")
+    kind = _vocab(_tables._cells(df, "kind"), rows, refs, label, "kind", schema.KIND_SYNONYMS, report, "tie kind",
+                  blank="partnership")
     status = _vocab(_tables._cells(df, "status"), rows, refs, label, "status", schema.STATUS_SYNONYMS, report,
-                    "status")
-    status = status.where(status.notna(), "active")
+                    "status", blank="active")
     formal = _formal(_booleans(_tables._cells(df, "formal"), rows, refs, label, "formal", col), kind)
     directed = _directed(_booleans(_tables._cells(df, "directed"), rows, refs, label, "directed", col), kind)
     weight = _weights(_tables._cells(df, "weight"), rows, refs, label, col)
@@ -726,7 +791,8 @@ def _clean_relationships(t: _tables._Table | None, orgs: pd.DataFrame | None, re
                             schema.RESOURCE_SYNONYMS, report),
     }, index=df.index)
     out = _with_unknown(out, df, "tie_id")
-    for i, reason in _duplicate_ties(src, tgt, directed, kind, dates["start_date"], rows, refs, keep, label, col):
+    for i, reason in _duplicate_ties(src, tgt, ends, directed, kind, dates["start_date"], rows, refs, keep, label,
+                                     col):
         _reject(report, t, refs, keep, i, reason)
     col.flush()
     out.index = pd.Index(_tie_ids(df, rows, refs, label, report), name="tie_id")
@@ -757,25 +823,60 @@ class _UnknownIds:
                 "Add it or remove the row.")
 
 
-def _endpoints(src: pd.Series, tgt: pd.Series, rows: np.ndarray, refs: pd.Series, orgs: pd.DataFrame | None,
-               label: str, report: LoadReport, col: _Collector) -> list[tuple[int, str]]:
-    """Ties with a blank or unknown end (errors) or to themselves (a warning): the rows to set aside, and why."""
-    known = set(orgs.index) if orgs is not None else set()
+class _TieRefs:
+    """'source → target' of each tie ('?' for a blank end), by position: ``refs.iloc[i]`` as for a Series.
+
+    Each is made when a message needs it: all 400,000 would take half a second.
+    """
+
+    def __init__(self, src: pd.Series, tgt: pd.Series) -> None:
+        self.src, self.tgt = src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)
+
+    @property
+    def iloc(self) -> _TieRefs:
+        return self
+
+    def __getitem__(self, i: int) -> str:
+        return f"{self.src[i] or '?'} → {self.tgt[i] or '?'}"
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+
+def _positions(index: pd.Index, ids: pd.Series) -> np.ndarray:
+    """The position of each id among the organisations' distinct ids (``index``), -1 where it is none (or blank)."""
+    arr = ids.to_numpy(dtype=object)
+    found = (index if index.is_unique else index.unique()).get_indexer(arr)
+    return np.where(arr == "", -1, found) if "" in index else found
+
+
+def _endpoints(src: pd.Series, tgt: pd.Series, ends: tuple[np.ndarray, np.ndarray], rows: np.ndarray,
+               refs: _TieRefs, index: pd.Index, label: str, report: LoadReport,
+               col: _Collector) -> list[tuple[int, str]]:
+    """Ties with a blank or unknown end (errors) or to themselves (a warning): the rows to set aside, and why.
+
+    ``ends`` are the positions of the ends among the organisations' ids (``index``), from :func:`_positions`.
+    """
+    s_arr, g_arr = src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)
+    s_known, g_known = ends[0] >= 0, ends[1] >= 0
+    odd = np.flatnonzero(~s_known | ~g_known | (s_arr == g_arr))
     unknown: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     out = []
-    for i, (s, g, row, ref) in enumerate(zip(src, tgt, rows, refs, strict=True)):
-        for c, v in (("source", s), ("target", g)):
+    for i in odd:
+        s, g, row, ref = s_arr[i], g_arr[i], rows[i], refs.iloc[i]
+        for c, v, known in (("source", s, s_known[i]), ("target", g, g_known[i])):
             if not v:
                 col.add("error", label, c, f"blank {c}.", row, ref, "Every tie needs a source and a target org_id.")
-            elif v not in known:
+            elif not known:
                 unknown[(c, v)].append((int(row), ref))
-        if not s or not g or s not in known or g not in known:
-            out.append((i, "tie to a blank or unknown org_id"))
+        if not s_known[i] or not g_known[i]:
+            out.append((int(i), "tie to a blank or unknown org_id"))
         elif s == g:
             col.add("warning", label, "target", "self-tie (an organisation tied to itself); left out.",
                     row, ref, "Remove the row.")
-            out.append((i, "self-tie"))
-    _unknown_ends(unknown, _UnknownIds(known, report), label, report)
+            out.append((int(i), "self-tie"))
+    if unknown:
+        _unknown_ends(unknown, _UnknownIds(set(index), report), label, report)
     return out
 
 
@@ -800,32 +901,41 @@ def _unknown_ends(unknown: dict[tuple[str, str], list[tuple[int, str]]], ids: _U
                    "or remove the ties.")
 
 
-def _formal(formal: list, kind: pd.Series) -> pd.Series:
+def _formal(formal: np.ndarray, kind: pd.Series) -> pd.Series:
     """As written; else true for an MoU or a membership, false for an informal tie, unknown otherwise."""
-    return pd.Series([f if f is not None else (True if k in ("mou", "membership") else
-                      False if k == "informal" else None) for f, k in zip(formal, kind, strict=True)],
-                     index=kind.index, dtype=object)
+    k = kind.to_numpy(dtype=object)
+    implied = np.where(np.isin(k, ["mou", "membership"]), _objects([True]), np.where(k == "informal", _objects([False]),
+                                                                                      _objects([None])))
+    return pd.Series(np.where(np.equal(formal, None), implied, formal), index=kind.index, dtype=object)
 
 
-def _directed(directed: list, kind: pd.Series) -> pd.Series:
+def _is_none(values: np.ndarray) -> np.ndarray:
+    """Where an object array holds None."""
+    return np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=len(values))
+
+
+def _directed(directed: np.ndarray, kind: pd.Series) -> pd.Series:
     """As written; else funding and referral ties are directed (schema.DIRECTED_KINDS)."""
-    return pd.Series([k in schema.DIRECTED_KINDS if d is None else d for d, k in zip(directed, kind, strict=True)],
-                     index=kind.index, dtype=bool)
+    implied = np.isin(kind.to_numpy(dtype=object), list(schema.DIRECTED_KINDS))
+    return pd.Series(np.where(np.equal(directed, None), implied, directed).astype(bool), index=kind.index, dtype=bool)
+
+
+def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, list[float | None]]:
+    """The codes and distinct values of a number column, and each distinct value read (None: blank or no number)."""
+    codes, uniques = _factorized(values)
+    return codes, uniques, [_common._number(v) if v else None for v in uniques]
 
 
 def _weights(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
-    weight = np.ones(len(values))
-    for i, (v, row, ref) in enumerate(zip(values, rows, refs, strict=True)):
-        if not v:
-            continue
-        x = _common._number(v)
-        if x is None or x <= 0:
-            col.add("error", label, "weight", f"weight '{v}' must be a number greater than 0.", row, ref,
-                    "Use e.g. 1 for an ordinary tie, 2 or more for a strong one; remove ties that no longer exist.")
-            weight[i] = np.nan
-        else:
-            weight[i] = x
-    return weight
+    codes, uniques, read = _numbers(values)
+    bad = [bool(v) and (x is None or x <= 0) for v, x in zip(uniques, read, strict=True)]
+    for i in _flagged(codes, bad):
+        v = uniques[codes[i]]
+        col.add("error", label, "weight", f"weight '{v}' must be a number greater than 0.", rows[i], refs.iloc[i],
+                "Use e.g. 1 for an ordinary tie, 2 or more for a strong one; remove ties that no longer exist.")
+    weight = np.array([1.0 if not v else np.nan if b else x for v, x, b in zip(uniques, read, bad, strict=True)],
+                      dtype=float)
+    return weight[codes] if len(codes) else np.ones(0)
 
 
 def _tie_dates(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str,
@@ -862,25 +972,37 @@ def _still_active(status: pd.Series, dates: dict[str, pd.Series], keep: np.ndarr
 
 
 def _review_months(values: pd.Series, rows: np.ndarray, refs: pd.Series, label: str, col: _Collector) -> np.ndarray:
-    review = []
-    for v, row, ref in zip(values, rows, refs, strict=True):
-        x = _common._number(v) if v else None
-        if v and (x is None or x <= 0):
-            col.add("warning", label, "review_every_months",
-                    f"review_every_months '{v}' is not a positive number of months; left empty.", row, ref)
-            x = None
-        review.append(x)
-    return pd.array(review, dtype="Float64").astype(float)
+    codes, uniques, read = _numbers(values)
+    bad = [bool(v) and (x is None or x <= 0) for v, x in zip(uniques, read, strict=True)]
+    for i in _flagged(codes, bad):
+        col.add("warning", label, "review_every_months",
+                f"review_every_months '{uniques[codes[i]]}' is not a positive number of months; left empty.",
+                rows[i], refs.iloc[i])
+    months = np.array([np.nan if b or x is None else x for x, b in zip(read, bad, strict=True)], dtype=float)
+    return months[codes] if len(codes) else np.zeros(0)
 
 
-def _duplicate_ties(src: pd.Series, tgt: pd.Series, directed: pd.Series, kind: pd.Series, start: pd.Series,
-                    rows: np.ndarray, refs: pd.Series, keep: np.ndarray, label: str,
+def _duplicate_ties(src: pd.Series, tgt: pd.Series, ends: tuple[np.ndarray, np.ndarray], directed: pd.Series,
+                    kind: pd.Series, start: pd.Series, rows: np.ndarray, refs: _TieRefs, keep: np.ndarray, label: str,
                     col: _Collector) -> list[tuple[int, str]]:
-    """Same pair (ordered if directed), kind and start date as a kept row above: warned, to be set aside."""
-    s_arr, t_arr = src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)
-    swap = ~directed.to_numpy() & (s_arr > t_arr)
+    """Same pair (ordered if directed), kind and start date as a kept row above: warned, to be set aside.
+
+    ``ends`` are the positions of the ends among the organisations (:func:`_positions`; both known in a kept row).
+    """
+    n, is_directed = len(src), directed.to_numpy()
+    kinds = kind.to_numpy(dtype=object)
+    if set(kinds[keep & is_directed]) & set(kinds[keep & ~is_directed]):
+        # a directed and an undirected tie of one kind are the same when the undirected one's ends,
+        # in the order of the ids as text, are the directed one's: number the ids in that order
+        numbers = np.concatenate([src.to_numpy(dtype=object), tgt.to_numpy(dtype=object)])
+        numbers = pd.factorize(numbers, sort=True)[0]
+        s_arr, t_arr = numbers[:n], numbers[n:]
+    else:  # any numbering of the ids will do: their positions among the organisations
+        s_arr, t_arr = ends
+    swap = ~is_directed & (s_arr > t_arr)
     a, b = np.where(swap, t_arr, s_arr), np.where(swap, s_arr, t_arr)
-    keys = pd.DataFrame({"a": a, "b": b, "kind": kind.to_numpy(), "start": start.to_numpy(), "row": rows})[keep]
+    keys = pd.DataFrame({"a": a, "b": b, "kind": pd.factorize(kinds)[0],
+                         "start": start.to_numpy().view("i8"), "row": rows})[keep]
     dup = keys.duplicated(["a", "b", "kind", "start"], keep="first")
     if not dup.any():
         return []
@@ -897,36 +1019,33 @@ def _duplicate_ties(src: pd.Series, tgt: pd.Series, directed: pd.Series, kind: p
 def _tie_ids(df: pd.DataFrame, rows: np.ndarray, refs: pd.Series, label: str, report: LoadReport) -> list[str]:
     """The user's tie ids; blank or repeated ones (or all, without a tie_id column) become T<row>."""
     ids = _tables._cells(df, "tie_id").tolist() if "tie_id" in df.columns else [""] * len(df)
-    seen: dict[str, int] = {}
-    named = []
-    for i, (v, row) in enumerate(zip(ids, rows, strict=True)):
-        if v and v in seen:
-            report.add("warning", label, int(row), "tie_id",
-                       f"duplicate tie_id '{v}' (first on row {seen[v]}); this tie is called 'T{row}'.",
-                       "Give each tie its own id.", refs.iloc[i])
-            v = ""
-        if v:
-            seen[v] = int(row)
-        named.append(v or f"T{row}")
-    return named
+    distinct = set(ids)
+    if len(distinct) == len(ids) and "" not in distinct:  # the usual case: every tie named once
+        return ids
+    codes, _ = _factorized(ids)
+    first = np.unique(codes, return_index=True)[1]  # where each id is first written
+    blank = np.asarray(ids, dtype=object) == "" if ids else np.zeros(0, dtype=bool)
+    repeated = ~blank & (first[codes] != np.arange(len(codes)))
+    for i in np.flatnonzero(repeated):
+        report.add("warning", label, int(rows[i]), "tie_id",
+                   f"duplicate tie_id '{ids[i]}' (first on row {int(rows[first[codes[i]]])}); this tie is called "
+                   f"'T{rows[i]}'.", "Give each tie its own id.", refs.iloc[i])
+    named = _objects(ids)
+    renamed = np.flatnonzero(blank | repeated)
+    named[renamed] = _objects(list(map("T{}".format, rows[renamed].tolist())))
+    return named.tolist()
 
 
-def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> list:
-    out: list = []
-    memo: dict[str, str] = {}
-    for v, row, ref in zip(values, rows, refs, strict=True):
-        n = memo[v] if v in memo else memo.setdefault(v, schema.normalize_text(v))
-        if not n:
-            out.append(None)
-        elif n in _TRUE:
-            out.append(True)
-        elif n in _FALSE:
-            out.append(False)
-        else:
-            col.add("warning", label, column, f"'{v}' is not true/false; left empty.", row, ref,
-                    "Write true or false.")
-            out.append(None)
-    return out
+def _booleans(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> np.ndarray:
+    """True, False or None (blank, or not a truth value: a warning) for each cell."""
+    codes, uniques = _factorized(values)
+    folded = [schema.normalize_text(v) for v in uniques]
+    read = [None if not n else True if n in _TRUE else False if n in _FALSE else None for n in folded]
+    bad = [bool(n) and n not in _TRUE and n not in _FALSE for n in folded]
+    for i in _flagged(codes, bad):
+        col.add("warning", label, column, f"'{uniques[codes[i]]}' is not true/false; left empty.", rows[i],
+                refs.iloc[i], "Write true or false.")
+    return _objects(read)[codes]
 
 
 def _dates(values: pd.Series, rows, refs, label: str, column: str, col: _Collector) -> pd.Series:

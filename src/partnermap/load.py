@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import _tables, _validate, hsds, schema
+from . import _common, _tables, _validate, hsds, schema
 from ._data import LoadReport, PartnerData, Problem
 from ._errors import DataValidationError
 
@@ -127,6 +127,13 @@ def validate(path: str | Path, *, area_id: str | None = None, area_name: str | N
 
 
 def _read(path: Path, *, area_id: str | None = None, area_name: str | None = None) -> PartnerData:
+    # Reading makes millions of small objects and no cycles: each collection of the cyclic garbage
+    # collector would walk every cell read so far (twice as long in all at 100,000 organisations).
+    with _common._gc_paused():
+        return _read_paused(path, area_id=area_id, area_name=area_name)
+
+
+def _read_paused(path: Path, *, area_id: str | None = None, area_name: str | None = None) -> PartnerData:
     report = LoadReport()
     if not path.exists():
         report.add("error", str(path), None, None, "no such file or folder.",
