@@ -187,6 +187,24 @@ def test_excel_sep_line_and_long_cells(folder) -> None:
     assert len(data.organizations.loc["A", "notes"]) > 131072
 
 
+@pytest.mark.parametrize(("body", "where"), [
+    ("A;Alpha;public\nB;;public\nC;Gamma;moon\n", {"B": 4, "C": 5}),  # each line a row
+    ('A;"Al\npha";public\nB;;public\nC;Gamma;moon\n', {"B": 5, "C": 6}),  # one value over two lines
+])
+def test_excel_sep_line_rows_are_numbered_as_the_file_shows(folder, body: str, where: dict[str, int]) -> None:
+    # sep=; is line 1 and the headings line 2: the rows are numbered as a text editor shows them
+    f = folder(orgs="sep=;\norg_id;name;sector\n" + body)
+    problems = {p.ref: p.row for p in pm.validate(f).problems if p.file == "organizations.csv" and p.ref}
+    assert problems == where
+
+
+def test_excel_sep_line_unclosed_quote_names_its_line(folder) -> None:
+    f = folder(orgs='sep=;\norg_id;name;sector\nA;Alpha;public\nB;"x;public\nC;Gamma;public\n')
+    r = pm.validate(f)
+    assert [p.row for p in r.problems if "cannot be split" in p.message] == [4]
+    assert [x["row"] for x in r.rejected if x["file"] == "organizations.csv"] == [4, 5]
+
+
 def test_utf8_with_a_stray_byte_keeps_the_arabic(folder) -> None:
     f = folder(orgs=None)
     (f / "organizations.csv").write_bytes(

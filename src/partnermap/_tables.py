@@ -349,7 +349,7 @@ def _plain_rows(text: str, sep: str, offset: int, name: str,
         if all(map((width - 1).__eq__, map(str.count, rest, itertools.repeat(sep)))):
             cells = sep.join(rest).split(sep)
             by_column = [cells[j::width] for j in range(width)]
-            numbers = list(range(first + 2 * offset, first + len(rest) + 2 * offset))
+            numbers = list(range(first + offset, first + len(rest) + offset))
             maybe = compress(range(len(rest)), map(operator.not_, map(str.strip, by_column[0])))
             blank = {i for i in maybe if not any(c[i].strip() for c in by_column)}
             if blank:
@@ -397,12 +397,13 @@ def _csv_rows(text: str, sep: str, offset: int, name: str,
     except csv.Error as exc:
         if head is not None:
             end = _add_rows(records, ends, end, offset, head, columns, lines, sep, name, report)
-        report.add("error", name, end + 1 + offset, None,
-                   f"the file cannot be split into rows from line {end + 1 + offset} on ({exc}); "
+        end = max(end, offset)  # a file line (the text starts after the ``offset`` lines left out)
+        report.add("error", name, end + 1, None,
+                   f"the file cannot be split into rows from line {end + 1} on ({exc}); "
                    f"{len(lines)} row(s) before it were read.",
                    "A double quote is probably not closed: check that line and the ones after it.")
         unread = 0
-        for n, ln in enumerate(text.splitlines()[end:], start=end + 1 + offset):
+        for n, ln in enumerate(text.splitlines()[end - offset:], start=end + 1):
             if ln.strip():
                 unread += 1
                 report.reject(name, n, "", "could not be read (unbalanced quotes)")
@@ -427,9 +428,9 @@ def _add_rows(records: list[list[str]], ends: list[int], end: int, offset: int, 
     last = ends[-1] + offset
     odd = list(compress(range(n), map(width.__ne__, map(len, records))))  # C loops: no Python frame a row
     if last - end == n:  # one line each
-        numbers: list[int] = list(range(end + 1 + offset, last + 1 + offset))
+        numbers: list[int] = list(range(end + 1, last + 1))
     else:
-        numbers = [end + 1 + offset] + [e + 1 + 2 * offset for e in ends[:-1]]
+        numbers = [end + 1] + [e + 1 + offset for e in ends[:-1]]
         odd = sorted(set(odd).union(i for i, (k, e) in enumerate(zip(numbers, ends, strict=True)) if e + offset > k))
     blank = set()
     for i in odd:
