@@ -4,8 +4,9 @@
   profiles (the focal organisation and its active partners), as ``make report`` runs it;
 * ``--large N T`` - a registry of N organisations and T ties made from the demo (each
   organisation a jittered copy of a demo one, three quarters of the ties between
-  neighbours, the rest across the region) with the demo's areas; metrics are sampled
-  automatically above :data:`partnermap.pages.SAMPLE_ABOVE` organisations.
+  neighbours, the rest across the region) with the demo's areas; brokerage is estimated
+  with a stated error automatically above :data:`partnermap.centrality.ESTIMATE_ABOVE`
+  organisations.
 
 Times come from the run's ``manifest.json`` (loading and metrics, each notebook, the whole
 run). The machine is a shared 2-core VM: the load average is printed beside each run.

@@ -26,11 +26,25 @@ def demo() -> pm.PartnerData:
     (lambda d: what_if(d, add_ties=[("ORG-001", "ORG-001")]), r"a tie from 'ORG-001' to itself"),
     (lambda d: what_if(d, add_ties=[("ORG-001", "ORG-002", "friendship")]), r"unknown kind 'friendship'"),
     (lambda d: what_if(d, remove_orgs=["ORG-001"], focal="ORG-001"), r"focal 'ORG-001' is in remove_orgs"),
+    (lambda d: what_if(d, add_ties=[{"source": "ORG-001", "target": "ORG-002", "weight": "x"}]),
+     r"the weight of ORG-001 -> ORG-002 is 'x'; give a positive number"),
+    (lambda d: what_if(d, add_ties=[{"source": "ORG-001", "target": "ORG-002", "weight": 0}]), r"is 0; give a positive"),
+    (lambda d: what_if(d, add_ties=[{"source": "ORG-001", "target": "ORG-002", "directed": "maybe"}]),
+     r"directed='maybe' for ORG-001 -> ORG-002; give True or False"),
 ])
 def test_bad_arguments_raise_parameter_error(demo, call, message):
     with pytest.raises(ParameterError, match=message) as caught:
         call(demo)
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, PartnermapError)
+
+
+@pytest.mark.parametrize(("directed", "more"), [("no", 0), ("false", 0), (False, 0), ("yes", 1), (True, 1)])
+def test_added_tie_direction_words_are_read_not_truth_tested(demo, directed, more):
+    # "no" is a non-empty string: it must not count as directed
+    base = what_if(demo, add_ties=[{"source": "ORG-001", "target": "ORG-002", "kind": "partnership"}])
+    change = what_if(demo, add_ties=[{"source": "ORG-001", "target": "ORG-002", "kind": "partnership",
+                                      "directed": directed}])
+    assert change.summary_after["directed_ties"] == base.summary_after["directed_ties"] + more
 
 
 def test_valid_edge_values_are_accepted(demo):

@@ -25,13 +25,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numba
 import numpy as np
-
-try:
-    import numba
-    from numba.core.errors import NumbaWarning
-except ImportError:  # pragma: no cover - numba is a dependency
-    numba = None
+from numba.core.errors import NumbaWarning
 
 #: Sources per chunk: the unit of parallel work, fixed so that results do not depend on threads.
 CHUNK = 4

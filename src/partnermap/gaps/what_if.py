@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -150,9 +151,33 @@ def _new_tie(r: Mapping[str, Any], orgs: pd.DataFrame, removed: set[Any]) -> dic
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ParameterError(f"add_ties: unknown kind '{kind}'.{hint} Choose from "
                              f"{', '.join(schema.RELATIONSHIP_KINDS)}.")
-    weight = float(r["weight"]) if not _common._missing(r.get("weight")) else 1.0
-    directed = bool(r["directed"]) if not _common._missing(r.get("directed")) else kind in schema.DIRECTED_KINDS
+    weight = _weight(r["weight"], s, t) if not _common._missing(r.get("weight")) else 1.0
+    directed = _truth(r["directed"], s, t) if not _common._missing(r.get("directed")) else kind in schema.DIRECTED_KINDS
     return {"source": s, "target": t, "kind": kind, "status": "active", "directed": directed, "weight": weight}
+
+
+def _weight(value: Any, s: str, t: str) -> float:
+    """An added tie's weight: a positive number, else :class:`ParameterError`."""
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        weight = math.nan
+    if not (math.isfinite(weight) and weight > 0):
+        raise ParameterError(f"add_ties: the weight of {s} -> {t} is {value!r}; give a positive number "
+                             "(1 for an ordinary tie, more for a stronger one).")
+    return weight
+
+
+def _truth(value: Any, s: str, t: str) -> bool:
+    """An added tie's ``directed``: True/False, 1/0 or the words yes/no, true/false, else :class:`ParameterError`."""
+    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
+        return bool(value)
+    word = str(value).strip().casefold()
+    if word in ("true", "yes", "1", "نعم"):
+        return True
+    if word in ("false", "no", "0", "لا"):
+        return False
+    raise ParameterError(f"add_ties: directed={value!r} for {s} -> {t}; give True or False.")
 
 
 # -------------------------------------------------------------------- effects
