@@ -58,8 +58,8 @@ licensed. python-igraph (GPL-2.0-or-later) is therefore not used.
   leading singular vectors (networkx's HITS); Burt's constraint and effective size are
   sparse-matrix forms of networkx's formulas.
 * Communities come from **networkit** (MIT, C++): PLM, Louvain with a refinement
-  phase, run sequentially (``par="none randomized"``) with networkit's seeded random
-  order on a graph built in ``org_id`` order, so the labels repeat exactly and do not
+  phase, run sequentially (``par="none"``) on a graph whose nodes are numbered in a
+  seeded random order of the ``org_id`` s, so the labels repeat exactly and do not
   depend on row order or threads; communities PLM leaves in pieces are split into
   connected pieces. Measured against networkx's Louvain and graspologic-native's
   Leiden (MIT) on the benchmark graphs it gave the highest modularity and was the
@@ -618,33 +618,33 @@ def _node_rank(nodes: list[Any]) -> np.ndarray:
 def _louvain(V: _sparse._Views, *, weighted: bool, seed: int, resolution: float) -> np.ndarray:
     """Seeded communities on the partner view; labels 0, 1, ... by size, then smallest org_id.
 
-    networkit's PLM (Louvain with refinement) runs sequentially in seeded random order on
-    a graph whose nodes and ties are inserted in ``org_id`` order, so the result does not
-    depend on the order of the rows in the files nor on the number of threads. A
+    networkit's PLM (Louvain with refinement) visits the nodes in one seeded random order
+    of the ``org_id`` s (``par="none"``: sequential, in node order, on a graph whose nodes
+    are numbered in that order), so the result depends on the seed, not on the order of
+    the rows in the files nor on the number of threads. (PLM's own ``"none randomized"``
+    reshuffles at every pass: the same modularity, three to four times slower.) A
     community that PLM leaves in several pieces is split into its connected pieces
     (which only raises the modularity), so every community is connected.
     """
     n = V.n
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    rank = _node_rank(V.nodes)
-    order = np.argsort(rank)  # order[k] is the node whose org_id sorts k-th
+    rank = _node_rank(V.nodes)  # position of each node in org_id order
+    visit = np.random.default_rng(random.Random(seed).getrandbits(64)).permutation(n)[rank]  # node -> PLM's id
     coo = sp.triu(V.U, k=1).tocoo()
-    r, c = rank[coo.row], rank[coo.col]
+    r, c = visit[coo.row], visit[coo.col]
     a, b = np.minimum(r, c), np.maximum(r, c)
-    by = np.lexsort((b, a))
-    a, b = a[by], b[by]
-    w = coo.data[by] if weighted else np.ones(len(a))
+    w = coo.data if weighted else np.ones(len(a))
     if len(a):
-        # each tie once (upper triangle in org_id order), every node's partners sorted ascending: the graph
-        # adding the sorted pairs one by one gives, built in C++ in a third of the time
+        # each tie once, every node's partners sorted ascending (as adding the sorted pairs one by one
+        # gives), built in C++ in a third of the time
         g = nk.GraphFromCsr(sp.csr_array((w, (a, b)), shape=(n, n)), directed=False, weighted=True)
         g.sortEdges()
         threads = nk.getMaxNumberOfThreads()
         try:
             nk.setNumberOfThreads(1)
-            nk.engineering.setSeed(int(seed), False)
-            plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none randomized")
+            nk.engineering.setSeed(int(seed) % 2**63, False)
+            plm = nk.community.PLM(g, refine=True, gamma=float(resolution), par="none")
             plm.run()
         finally:
             nk.setNumberOfThreads(threads)
@@ -652,17 +652,16 @@ def _louvain(V: _sparse._Views, *, weighted: bool, seed: int, resolution: float)
         inside = part[a] == part[b]
         S = sp.coo_array((np.ones(int(inside.sum())), (a[inside], b[inside])), shape=(n, n))
         _, part = csgraph.connected_components(S.tocsr(), directed=False)
+        part = part[visit]  # indexed by node
     else:
         part = np.arange(n)
-    # relabel: largest first, then the smallest org_id (part is indexed by org_id rank)
+    # relabel: largest first, then the smallest org_id
     size = np.bincount(part)
     first = np.full(len(size), n, dtype=np.int64)
-    np.minimum.at(first, part, np.arange(n))
+    np.minimum.at(first, part, rank)
     new = np.empty(len(size), dtype=np.int64)
     new[np.lexsort((first, -size))] = np.arange(len(size))
-    labels = np.empty(n, dtype=np.int64)
-    labels[order] = new[part]
-    return labels
+    return new[part]
 
 
 def _modularity(U: sp.csr_array, labels: np.ndarray, resolution: float) -> float:
