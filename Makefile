@@ -40,8 +40,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/numpydoc lint $$(find src/partnermap -name '*.py' | sort)
 	$(BIN)/lint-imports --no-cache
 
+# One worker per core (pytest-xdist), each test file on one worker (its module fixtures run once).
 test: lint browser
-	$(BIN)/python -m pytest --hypothesis-profile=ci
+	$(BIN)/python -m pytest --hypothesis-profile=ci -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) reports/*-demo reports/*-demo.failed build src/*.egg-info
