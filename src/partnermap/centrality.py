@@ -111,9 +111,11 @@ for the graph itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import math
 import random
+import statistics
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -124,20 +126,29 @@ import numpy as np
 import pandas as pd
 import rustworkx as rx
 import scipy.sparse as sp
-from IPython.utils.capture import capture_output
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh, svds
-from scipy.stats import norm
 from tqdm import tqdm
 
 from . import _kernels, _sparse
 from ._data import PartnerData
 from ._errors import ParameterError, PartnermapError
 
-# networkit imports its profiling module when matplotlib is installed, and that module shows
-# a block of HTML and JavaScript in any Jupyter kernel it is imported in: keep it off the pages.
-with capture_output():
-    import networkit as nk
+
+@functools.cache
+def _networkit() -> Any:
+    """networkit, imported on first use (with matplotlib, 0.5 s that most commands do not need).
+
+    networkit imports its profiling module when matplotlib is installed, and that module
+    shows a block of HTML and JavaScript in any Jupyter kernel it is imported in: the
+    import's output is captured to keep it off the pages.
+    """
+    from IPython.utils.capture import capture_output
+
+    with capture_output():
+        import networkit
+
+    return networkit
 
 __all__ = [
     "DIRECTIONS",
@@ -422,7 +433,7 @@ def _estimate(
         out[order] = x
         return out
 
-    z = float(norm.isf(delta / (2 * n)))
+    z = -statistics.NormalDist().inv_cdf(delta / (2 * n))  # the upper delta/2n quantile
     sums = _SourceSums(n)
     per_batch = _BATCH
     eps_hat = math.inf
@@ -638,6 +649,7 @@ def _louvain(V: _sparse._Views, *, weighted: bool, seed: int, resolution: float)
     if len(a):
         # each tie once, every node's partners sorted ascending (as adding the sorted pairs one by one
         # gives), built in C++ in a third of the time
+        nk = _networkit()
         g = nk.GraphFromCsr(sp.csr_array((w, (a, b)), shape=(n, n)), directed=False, weighted=True)
         g.sortEdges()
         threads = nk.getMaxNumberOfThreads()
