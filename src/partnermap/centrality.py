@@ -641,7 +641,7 @@ def _louvain(V: _sparse._Views, *, weighted: bool, seed: int, resolution: float)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     rank = _node_rank(V.nodes)  # position of each node in org_id order
-    visit = np.random.default_rng(random.Random(seed).getrandbits(64)).permutation(n)[rank]  # node -> PLM's id
+    visit = np.random.default_rng(random.Random(int(seed)).getrandbits(64)).permutation(n)[rank]  # node -> PLM's id
     coo = sp.triu(V.U, k=1).tocoo()
     r, c = visit[coo.row], visit[coo.col]
     a, b = np.minimum(r, c), np.maximum(r, c)
