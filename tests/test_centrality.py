@@ -711,6 +711,15 @@ def test_communities_repeat_and_ignore_thread_count() -> None:
     assert a.max() >= 3 and communities(G, weighted=True, resolution=3.0).max() > a.max()
 
 
+def test_the_communities_seed_is_used() -> None:
+    """PLM runs in a fixed node order: the seed must still choose that order (same seed, same labels)."""
+    G = nx.les_miserables_graph()
+    runs = [communities(G, seed=s) for s in range(6)]
+    assert len({tuple(r) for r in runs}) > 1
+    for s, r in enumerate(runs[:2]):
+        pd.testing.assert_series_equal(communities(G, seed=s), r)
+
+
 # ------------------------------------------------------ betweenness with a stated error
 
 
