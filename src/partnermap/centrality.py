@@ -633,7 +633,7 @@ def _louvain(V: _sparse._Views, *, weighted: bool, seed: int, resolution: float)
     of the ``org_id`` s (``par="none"``: sequential, in node order, on a graph whose nodes
     are numbered in that order), so the result depends on the seed, not on the order of
     the rows in the files nor on the number of threads. (PLM's own ``"none randomized"``
-    reshuffles at every pass: the same modularity, three to four times slower.) A
+    reshuffles at every pass: the same modularity, two to four times slower.) A
     community that PLM leaves in several pieces is split into its connected pieces
     (which only raises the modularity), so every community is connected.
     """

@@ -755,12 +755,13 @@ class Page:
             The note in the page's language, or ``""``.
         """
         prep, attrs = self.prepared, self.metrics.attrs
+        n = fmt(len(self.metrics))  # 20,000 as elsewhere on the pages
         if prep.sample:
-            return self.html("sampled_note", n=len(self.metrics), k=prep.sample, seed=prep.seed)
+            return self.html("sampled_note", n=n, k=fmt(prep.sample), seed=prep.seed)
         sources = attrs.get("betweenness_sources")
         if sources is None or sources >= len(self.metrics):
             return ""
-        return self.html("estimated_note", n=len(self.metrics), k=sources, seed=prep.seed,
+        return self.html("estimated_note", n=n, k=fmt(sources), seed=prep.seed,
                          eps=fmt(attrs["betweenness_epsilon"], language=self.language),
                          p=f"{1 - attrs['betweenness_delta']:.0%}")
 
