@@ -127,7 +127,8 @@ def test_pages_state_the_error_of_estimated_brokerage(demo, monkeypatch) -> None
     attrs = estimated.metrics.attrs
     assert estimated.sample is None and attrs["betweenness_sources"] < 320
     en, ar = (pages.Page(estimated, language=lang).estimate_note() for lang in ("en", "ar"))
-    assert en.startswith("The network has 320 organisations") and f"from {attrs['betweenness_sources']} source" in en
+    assert en.startswith("The network has <bdi>320</bdi> organisations")
+    assert f"from <bdi>{attrs['betweenness_sources']}</bdi> source" in en
     assert f"within ±<bdi>{pages.fmt(attrs['betweenness_epsilon'])}</bdi>" in en and "about <bdi>90%</bdi>" in en
     assert ARABIC.search(ar) and str(attrs["betweenness_sources"]) in ar
     exact = pages.prepare(None, sample=None)  # None: exact whatever the size
